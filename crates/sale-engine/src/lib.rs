@@ -1,0 +1,1 @@
+//! placeholder: the engine helper replaces this
