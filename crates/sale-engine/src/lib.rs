@@ -1,1 +1,48 @@
-//! placeholder: the engine helper replaces this
+//! The rules of a flash sale as a pure, deterministic state machine.
+//!
+//! The engine is sans-I/O: every call takes the store time (`now`, in [`Millis`]) and
+//! returns results or queues [`Event`]s; it never reads a clock, spawns a thread or does
+//! I/O, so the same calls always give the same outcome, natively or in the browser.
+//!
+//! A sale moves through [`Phase`]s: shoppers register while registration is open, join
+//! the pre-queue once it closes, and at the start the pre-queue is shuffled with a seed
+//! whose SHA-256 was published beforehand ([`shuffle_tickets`]); later arrivals join the
+//! back of the line. Shoppers are let through at a fixed rate and get a time-limited
+//! [`Hold`] on one unit, which they turn into an [`Order`] by paying.
+//!
+//! [`Crowd`] simulates many shoppers against a [`Sale`]; [`simulate_sale`] runs a whole
+//! sale with it.
+
+mod config;
+mod crowd;
+mod error;
+mod fairness;
+mod holds;
+mod line;
+mod odds;
+mod payments;
+mod report;
+mod sale;
+mod simulation;
+mod status;
+
+use serde::{Deserialize, Serialize};
+
+pub use config::{ConfigError, SaleConfig, Variant};
+pub use crowd::{Crowd, CrowdConfig, Progress};
+pub use error::SaleError;
+pub use fairness::{seed_from_hex, sha256_hex, shuffle_tickets};
+pub use odds::{odds_of_getting_one, RETURN_PRIOR};
+pub use report::{Counters, SaleReport, VariantReport};
+pub use sale::{Event, Hold, Order, Phase, Preference, Sale, Settlement, ShopperStatus};
+pub use simulation::{
+    simulate_sale, simulation_config, Simulation, SimulationOutcome, DEFAULT_ADMISSION_PER_SECOND,
+};
+
+/// Store time: milliseconds since the Unix epoch, supplied by the caller on every call.
+pub type Millis = u64;
+
+/// A shopper's account. Callers hand out dense small numbers (0..n) because the engine
+/// keeps per-shopper state in vectors indexed by them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AccountId(pub u32);

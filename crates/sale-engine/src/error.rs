@@ -1,0 +1,99 @@
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Why the sale refused a shopper's request. [`fmt::Display`] gives a sentence a shopper
+/// can read; [`SaleError::code`] gives a stable machine code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaleError {
+    NotRegistered,
+    AlreadyRegistered,
+    RegistrationNotOpen,
+    RegistrationClosed,
+    /// Joining the line is possible only once registration has closed.
+    QueueNotOpen,
+    /// A hold or checkout was attempted before the start.
+    SaleNotStarted,
+    SaleEnded,
+    AlreadyInQueue,
+    NotInQueue,
+    /// Once set aside on a variant's waitlist, the choice of variant is fixed.
+    OnWaitlist,
+    LimitReached,
+    NoHold,
+    HoldExpired,
+    ExtensionUsed,
+    NoExtension,
+    UnknownVariant,
+    PaymentInFlight,
+    /// The payment under this idempotency key was declined; retry with a new key.
+    PaymentDeclined,
+    IdempotencyKeyReused,
+    NoPaymentInFlight,
+    SoldOut,
+}
+
+impl SaleError {
+    /// Stable snake_case code for logs, analytics and the UI.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            SaleError::NotRegistered => "not_registered",
+            SaleError::AlreadyRegistered => "already_registered",
+            SaleError::RegistrationNotOpen => "registration_not_open",
+            SaleError::RegistrationClosed => "registration_closed",
+            SaleError::QueueNotOpen => "queue_not_open",
+            SaleError::SaleNotStarted => "sale_not_started",
+            SaleError::SaleEnded => "sale_ended",
+            SaleError::AlreadyInQueue => "already_in_queue",
+            SaleError::NotInQueue => "not_in_queue",
+            SaleError::OnWaitlist => "on_waitlist",
+            SaleError::LimitReached => "limit_reached",
+            SaleError::NoHold => "no_hold",
+            SaleError::HoldExpired => "hold_expired",
+            SaleError::ExtensionUsed => "extension_used",
+            SaleError::NoExtension => "no_extension",
+            SaleError::UnknownVariant => "unknown_variant",
+            SaleError::PaymentInFlight => "payment_in_flight",
+            SaleError::PaymentDeclined => "payment_declined",
+            SaleError::IdempotencyKeyReused => "idempotency_key_reused",
+            SaleError::NoPaymentInFlight => "no_payment_in_flight",
+            SaleError::SoldOut => "sold_out",
+        }
+    }
+}
+
+impl fmt::Display for SaleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SaleError::NotRegistered => "You are not registered for this sale.",
+            SaleError::AlreadyRegistered => "You are already registered for this sale.",
+            SaleError::RegistrationNotOpen => "Registration has not opened yet.",
+            SaleError::RegistrationClosed => "Registration for this sale has closed.",
+            SaleError::QueueNotOpen => "The line opens when registration closes.",
+            SaleError::SaleNotStarted => "The sale has not started yet.",
+            SaleError::SaleEnded => "This sale has ended.",
+            SaleError::AlreadyInQueue => "You already have your place in line.",
+            SaleError::NotInQueue => "You are not waiting in line.",
+            SaleError::OnWaitlist => {
+                "You are on the waitlist for your choice, which can no longer change."
+            }
+            SaleError::LimitReached => "You have reached the limit for this sale.",
+            SaleError::NoHold => "You have no item on hold.",
+            SaleError::HoldExpired => "Your hold has expired and the item went back on sale.",
+            SaleError::ExtensionUsed => "You have already extended this hold.",
+            SaleError::NoExtension => "Holds for this sale cannot be extended.",
+            SaleError::UnknownVariant => "That option is not part of this sale.",
+            SaleError::PaymentInFlight => "Your payment is already being processed.",
+            SaleError::PaymentDeclined => {
+                "That payment was declined. You can try again while your hold lasts."
+            }
+            SaleError::IdempotencyKeyReused => {
+                "This request conflicts with an earlier one. Please reload and try again."
+            }
+            SaleError::NoPaymentInFlight => "There is no payment in progress.",
+            SaleError::SoldOut => "Sorry, this sale is sold out.",
+        })
+    }
+}
+
+impl std::error::Error for SaleError {}
