@@ -715,7 +715,11 @@ impl Sale {
         if stock.available == 0 && stock.held == 0 {
             let waitlist_head = self.line.waitlist_head(rec.variant);
             stock.sold_out = Some(SellOut { at: now, head: self.line.head, waitlist_head });
-            self.in_line -= self.line.close_waitlist(rec.variant);
+            let waitlisted = self.line.close_waitlist(rec.variant);
+            // After the end the line is already counted as empty.
+            if self.ended_at.is_none() {
+                self.in_line -= waitlisted;
+            }
         }
         if self.available == 0 && self.held == 0 && self.ended_at.is_none() {
             self.sold_out = Some(SellOut { at: now, head: self.line.head, waitlist_head: 0 });
