@@ -1,6 +1,61 @@
+//! Kestrel drops: a flash-sale storefront. The app is here; `main.rs` only mounts it.
+pub mod api;
+pub mod components;
+pub mod device;
+pub mod format;
+pub mod hooks;
+pub mod mock;
+pub mod pages;
+pub mod sale_state;
+pub mod shop;
+
 use leptos::prelude::*;
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use components::{Footer, Header, Notices};
+use pages::{account::Account, home::Home, not_found::NotFound, order::Order, sale::SalePage};
+use shop::Shop;
 
 #[component]
 pub fn App() -> impl IntoView {
-    view! { <h1>"Flash sale"</h1> }
+    let shop = LocalResource::new(Shop::boot);
+    view! {
+        <Router>
+            {move || match shop.get() {
+                None => view! { <p class="boot" data-state="booting">"Opening the store…"</p> }.into_any(),
+                Some(Err(problem)) => view! {
+                    <div class="boot" data-state="boot-error" role="alert">
+                        <h1>"The store could not open"</h1>
+                        <p>{problem}</p>
+                        <p>"Reload the page to try again."</p>
+                    </div>
+                }.into_any(),
+                Some(Ok(shop)) => {
+                    provide_context(shop);
+                    view! { <Shell/> }.into_any()
+                }
+            }}
+        </Router>
+    }
+}
+
+/// The shop's frame and routes, once the shop is open (tests mount this with their own shop).
+#[component]
+pub fn Shell() -> impl IntoView {
+    view! {
+        <Header/>
+        <Notices/>
+        <main id="main">
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=Home/>
+                <Route path=path!("/sale/:id") view=SalePage/>
+                <Route path=path!("/account") view=Account/>
+                <Route path=path!("/orders/:id") view=Order/>
+            </Routes>
+        </main>
+        <Footer/>
+    }
 }

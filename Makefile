@@ -1,0 +1,43 @@
+# `make serve` and `make test` are all a newcomer needs: each installs what the machine lacks first.
+SHELL := /bin/bash
+TOOLS_DIR ?= $(HOME)/.cache/flashsale-tools
+export FLASHSALE_TOOLS := $(TOOLS_DIR)
+# npm's binaryen must come before any wasm-opt Debian may have (that one breaks release builds).
+export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# The release run of the engine's property tests: the issue asks for at least 10,000 cases.
+PROPTEST_CASES ?= 10000
+CHROMEDRIVER ?= /usr/bin/chromedriver
+
+.PHONY: serve build test test-native test-browser bench tools-app tools-browser clean
+
+tools-app:
+	@scripts/ensure-tools wasm-target wasm-bindgen wasm-opt trunk
+
+tools-browser:
+	@scripts/ensure-tools wasm-target wasm-bindgen wasm-pack chromium
+
+## serve: the storefront at http://127.0.0.1:8080 (rebuilds on change)
+serve: tools-app
+	trunk serve
+
+## build: release build into dist/, then the first-load size a phone downloads
+build: tools-app
+	trunk build --release
+	@scripts/first-load-size dist
+
+## test: every test, native and in headless Chromium
+test: test-native test-browser
+
+test-native:
+	cargo test --workspace
+	PROPTEST_CASES=$(PROPTEST_CASES) cargo test --release -p sale-engine
+
+test-browser: tools-browser
+	wasm-pack test --headless --chrome --chromedriver $(CHROMEDRIVER) --mode no-install
+
+bench:
+	@echo "make bench: benchmarks arrive with the end-to-end and numbers issue; nothing is measured yet."
+
+clean:
+	cargo clean
+	rm -rf dist

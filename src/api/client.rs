@@ -1,0 +1,151 @@
+//! The client side of the contract, the same for any store: store-time sync, retries that
+//! honour Retry-After, and an idempotency key on every call that changes state.
+use std::{cell::Cell, rc::Rc};
+
+use leptos::prelude::*;
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::contract::*;
+use super::http::{HttpRequest, Method, Transport, TransportError};
+use crate::device::{device_now, random_key, sleep_ms};
+
+const MAX_ATTEMPTS: u32 = 6;
+const SYNC_SAMPLES: usize = 5;
+
+/// What the client knows of the store clock: store = `store_at_sync` + (device − `device_at_sync`) × rate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClockSync {
+    pub store_at_sync: f64,
+    pub device_at_sync: f64,
+    pub rate: f64,
+    /// Half the best round trip: the true store time lies within ± this many ms.
+    pub error_ms: f64,
+}
+
+impl ClockSync {
+    pub fn store_time(&self, device_ms: f64) -> f64 {
+        self.store_at_sync + (device_ms - self.device_at_sync) * self.rate
+    }
+
+    /// How far the device clock is ahead of the store's (negative when behind).
+    pub fn device_ahead_ms(&self) -> f64 {
+        self.device_at_sync - self.store_at_sync
+    }
+}
+
+/// What the app shows about the connection while a call is being retried.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NetworkNotice {
+    Retrying { reason: String, in_ms: u64, attempt: u32 },
+}
+
+#[derive(Clone)]
+pub struct StoreClient {
+    transport: Rc<dyn Transport>,
+    pub session: RwSignal<Option<Session>>,
+    pub clock: RwSignal<Option<ClockSync>>,
+    pub notice: RwSignal<Option<NetworkNotice>>,
+    in_flight_retries: Rc<Cell<u32>>,
+}
+
+impl StoreClient {
+    pub fn new(transport: Rc<dyn Transport>, session: Option<Session>) -> Self {
+        Self {
+            transport,
+            session: RwSignal::new(session),
+            clock: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            in_flight_retries: Rc::default(),
+        }
+    }
+
+    /// NTP-style: several samples, keep the one with the lowest round trip.
+    pub async fn sync_clock(&self) -> Result<ClockSync, ApiError> {
+        let mut best: Option<(f64, ClockSync)> = None;
+        for _ in 0..SYNC_SAMPLES {
+            let sent = device_now();
+            let time: StoreTime = self.call(Method::Get, "/api/time", None::<()>).await?;
+            let received = device_now();
+            let round_trip = received - sent;
+            let sample = ClockSync {
+                store_at_sync: time.now_ms as f64 + round_trip / 2.0 * time.rate,
+                device_at_sync: received,
+                rate: time.rate,
+                error_ms: round_trip / 2.0,
+            };
+            if best.is_none_or(|(rtt, _)| round_trip < rtt) {
+                best = Some((round_trip, sample));
+            }
+        }
+        let sync = best.expect("at least one sample").1;
+        self.clock.set(Some(sync));
+        Ok(sync)
+    }
+
+    /// The store time now, from the last sync; `None` until the first sync.
+    pub fn store_now(&self) -> Option<f64> {
+        self.clock.get_untracked().map(|c| c.store_time(device_now()))
+    }
+
+    fn bearer(&self) -> Option<String> {
+        self.session.get_untracked().map(|s| s.token)
+    }
+
+    /// Sends one logical call, retrying transient failures with exponential backoff and full
+    /// jitter, never sooner than Retry-After. A call that changes state keeps one idempotency key
+    /// across its retries, so an answer lost after the store acted causes no second effect.
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<impl Serialize>,
+    ) -> Result<T, ApiError> {
+        let request = HttpRequest {
+            method,
+            path: path.to_string(),
+            bearer: self.bearer(),
+            idempotency_key: method.changes_state().then(random_key),
+            body: body.map(|b| serde_json::to_string(&b).expect("contract types serialise")),
+        };
+        let mut attempt = 0;
+        let result = loop {
+            attempt += 1;
+            let error = match self.transport.send(request.clone()).await {
+                Ok(response) if (200..300).contains(&response.status) => {
+                    break serde_json::from_str(&response.body).map_err(|e| {
+                        ApiError::new(502, "bad_response", format!("The store sent an answer this app cannot read ({e})."))
+                    });
+                }
+                Ok(response) => serde_json::from_str::<ApiError>(&response.body).unwrap_or_else(|_| {
+                    ApiError::new(response.status, "http_error", format!("The store answered {}.", response.status))
+                }),
+                Err(TransportError::Timeout) => {
+                    ApiError::new(0, "timeout", "The store did not answer in time.")
+                }
+            };
+            if !error.is_transient() || attempt >= MAX_ATTEMPTS {
+                break Err(error);
+            }
+            let backoff = (400.0 * 2f64.powi(attempt as i32 - 1)).min(8_000.0);
+            let wait = (js_sys::Math::random() * backoff) as u64;
+            let wait = wait.max(error.retry_after_ms.unwrap_or(0));
+            let reason = match error.status {
+                429 => "The store is busy",
+                0 => "No answer from the store",
+                _ => "The store is having trouble",
+            };
+            self.in_flight_retries.set(self.in_flight_retries.get() + 1);
+            self.notice.set(Some(NetworkNotice::Retrying { reason: reason.into(), in_ms: wait, attempt }));
+            sleep_ms(wait).await;
+            self.in_flight_retries.set(self.in_flight_retries.get() - 1);
+            if self.in_flight_retries.get() == 0 {
+                self.notice.set(None);
+            }
+        };
+        result
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.call(Method::Get, path, None::<()>).await
+    }
+}

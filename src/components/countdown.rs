@@ -1,0 +1,28 @@
+use leptos::prelude::*;
+
+use crate::format;
+
+/// Time left until a store instant, as a `role="timer"` that screen readers hear only at the
+/// milestones (one minute, ten seconds, open) rather than every second.
+#[component]
+pub fn Countdown(
+    #[prop(into)] target: Signal<u64>,
+    #[prop(into)] now: Signal<Option<f64>>,
+    /// Said when the moment comes, e.g. "The sale is open".
+    done: &'static str,
+    #[prop(default = "countdown")] testid: &'static str,
+) -> impl IntoView {
+    let left = Memo::new(move |_| now.get().map(|n| target.get() as f64 - n));
+    let milestone = Memo::new(move |_| match left.get() {
+        Some(ms) if ms <= 0.0 => done.to_string(),
+        Some(ms) if ms <= 10_000.0 => "Ten seconds left".into(),
+        Some(ms) if ms <= 60_000.0 => "One minute left".into(),
+        _ => String::new(),
+    });
+    view! {
+        <span class="countdown" role="timer" aria-live="off" data-testid=testid>
+            {move || left.get().map_or_else(|| "–:––".to_string(), |ms| format::countdown(ms as i64))}
+        </span>
+        <span class="sr-only" role="status">{move || milestone.get()}</span>
+    }
+}

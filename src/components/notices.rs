@@ -1,0 +1,27 @@
+use leptos::prelude::*;
+
+use crate::api::NetworkNotice;
+use crate::format;
+use crate::shop::use_shop;
+
+/// The connection's trouble and what the app is doing about it, and notices about the demo.
+#[component]
+pub fn Notices() -> impl IntoView {
+    let shop = use_shop();
+    let notice = shop.client().notice;
+    view! {
+        <div class="notices" aria-live="polite">
+            {move || notice.get().map(|NetworkNotice::Retrying { reason, in_ms, attempt }| view! {
+                <p class="notice notice-network" data-testid="network-notice">
+                    {format!("{reason}: retrying in {} (attempt {}). Your place is safe.", format::duration(in_ms.max(1)), attempt + 1)}
+                </p>
+            })}
+            <For each=move || shop.notices.get().into_iter().enumerate() key=|(i, _)| *i let:item>
+                <p class="notice notice-demo">
+                    {item.1}
+                    <button class="link" on:click=move |_| shop.notices.update(|n| { n.remove(item.0); })>"Dismiss"</button>
+                </p>
+            </For>
+        </div>
+    }
+}

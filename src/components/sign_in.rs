@@ -1,0 +1,152 @@
+use leptos::prelude::*;
+
+use crate::api::{validation, ApiError, CodeRequest, CodeSent, Method, Session, Sms, VerifyRequest};
+use crate::hooks::{clear_draft, use_draft, use_polling};
+use crate::shop::use_shop;
+
+/// Where the sign-in form is; the preview gallery starts it at any of these.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SignInStage {
+    Phone,
+    CodeSent(CodeSent),
+}
+
+/// Sign in or sign up with a phone number and a one-time code. The demo's SMS arrive in the
+/// inbox shown under the form. What was typed is kept through errors and reloads.
+#[component]
+pub fn SignIn(
+    #[prop(default = SignInStage::Phone)] stage: SignInStage,
+    #[prop(optional)] error: Option<String>,
+) -> impl IntoView {
+    let shop = use_shop();
+    let phone = use_draft("sign-in.phone");
+    let code = use_draft("sign-in.code");
+    let stage = RwSignal::new(stage);
+    let phone_problem = RwSignal::new(None::<String>);
+    let code_problem = RwSignal::new(None::<String>);
+    let store_error = RwSignal::new(error);
+    let busy = RwSignal::new(false);
+    let touched_phone = RwSignal::new(false);
+
+    // Inline, as the shopper types once they have left the field or tried to send.
+    Effect::new(move |_| {
+        let text = phone.get();
+        if touched_phone.get() {
+            phone_problem.set(validation::phone(&text).err());
+        }
+    });
+
+    let send_code = move || {
+        touched_phone.set(true);
+        let number = match validation::phone(&phone.get_untracked()) {
+            Ok(n) => n,
+            Err(problem) => return phone_problem.set(Some(problem)),
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result: Result<CodeSent, ApiError> =
+                shop.client().call(Method::Post, "/api/auth/code", Some(CodeRequest { phone: number })).await;
+            busy.set(false);
+            match result {
+                Ok(sent) => {
+                    store_error.set(None);
+                    stage.set(SignInStage::CodeSent(sent));
+                }
+                Err(e) => store_error.set(Some(e.message)),
+            }
+        });
+    };
+
+    let verify = move || {
+        let SignInStage::CodeSent(sent) = stage.get_untracked() else { return };
+        let typed = match validation::sms_code(&code.get_untracked()) {
+            Ok(c) => c,
+            Err(problem) => return code_problem.set(Some(problem)),
+        };
+        code_problem.set(None);
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result: Result<Session, ApiError> = shop
+                .client()
+                .call(Method::Post, "/api/auth/verify", Some(VerifyRequest { phone: sent.phone, code: typed }))
+                .await;
+            busy.set(false);
+            match result {
+                Ok(session) => {
+                    clear_draft(shop, "sign-in.code");
+                    shop.client().session.set(Some(session));
+                }
+                Err(e) => {
+                    code.set(String::new());
+                    store_error.set(Some(e.message));
+                }
+            }
+        });
+    };
+
+    view! {
+        <div class="card sign-in" data-state=move || match stage.get() { SignInStage::Phone => "sign-in-phone", SignInStage::CodeSent(_) => "sign-in-code" }>
+            {move || match stage.get() {
+                SignInStage::Phone => view! {
+                    <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); send_code(); }>
+                        <h2>"Sign in or create an account"</h2>
+                        <p class="hint">"One account per phone number: we text you a code, no password."</p>
+                        <label for="phone">"Mobile number, with country code"</label>
+                        <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel"
+                            placeholder="+44 7700 900123" bind:value=phone
+                            on:blur=move |_| touched_phone.set(true)
+                            aria-invalid=move || phone_problem.get().is_some().to_string()
+                            aria-describedby="phone-problem"/>
+                        <p id="phone-problem" class="field-problem" data-testid="phone-problem">{move || phone_problem.get()}</p>
+                        <button class="button primary" type="submit" disabled=move || busy.get()>
+                            {move || if busy.get() { "Sending…" } else { "Text me a code" }}
+                        </button>
+                    </form>
+                }.into_any(),
+                SignInStage::CodeSent(sent) => view! {
+                    <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); verify(); }>
+                        <h2>"Enter the code we texted"</h2>
+                        <p class="hint">{format!("Sent to {}. ", sent.phone)}
+                            <button type="button" class="link" on:click=move |_| stage.set(SignInStage::Phone)>"Change number"</button>
+                        </p>
+                        <label for="code">{format!("{}-digit code", sent.code_length)}</label>
+                        <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7"
+                            bind:value=code aria-describedby="code-problem"
+                            aria-invalid=move || code_problem.get().is_some().to_string()/>
+                        <p id="code-problem" class="field-problem" data-testid="code-problem">{move || code_problem.get()}</p>
+                        <div class="row">
+                            <button class="button primary" type="submit" disabled=move || busy.get()>"Sign in"</button>
+                            <button class="button" type="button" disabled=move || busy.get() on:click=move |_| send_code()>"Send a new code"</button>
+                        </div>
+                    </form>
+                    <Inbox phone=sent.phone.clone()/>
+                }.into_any(),
+            }}
+            <p class="form-error" role="alert" data-testid="sign-in-error">{move || store_error.get()}</p>
+        </div>
+    }
+}
+
+/// The demo store's SMS gateway: the texts it sent to this number, newest first.
+#[component]
+fn Inbox(phone: String) -> impl IntoView {
+    let shop = use_shop();
+    let beat = use_polling(1_000);
+    let inbox = LocalResource::new(move || {
+        beat.get();
+        async move { shop.client().get::<Vec<Sms>>("/api/dev/inbox").await.unwrap_or_default() }
+    });
+    view! {
+        <aside class="inbox" aria-label="Demo text messages">
+            <h3>"Your phone (demo)"</h3>
+            {move || {
+                let messages: Vec<Sms> = inbox.get().unwrap_or_default().into_iter().rev().filter(|m| m.phone == phone).take(3).collect();
+                if messages.is_empty() {
+                    view! { <p class="hint">"Waiting for the text…"</p> }.into_any()
+                } else {
+                    messages.into_iter().map(|m| view! { <p class="sms" data-testid="sms">{m.text}</p> }).collect_view().into_any()
+                }
+            }}
+        </aside>
+    }
+}

@@ -1,0 +1,71 @@
+//! The catalog the demo store sells from: products, variants, prices, images, copy and the sale
+//! schedule, read from `public/catalog.json` so a designer can change it without recompiling.
+use serde::{Deserialize, Serialize};
+
+pub const CATALOG_URL: &str = "/public/catalog.json";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub brand: String,
+    pub sales: Vec<CatalogSale>,
+}
+
+/// Minutes relative to the moment the demo was first opened (or reset).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Schedule {
+    pub registration_opens_min: f64,
+    pub registration_closes_min: f64,
+    pub starts_min: f64,
+    pub ends_min: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogSale {
+    pub id: String,
+    pub product: String,
+    pub tagline: String,
+    pub description: String,
+    pub image: String,
+    pub schedule: Schedule,
+    pub admission_per_second: u32,
+    pub hold_seconds: u64,
+    pub hold_extension_seconds: Option<u64>,
+    pub per_account_limit: u32,
+    /// Simulated shoppers competing in this sale.
+    pub crowd: u32,
+    pub variants: Vec<CatalogVariant>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogVariant {
+    pub id: String,
+    pub name: String,
+    pub colour: String,
+    pub stock: u32,
+    pub price_cents: u32,
+}
+
+impl Catalog {
+    pub fn parse(json: &str) -> Result<Catalog, String> {
+        let catalog: Catalog = serde_json::from_str(json).map_err(|e| format!("catalog.json is not valid: {e}"))?;
+        if catalog.sales.iter().any(|s| s.variants.is_empty()) {
+            return Err("catalog.json: every sale needs at least one variant".into());
+        }
+        Ok(catalog)
+    }
+
+    pub async fn fetch() -> Result<Catalog, String> {
+        let response = gloo_net::http::Request::get(CATALOG_URL)
+            .send()
+            .await
+            .map_err(|e| format!("The catalog could not be loaded ({e})."))?;
+        if !response.ok() {
+            return Err(format!("The catalog could not be loaded (HTTP {}).", response.status()));
+        }
+        Catalog::parse(&response.text().await.map_err(|e| e.to_string())?)
+    }
+
+    pub fn sale(&self, id: &str) -> Option<&CatalogSale> {
+        self.sales.iter().find(|s| s.id == id)
+    }
+}

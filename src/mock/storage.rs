@@ -1,0 +1,84 @@
+//! Durable storage for the demo: localStorage when the browser allows it, memory when it throws
+//! (quota, private mode, blocked storage), with a notice the app shows instead of failing.
+use std::{cell::RefCell, collections::HashMap};
+
+/// Every key the app writes starts with this, so foreign data under other keys is never touched.
+pub const NAMESPACE: &str = "kestrel.v1.";
+
+pub struct DemoStorage {
+    local: Option<web_sys::Storage>,
+    memory: RefCell<HashMap<String, String>>,
+    degraded: RefCell<Option<String>>,
+}
+
+impl DemoStorage {
+    /// localStorage if it can be read and written, memory otherwise.
+    pub fn open() -> Self {
+        let local = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+        let probe = format!("{NAMESPACE}probe");
+        let usable = local.as_ref().is_some_and(|s| s.set_item(&probe, "1").is_ok() && s.remove_item(&probe).is_ok());
+        let storage = Self::memory();
+        if usable {
+            Self { local, ..storage }
+        } else {
+            storage.degrade("This browser will not let the store save anything, so your place is kept only while this tab stays open.");
+            storage
+        }
+    }
+
+    /// Memory only: what tests and a blocked localStorage get.
+    pub fn memory() -> Self {
+        Self { local: None, memory: RefCell::default(), degraded: RefCell::default() }
+    }
+
+    /// Wraps a given Storage object (tests use it to share one storage between two clients).
+    pub fn with_local(local: web_sys::Storage) -> Self {
+        Self { local: Some(local), ..Self::memory() }
+    }
+
+    pub fn get(&self, key: &str) -> Option<String> {
+        let key = format!("{NAMESPACE}{key}");
+        match &self.local {
+            Some(local) => match local.get_item(&key) {
+                Ok(value) => value,
+                Err(_) => {
+                    self.degrade("Saved data could not be read; your place is kept only while this tab stays open.");
+                    self.memory.borrow().get(&key).cloned()
+                }
+            },
+            None => self.memory.borrow().get(&key).cloned(),
+        }
+    }
+
+    pub fn set(&self, key: &str, value: &str) {
+        let key = format!("{NAMESPACE}{key}");
+        self.memory.borrow_mut().insert(key.clone(), value.to_string());
+        if let Some(local) = &self.local {
+            if local.set_item(&key, value).is_err() {
+                self.degrade("This browser's storage is full, so your place is kept only while this tab stays open.");
+            }
+        }
+    }
+
+    pub fn remove(&self, key: &str) {
+        let key = format!("{NAMESPACE}{key}");
+        self.memory.borrow_mut().remove(&key);
+        if let Some(local) = &self.local {
+            let _ = local.remove_item(&key);
+        }
+    }
+
+    fn degrade(&self, why: &str) {
+        self.degraded.borrow_mut().get_or_insert_with(|| why.to_string());
+    }
+
+    /// Why storage fell back to memory, if it did.
+    pub fn degraded(&self) -> Option<String> {
+        self.degraded.borrow().clone()
+    }
+
+    /// True for a key this app owns, as named in a `storage` event from another tab.
+    pub fn owns(full_key: &str, key: &str) -> bool {
+        full_key.strip_prefix(NAMESPACE) == Some(key)
+    }
+}

@@ -1,0 +1,234 @@
+//! One sale inside the demo store: the engine, its simulated crowd, and the shopper actions
+//! logged against it. Store time advances in fixed ticks and every action is stamped with the
+//! tick it was applied at, so replaying the log over a fresh crowd rebuilds the same sale
+//! exactly: that is how a reload, a second tab or a corrupt cache recovers without storing
+//! the crowd (localStorage holds about 5 MB; a crowd of 100,000 would not fit).
+use serde::{Deserialize, Serialize};
+
+use sale_engine::{
+    sha256_hex, seed_from_hex, AccountId, Crowd, CrowdConfig, Event, Millis, Preference, Progress, Sale, SaleConfig,
+    SaleError, Settlement, Variant,
+};
+
+use super::catalog::CatalogSale;
+use super::settings::DemoSettings;
+
+/// Store time advances in steps of this many ms; actions take effect at a step's end.
+pub const TICK_MS: Millis = 100;
+/// Crowd work done between two looks at the time budget.
+const STEPS_PER_CHECK: u32 = 2_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    Register,
+    Cancel,
+    Join(Preference),
+    Prefer(Preference),
+    Extend,
+    BeginCheckout { key: u64, request_hash: u64 },
+    Settle { key: u64, approved: bool },
+}
+
+/// A shopper's action as the store applied it: the log that persists.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoggedAction {
+    pub sale: String,
+    pub tick: Millis,
+    pub account: u32,
+    pub action: Action,
+}
+
+/// What an applied action produced, beyond success.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Done,
+    Registered(u32),
+    Ticket(u32),
+    Settled(Settlement),
+}
+
+pub struct SaleWorld {
+    pub sale: Sale,
+    crowd: Crowd,
+    crowd_size: u32,
+    /// Store time up to which the crowd has been run and the log applied.
+    pub tick: Millis,
+    tick_in_progress: bool,
+    crowd_registered: bool,
+    actions: Vec<LoggedAction>,
+    applied: usize,
+    events: Vec<Event>,
+    registration_numbers: Vec<(u32, u32)>,
+    tickets: Vec<(u32, u32)>,
+}
+
+/// The engine's sale built from the catalog, the demo's first-open moment and its settings.
+pub fn sale_config(item: &CatalogSale, base_ms: Millis, settings: &DemoSettings) -> SaleConfig {
+    let at = |minutes: f64| (base_ms as f64 + minutes * 60_000.0).max(0.0) as Millis;
+    let catalog_units: u32 = item.variants.iter().map(|v| v.stock).sum::<u32>().max(1);
+    let units = settings.stock.unwrap_or(catalog_units);
+    let mut variants: Vec<Variant> = item
+        .variants
+        .iter()
+        .map(|v| Variant {
+            id: v.id.clone(),
+            name: v.name.clone(),
+            stock: (v.stock as u64 * units as u64 / catalog_units as u64) as u32,
+            price_cents: v.price_cents,
+        })
+        .collect();
+    // Rounding down may lose a few units; they go to the first variant so the total is exact.
+    let shortfall = units - variants.iter().map(|v| v.stock).sum::<u32>();
+    variants[0].stock += shortfall;
+    let seed_text = format!("{}:{}", settings.seed, item.id);
+    SaleConfig {
+        id: item.id.clone(),
+        product: item.product.clone(),
+        variants,
+        registration_opens: at(item.schedule.registration_opens_min),
+        registration_closes: at(item.schedule.registration_closes_min),
+        starts_at: at(item.schedule.starts_min),
+        ends_at: at(item.schedule.ends_min),
+        per_account_limit: item.per_account_limit,
+        admission_per_second: item.admission_per_second,
+        hold_ms: settings.hold_s.unwrap_or(item.hold_seconds) * 1_000,
+        hold_extension_ms: item.hold_extension_seconds.map(|s| s * 1_000),
+        seed: seed_from_hex(&sha256_hex(seed_text.as_bytes())).expect("sha256 is 32 bytes"),
+    }
+}
+
+impl SaleWorld {
+    pub fn new(config: SaleConfig, crowd_size: u32, seed: u64) -> Result<Self, String> {
+        let crowd = Crowd::new(
+            CrowdConfig {
+                shoppers: crowd_size,
+                seed,
+                early_fraction: 0.3,
+                checkout_success: 0.85,
+                checkout_ms: (20_000, 90_000),
+                abandon_fraction: 0.1,
+                first_account: 0,
+            },
+            &config,
+        );
+        let first_tick = config.registration_opens.div_ceil(TICK_MS) * TICK_MS;
+        let sale = Sale::new(config).map_err(|e| e.to_string())?;
+        Ok(Self {
+            sale,
+            crowd,
+            crowd_size,
+            tick: first_tick.saturating_sub(TICK_MS),
+            tick_in_progress: false,
+            crowd_registered: false,
+            actions: Vec::new(),
+            applied: 0,
+            events: Vec::new(),
+            registration_numbers: Vec::new(),
+            tickets: Vec::new(),
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.sale.config().id
+    }
+
+    /// The engine's id for the demo's `index`-th real account: after the crowd's ids.
+    pub fn account(&self, index: u32) -> AccountId {
+        AccountId(self.crowd_size + index)
+    }
+
+    /// Runs the crowd and the log forward to `target` (rounded down to a tick). Returns false if
+    /// `out_of_time` said stop first; calling again resumes exactly where it stopped.
+    pub fn catch_up(&mut self, target: Millis, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        let target = target / TICK_MS * TICK_MS;
+        while self.tick_in_progress || self.tick < target {
+            if !self.tick_in_progress {
+                self.tick += TICK_MS;
+                self.tick_in_progress = true;
+                if !self.crowd_registered && self.tick >= self.sale.config().registration_opens {
+                    self.crowd.register_all(&mut self.sale, self.tick);
+                    self.crowd_registered = true;
+                }
+            }
+            match self.crowd.run_until(&mut self.sale, self.tick, STEPS_PER_CHECK, &mut self.events) {
+                Progress::MoreWork => {
+                    self.events.clear();
+                    if out_of_time() {
+                        return false;
+                    }
+                    continue;
+                }
+                Progress::Done => self.events.clear(),
+            }
+            self.tick_in_progress = false;
+            while self.applied < self.actions.len() && self.actions[self.applied].tick <= self.tick {
+                let logged = self.actions[self.applied].clone();
+                // A logged action succeeded when it was first applied; replaying it can only succeed again.
+                let _ = self.apply(logged.account, &logged.action, logged.tick);
+                self.applied += 1;
+            }
+            if out_of_time() && (self.tick_in_progress || self.tick < target) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Applies a new action now (after a full catch-up) and logs it if it took effect.
+    pub fn act(&mut self, account: u32, action: Action, now: Millis) -> Result<(Outcome, LoggedAction), SaleError> {
+        self.catch_up(now, &mut || false);
+        let outcome = self.apply(account, &action, self.tick)?;
+        let logged = LoggedAction { sale: self.id().to_string(), tick: self.tick, account, action };
+        self.actions.push(logged.clone());
+        self.applied = self.actions.len();
+        Ok((outcome, logged))
+    }
+
+    /// Queues logged actions for replay (a rebuilt world replays them as it catches up).
+    pub fn load_log(&mut self, log: impl Iterator<Item = LoggedAction>) {
+        self.actions.extend(log.filter(|a| a.sale == self.sale.config().id));
+    }
+
+    fn apply(&mut self, account: u32, action: &Action, now: Millis) -> Result<Outcome, SaleError> {
+        let id = self.account(account);
+        let sale = &mut self.sale;
+        let outcome = match *action {
+            Action::Register => {
+                let number = sale.register(id, now)?;
+                self.registration_numbers.retain(|(a, _)| *a != account);
+                self.registration_numbers.push((account, number));
+                Outcome::Registered(number)
+            }
+            Action::Cancel => {
+                sale.cancel_registration(id, now)?;
+                self.registration_numbers.retain(|(a, _)| *a != account);
+                Outcome::Done
+            }
+            Action::Join(preference) => {
+                let ticket = sale.join(id, preference, now)?;
+                self.tickets.push((account, ticket));
+                Outcome::Ticket(ticket)
+            }
+            Action::Prefer(preference) => sale.set_preference(id, preference, now).map(|_| Outcome::Done)?,
+            Action::Extend => sale.extend_hold(id, now).map(|_| Outcome::Done)?,
+            Action::BeginCheckout { key, request_hash } => {
+                sale.begin_checkout(id, key, request_hash, now).map(|_| Outcome::Done)?
+            }
+            Action::Settle { key, approved } => Outcome::Settled(sale.settle_payment(id, key, approved, now)?),
+        };
+        // Events stay queued in the engine: the crowd reads them on its next run.
+        Ok(outcome)
+    }
+
+    pub fn registration_number(&self, account: u32) -> Option<u32> {
+        self.registration_numbers.iter().find(|(a, _)| *a == account).map(|(_, n)| *n)
+    }
+
+    pub fn ticket(&self, account: u32) -> Option<u32> {
+        self.tickets.iter().find(|(a, _)| *a == account).map(|(_, t)| *t)
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        self.sale.memory_bytes() + self.crowd.memory_bytes()
+    }
+}

@@ -1,0 +1,92 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::{OrderView, SaleSummary, ShopperStatus, ShopperView};
+use crate::components::SignIn;
+use crate::format;
+use crate::shop::use_shop;
+
+/// Sign in or up; once signed in, the shopper's registrations and orders.
+#[component]
+pub fn Account() -> impl IntoView {
+    let shop = use_shop();
+    let session = shop.client().session;
+    view! {
+        <div class="page account">
+            <h1>"My account"</h1>
+            {move || match session.get() {
+                None => view! { <SignIn/> }.into_any(),
+                Some(s) => view! {
+                    <p class="lede">{format!("Signed in as {}. ", s.phone)}
+                        <button class="link" on:click=move |_| session.set(None)>"Sign out"</button>
+                    </p>
+                    <Registrations/>
+                    <Orders/>
+                }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn Registrations() -> impl IntoView {
+    let shop = use_shop();
+    let mine = LocalResource::new(move || async move {
+        let client = shop.client();
+        let sales = client.get::<Vec<SaleSummary>>("/api/sales").await.unwrap_or_default();
+        let mut mine = Vec::new();
+        for sale in sales {
+            if let Ok(view) = client.get::<ShopperView>(&format!("/api/sales/{}/me", sale.id)).await {
+                if view.registration_number.is_some() || !matches!(view.status, ShopperStatus::NotRegistered) {
+                    mine.push((sale, view));
+                }
+            }
+        }
+        mine
+    });
+    view! {
+        <section class="card">
+            <h2>"Registrations"</h2>
+            {move || match mine.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(list) if list.is_empty() => view! {
+                    <p class="empty" data-state="no-registrations">"You have not registered for a sale yet. " <A href="/">"See the drops"</A></p>
+                }.into_any(),
+                Some(list) => view! {
+                    <ul class="plain-list">
+                        {list.into_iter().map(|(sale, me)| view! {
+                            <li><A href=format!("/sale/{}", sale.id)>{sale.product}</A>
+                                {me.registration_number.map(|n| format!(" · registration no. {n}"))}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Orders() -> impl IntoView {
+    let shop = use_shop();
+    let orders = LocalResource::new(move || async move { shop.client().get::<Vec<OrderView>>("/api/orders").await });
+    view! {
+        <section class="card" data-testid="orders">
+            <h2>"Orders"</h2>
+            {move || match orders.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="form-error">{e.message}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="empty" data-state="no-orders">"No orders yet. When you win a unit and check out, your order appears here."</p>
+                }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="plain-list">
+                        {list.into_iter().map(|o| view! {
+                            <li><A href=format!("/orders/{}", o.number)>{o.number.clone()}</A>
+                                {format!(" · {} {} · {}", o.product, o.variant, format::money(o.price_cents))}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,119 @@
+//! The screens before the sale starts: announced, registration, the waiting room.
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::{Method, ShopperStatus};
+use crate::components::{ClockQuality, Countdown, SignIn, Stat, StateSection};
+use crate::format;
+use crate::sale_state::SaleState;
+
+use super::{SaleData, VariantPicker};
+
+fn summary(data: SaleData) -> crate::api::SaleSummary {
+    data.detail.get().expect("loaded").summary
+}
+
+/// The join control: active at the store's start instant, not a moment before.
+fn join_button(data: SaleData) -> impl IntoView {
+    let starts = move || summary(data).starts_at;
+    let open = move || data.now.get().is_some_and(|n| n >= starts() as f64);
+    view! {
+        <button class="button primary big" data-testid="join" disabled=move || !open() || data.busy.get()
+            on:click=move |_| data.act(Method::Post, "queue", Some(data.preference.get_untracked()))>
+            {move || if open() { "Join the queue".to_string() } else { format!("Opens at {}", format::clock_time(starts())) }}
+        </button>
+    }
+}
+
+pub fn announced(data: SaleData) -> AnyView {
+    let s = summary(data);
+    view! {
+        <StateSection state=SaleState::Announced title="Announced: registration opens soon".into()>
+            <p>"Registration opens in " <Countdown target=Signal::derive(move || summary(data).registration_opens) now=data.now done="Registration is open"/></p>
+            <p>{format!("Registration {} to {}; the sale starts {}.", format::when(s.registration_opens, data.store_now()), format::when(s.registration_closes, data.store_now()), format::when(s.starts_at, data.store_now()))}</p>
+            <Facts data/>
+        </StateSection>
+    }.into_any()
+}
+
+pub fn registration_open(data: SaleData) -> AnyView {
+    let session = data.shop.client().session;
+    view! {
+        <StateSection state=SaleState::RegistrationOpen title="Registration is open".into()>
+            <p>"Only registered shoppers may buy. Registration closes in "
+                <Countdown target=Signal::derive(move || summary(data).registration_closes) now=data.now done="Registration has closed" testid="registration-countdown"/> "."</p>
+            <Facts data/>
+            {move || match session.get() {
+                None => view! { <SignIn/> }.into_any(),
+                Some(_) => view! {
+                    <button class="button primary big" data-testid="register" disabled=move || data.busy.get()
+                        on:click=move |_| data.act(Method::Post, "registration", None::<()>)>"Register for this sale"</button>
+                }.into_any(),
+            }}
+        </StateSection>
+    }.into_any()
+}
+
+pub fn registered(data: SaleData) -> AnyView {
+    let number = move || data.me.get().and_then(|m| m.registration_number).map(|n| n.to_string()).unwrap_or_default();
+    view! {
+        <StateSection state=SaleState::Registered title="You are registered".into()>
+            <p class="big-figure">"Registration no. " <strong data-testid="registration-number">{number}</strong></p>
+            <p>"The sale starts in " <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done="The sale is open"/>
+               ". Come back before the start: everyone in the waiting room then gets a random place, so arriving early gives no edge beyond being there."</p>
+            <ClockQuality/>
+            <VariantPicker data/>
+            {join_button(data)}
+            <button class="button subtle" disabled=move || data.busy.get()
+                on:click=move |_| data.act(Method::Delete, "registration", None::<()>)>"Cancel my registration"</button>
+        </StateSection>
+    }.into_any()
+}
+
+pub fn registration_closed(data: SaleData) -> AnyView {
+    let signed_in = data.shop.client().session.get_untracked().is_some();
+    view! {
+        <StateSection state=SaleState::RegistrationClosed title="Registration has closed".into()>
+            <p>{if signed_in {
+                "You did not register for this sale before registration closed, so you cannot buy in it. Only registered accounts may join the queue: that is what keeps the line fair."
+            } else {
+                "Registration for this sale has closed. If you registered, sign in to see your place."
+            }}</p>
+            {(!signed_in).then(|| view! { <SignIn/> })}
+            <p>"The next drop is on the " <A href="/">"sales page"</A> ": register there while registration is open."</p>
+            <Facts data/>
+        </StateSection>
+    }.into_any()
+}
+
+pub fn pre_queue(data: SaleData) -> AnyView {
+    let waiting = move || match data.status() {
+        Some(ShopperStatus::PreQueue { pre_queue_len, .. }) => format!("You are in the waiting room with {} others.", format::count(pre_queue_len.saturating_sub(1) as u64)),
+        _ => "Checking you in to the waiting room…".into(),
+    };
+    view! {
+        <StateSection state=SaleState::PreQueue title="In the waiting room".into()>
+            <p class="countdown-big">"Starts in " <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done="The sale is open"/></p>
+            <ClockQuality/>
+            <p data-testid="pre-queue-status">{waiting}</p>
+            <p>"At the start, everyone in the waiting room is put in a random order drawn from a secret seed. Its fingerprint is published now, and the seed is revealed when the sale ends, so anyone can check the draw."</p>
+            <p class="commitment">"Fingerprint (sha256 of the seed): " <code data-testid="commitment">{move || data.detail.get().and_then(|d| d.commitment).unwrap_or_default()}</code></p>
+            <VariantPicker data in_line=true/>
+            {join_button(data)}
+        </StateSection>
+    }.into_any()
+}
+
+/// The batch in figures: honest numbers before anyone asks.
+#[component]
+pub fn Facts(data: SaleData) -> impl IntoView {
+    let detail = move || data.detail.get().expect("loaded");
+    view! {
+        <dl class="facts">
+            <Stat label="Units in this batch" value=Signal::derive(move || format::count(detail().summary.units as u64))/>
+            <Stat label="Registered" value=Signal::derive(move || format::count(detail().summary.registrants as u64))/>
+            <Stat label="Per account" value=Signal::derive(move || detail().per_account_limit.to_string())/>
+            <Stat label="Hold to check out" value=Signal::derive(move || format::duration(detail().hold_ms))/>
+        </dl>
+    }
+}

@@ -1,0 +1,124 @@
+//! The screens with a unit in hand: the hold, the checkout form, the payment in flight.
+use leptos::prelude::*;
+
+use crate::api::{validation, Address, CheckoutRequest, Hold, Method, PaymentMethod, PaymentState, ShopperStatus};
+use crate::components::{Countdown, StateSection};
+use crate::format;
+use crate::hooks::use_draft;
+use crate::sale_state::SaleState;
+
+use super::SaleData;
+
+fn hold(data: SaleData) -> Option<Hold> {
+    match data.status() {
+        Some(ShopperStatus::Holding { hold }) => Some(hold),
+        _ => None,
+    }
+}
+
+fn variant_name(data: SaleData) -> String {
+    let variant = hold(data).map_or(0, |h| h.variant) as usize;
+    data.detail.get().and_then(|d| d.variants.get(variant).map(|v| format!("{} · {}", v.name, format::money(v.price_cents)))).unwrap_or_default()
+}
+
+/// The hold's time left, with a warning in its last 30 seconds and the one extension.
+#[component]
+fn HoldTimer(data: SaleData) -> impl IntoView {
+    let deadline = Signal::derive(move || hold(data).map_or(0, |h| h.deadline));
+    let left = move || data.now.get().map_or(f64::MAX, |n| deadline.get() as f64 - n);
+    let extension = move || data.detail.get().and_then(|d| d.hold_extension_ms);
+    view! {
+        <div class="hold-timer" class:warning=move || left() <= 30_000.0>
+            <p>"Your unit is held for " <Countdown target=deadline now=data.now done="Your hold has ended" testid="hold-timer"/></p>
+            {move || (left() <= 30_000.0).then(|| view! {
+                <p class="warning-text" role="alert">"Less than 30 seconds left on your hold. Check out now, or extend it once."</p>
+            })}
+            {move || extension().filter(|_| hold(data).is_some_and(|h| !h.extended && !h.paying)).map(|ms| view! {
+                <button class="button" disabled=move || data.busy.get()
+                    on:click=move |_| data.act(Method::Post, "hold/extend", None::<()>)>{format!("Extend by {}", format::duration(ms))}</button>
+            })}
+        </div>
+    }
+}
+
+pub fn your_turn(data: SaleData) -> AnyView {
+    view! {
+        <StateSection state=SaleState::YourTurn title="It's your turn: one unit is yours to buy".into()>
+            <p class="big-figure">{move || variant_name(data)}</p>
+            <HoldTimer data/>
+            <p>"Nobody else can take this unit while you hold it. If the hold runs out, it goes to the next shopper in line."</p>
+            <button class="button primary big" data-testid="go-checkout" on:click=move |_| data.checkout_open.set("1".into())>"Check out"</button>
+        </StateSection>
+    }.into_any()
+}
+
+pub fn checkout(data: SaleData) -> AnyView {
+    let name = use_draft("checkout.name");
+    let line1 = use_draft("checkout.line1");
+    let city = use_draft("checkout.city");
+    let postcode = use_draft("checkout.postcode");
+    let method = use_draft("checkout.payment");
+    let tried = RwSignal::new(false);
+    let address = move || Address { name: name.get(), line1: line1.get(), city: city.get(), postcode: postcode.get() };
+    let problems = Memo::new(move |_| if tried.get() { validation::address(&address()) } else { Default::default() });
+    let payment = move || match method.get().as_str() {
+        "declines" => PaymentMethod::CardDeclines,
+        "slow" => PaymentMethod::CardSlow,
+        _ => PaymentMethod::CardApproves,
+    };
+    let submit = move || {
+        tried.set(true);
+        if !validation::address(&address()).is_empty() {
+            return;
+        }
+        let variant = hold(data).map_or(0, |h| h.variant);
+        data.act(Method::Post, "checkout", Some(CheckoutRequest { variant, address: address(), payment: payment() }));
+    };
+    let declined = move || data.me.get().and_then(|m| m.payment).filter(|p| p.state == PaymentState::Declined).map(|p| p.message);
+    let field = move |id: &'static str, label: &'static str, value: RwSignal<String>, problem: fn(&validation::AddressProblems) -> Option<String>, autocomplete: &'static str| view! {
+        <label for=id>{label}</label>
+        <input id=id name=id bind:value=value autocomplete=autocomplete
+            aria-invalid=move || problem(&problems.get()).is_some().to_string() aria-describedby=format!("{id}-problem")/>
+        <p id=format!("{id}-problem") class="field-problem" data-testid=format!("{id}-problem")>{move || problem(&problems.get())}</p>
+    };
+    view! {
+        <StateSection state=SaleState::Checkout title="Check out".into()>
+            <p class="big-figure">{move || variant_name(data)}</p>
+            <HoldTimer data/>
+            {move || declined().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                <fieldset>
+                    <legend>"Delivery address"</legend>
+                    {field("name", "Full name", name, |p| p.name.clone(), "name")}
+                    {field("line1", "Street and number", line1, |p| p.line1.clone(), "address-line1")}
+                    {field("city", "Town or city", city, |p| p.city.clone(), "address-level2")}
+                    {field("postcode", "Postcode", postcode, |p| p.postcode.clone(), "postal-code")}
+                </fieldset>
+                <fieldset>
+                    <legend>"Payment (demo cards)"</legend>
+                    {[("approves", "Card ending 4242: approves"), ("declines", "Card ending 0002: declined by the bank"), ("slow", "Card ending 3155: the bank takes 45 s")]
+                        .into_iter().map(|(value, label)| view! {
+                            <label class="check"><input type="radio" name="payment" value=value
+                                checked=move || method.get() == value || (value == "approves" && method.get().is_empty())
+                                on:change=move |_| method.set(value.into())/>{label}</label>
+                        }).collect_view()}
+                </fieldset>
+                <div class="row">
+                    <button class="button primary big" type="submit" data-testid="pay" disabled=move || data.busy.get()>"Pay and place the order"</button>
+                    <button class="button subtle" type="button" on:click=move |_| data.checkout_open.set(String::new())>"Back"</button>
+                </div>
+            </form>
+        </StateSection>
+    }.into_any()
+}
+
+pub fn payment_pending(data: SaleData) -> AnyView {
+    view! {
+        <StateSection state=SaleState::PaymentPending title="Waiting for your bank".into()>
+            <div class="spinner" aria-hidden="true"></div>
+            <p class="big-figure">{move || variant_name(data)}</p>
+            <p>{move || data.me.get().and_then(|m| m.payment).map(|p| p.message).unwrap_or_default()}</p>
+            <p class="hint">"Your hold does not run out while the payment is in flight, however long the bank takes. You can reload or close this page safely."</p>
+        </StateSection>
+    }.into_any()
+}

@@ -1,0 +1,197 @@
+//! `/sale/:id`: the whole journey of one sale on one page, one screen per [`SaleState`].
+mod before;
+mod hold;
+mod outcome;
+mod queue;
+mod variant_picker;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use serde::Serialize;
+
+use crate::api::{Method, Preference, SaleDetail, ShopperStatus, ShopperView};
+use crate::hooks::{use_draft, use_polling, use_store_clock};
+use crate::sale_state::{sale_state, SaleState};
+use crate::shop::use_shop;
+
+pub use variant_picker::VariantPicker;
+
+/// What a sale screen shows and can do: the store's latest word on the sale and on this
+/// shopper, the store clock, and the shopper's actions. The preview gallery builds one from
+/// fixtures (with `live` false, so its buttons change nothing).
+#[derive(Clone, Copy)]
+pub struct SaleData {
+    pub detail: RwSignal<Option<SaleDetail>>,
+    pub me: RwSignal<Option<ShopperView>>,
+    pub now: Signal<Option<f64>>,
+    pub error: RwSignal<Option<String>>,
+    pub busy: RwSignal<bool>,
+    /// The shopper stepped from their hold to the checkout form (kept across reloads).
+    pub checkout_open: RwSignal<String>,
+    pub preference: RwSignal<Preference>,
+    shop: crate::shop::Shop,
+    live: bool,
+}
+
+impl SaleData {
+    pub fn fixture(detail: SaleDetail, me: Option<ShopperView>, now: f64, checkout_open: bool) -> Self {
+        Self {
+            detail: RwSignal::new(Some(detail)),
+            me: RwSignal::new(me),
+            now: Signal::stored(Some(now)),
+            error: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            checkout_open: RwSignal::new(if checkout_open { "1".into() } else { String::new() }),
+            preference: RwSignal::new(Preference { variant: 0, accept_other_variant: true }),
+            shop: use_shop(),
+            live: false,
+        }
+    }
+
+    fn live() -> Self {
+        let variant = use_draft("sale.variant");
+        let preference = RwSignal::new(Preference {
+            variant: variant.get_untracked().parse().unwrap_or(0),
+            accept_other_variant: true,
+        });
+        Effect::new(move |_| variant.set(preference.get().variant.to_string()));
+        Self {
+            detail: RwSignal::new(None),
+            me: RwSignal::new(None),
+            now: use_store_clock(),
+            error: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            checkout_open: use_draft("sale.checkout-open"),
+            preference,
+            shop: use_shop(),
+            live: true,
+        }
+    }
+
+    pub fn id(&self) -> String {
+        self.detail.with(|d| d.as_ref().map(|d| d.summary.id.clone()).unwrap_or_default())
+    }
+
+    pub fn status(&self) -> Option<ShopperStatus> {
+        self.me.with(|m| m.as_ref().map(|m| m.status.clone()))
+    }
+
+    pub fn store_now(&self) -> u64 {
+        self.now.get().unwrap_or_default() as u64
+    }
+
+    /// Fetches the sale and, when signed in, where this shopper stands.
+    fn refresh(self, id: String) {
+        let shop = self.shop;
+        leptos::task::spawn_local(async move {
+            let client = shop.client();
+            match client.get::<SaleDetail>(&format!("/api/sales/{id}")).await {
+                Ok(detail) => self.detail.set(Some(detail)),
+                Err(e) => self.error.set(Some(e.message)),
+            }
+            if client.session.get_untracked().is_some() {
+                if let Ok(me) = client.get::<ShopperView>(&format!("/api/sales/{id}/me")).await {
+                    self.me.set(Some(me));
+                }
+            } else {
+                self.me.set(None);
+            }
+        });
+    }
+
+    /// Sends one of the shopper's actions on this sale; the store's answer is their new standing.
+    pub fn act(self, method: Method, action: &'static str, body: Option<impl Serialize + 'static>) {
+        if !self.live || self.busy.get_untracked() {
+            return;
+        }
+        let shop = self.shop;
+        let path = format!("/api/sales/{}/{action}", self.id());
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = shop.client().call::<ShopperView>(method, &path, body).await;
+            self.busy.set(false);
+            match result {
+                Ok(me) => {
+                    self.error.set(None);
+                    self.me.set(Some(me));
+                }
+                // Already in line is where the shopper wanted to be.
+                Err(e) if e.code == "already_in_queue" => self.error.set(None),
+                Err(e) => self.error.set(Some(e.message)),
+            }
+        });
+    }
+}
+
+#[component]
+pub fn SalePage() -> impl IntoView {
+    let params = use_params_map();
+    let data = SaleData::live();
+    let beat = use_polling(1_000);
+    let session = use_shop().client().session;
+    Effect::new(move |_| {
+        beat.get();
+        session.track();
+        data.refresh(params.read().get("id").unwrap_or_default());
+    });
+    // A registered shopper on the page before the start is in the waiting room: their place is drawn at the start.
+    Effect::new(move |_| {
+        let waiting_room = data.detail.with(|d| d.as_ref().is_some_and(|d| d.summary.phase == crate::api::Phase::RegistrationClosed));
+        if waiting_room && matches!(data.status(), Some(ShopperStatus::Registered { .. })) && !data.busy.get() {
+            data.act(Method::Post, "queue", Some(data.preference.get_untracked()));
+        }
+    });
+    view! {
+        <div class="page sale">
+            {move || match (data.detail.get(), data.error.get()) {
+                (None, Some(problem)) => view! { <h1>"This sale could not be loaded"</h1><p class="form-error">{problem}</p> }.into_any(),
+                (None, None) => view! { <p class="loading">"Loading the sale…"</p> }.into_any(),
+                (Some(_), _) => view! { <SaleJourney data/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The product and the screen for the shopper's state: used by the live page and the preview.
+#[component]
+pub fn SaleJourney(data: SaleData) -> impl IntoView {
+    let state = Memo::new(move |_| {
+        data.detail.with(|d| d.as_ref().map(|d| data.me.with(|me| sale_state(d, me.as_ref(), data.checkout_open.get() == "1"))))
+    });
+    let detail = move || data.detail.get().expect("the journey renders once the sale is loaded");
+    view! {
+        <div class="journey">
+            <div class="product">
+                <img class="product-image" src=move || detail().summary.image alt="" width="220" height="220"/>
+                <div>
+                    <h1>{move || detail().summary.product}</h1>
+                    <p class="tagline">{move || detail().summary.tagline}</p>
+                </div>
+            </div>
+            <div class="journey-main">
+                {move || state.get().map(|state| screen(state, data))}
+                <p class="form-error" role="alert" data-testid="action-error">{move || data.error.get()}</p>
+            </div>
+        </div>
+    }
+}
+
+fn screen(state: SaleState, data: SaleData) -> AnyView {
+    use SaleState::*;
+    match state {
+        Announced => before::announced(data),
+        RegistrationOpen => before::registration_open(data),
+        Registered => before::registered(data),
+        RegistrationClosed => before::registration_closed(data),
+        PreQueue => before::pre_queue(data),
+        LiveQueue => queue::live_queue(data),
+        Waitlist => queue::waitlist(data),
+        YourTurn => hold::your_turn(data),
+        Checkout => hold::checkout(data),
+        PaymentPending => hold::payment_pending(data),
+        OrderConfirmed => outcome::order_confirmed(data),
+        SoldOut => outcome::sold_out(data),
+        HoldExpired => outcome::hold_expired(data),
+        SaleEnded => outcome::sale_ended(data),
+    }
+}

@@ -1,0 +1,82 @@
+//! The screens while in line: the live queue and the waitlist.
+use leptos::prelude::*;
+
+use crate::api::{Method, ShopperStatus};
+use crate::components::{Stat, StateSection};
+use crate::format;
+use crate::sale_state::SaleState;
+
+use super::{SaleData, VariantPicker};
+
+/// Units not yet in anyone's cart, over all variants.
+fn stock_left(data: SaleData) -> String {
+    data.detail.get().map(|d| format::count(d.counters.available as u64)).unwrap_or_default()
+}
+
+/// The line as a screen reader hears it: at most every 5 s, so it informs without chattering.
+#[component]
+fn PositionAnnouncer(data: SaleData) -> impl IntoView {
+    let spoken = RwSignal::new(String::new());
+    let last = RwSignal::new(f64::MIN);
+    Effect::new(move |_| {
+        let now = data.now.get().unwrap_or_default();
+        if let Some(ShopperStatus::Waiting { position, .. } | ShopperStatus::Waitlisted { position, .. }) = data.status() {
+            if now - last.get_untracked() >= 5_000.0 {
+                last.set(now);
+                spoken.set(format!("You are number {position} in line."));
+            }
+        }
+    });
+    view! { <p class="sr-only" role="status">{move || spoken.get()}</p> }
+}
+
+pub fn live_queue(data: SaleData) -> AnyView {
+    let status = move || data.status();
+    view! {
+        <StateSection state=SaleState::LiveQueue title="The sale is live".into()>
+            {move || match status() {
+                Some(ShopperStatus::Waiting { position, ahead, estimated_wait_ms, odds, .. }) => view! {
+                    <dl class="facts queue">
+                        <Stat label="Your place" value=format::count(position as u64) testid="queue-position"/>
+                        <Stat label="Ahead of you" value=format::count(ahead as u64)/>
+                        <Stat label="Estimated wait" value=estimated_wait_ms.map_or_else(|| "unknown".into(), format::duration)/>
+                        <Stat label="Chance of a unit" value=format::percent(odds)/>
+                        <Stat label="Units left" value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/>
+                    </dl>
+                    <p class="hint">"Keep this page open or come back: your place is kept if you reload or close the tab. The chance is an estimate from the units left, the carts still open and how many of those usually come back."</p>
+                }.into_any(),
+                Some(ShopperStatus::PreQueue { .. }) => view! {
+                    <p data-testid="queue-position">"Drawing the waiting room's order…"</p>
+                }.into_any(),
+                _ => view! {
+                    <p>"You are registered. Join now to get your place: later arrivals are served in the order they join."</p>
+                    <dl class="facts"><Stat label="Units left" value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/></dl>
+                    <button class="button primary big" data-testid="join" disabled=move || data.busy.get()
+                        on:click=move |_| data.act(Method::Post, "queue", Some(data.preference.get_untracked()))>"Join the queue"</button>
+                }.into_any(),
+            }}
+            <PositionAnnouncer data/>
+            {move || matches!(status(), Some(ShopperStatus::Waiting { .. })).then(|| view! { <VariantPicker data in_line=true/> })}
+        </StateSection>
+    }.into_any()
+}
+
+pub fn waitlist(data: SaleData) -> AnyView {
+    view! {
+        <StateSection state=SaleState::Waitlist title="All units are in carts".into()>
+            {move || match data.status() {
+                Some(ShopperStatus::Waitlisted { position, held_elsewhere, odds, .. }) => view! {
+                    <p>{format!("Every unit is in another shopper's cart right now. {} carts are still open; a cart that is not paid in time goes back to the line, to the next in order.", format::count(held_elsewhere as u64))}</p>
+                    <dl class="facts queue">
+                        <Stat label="Your place" value=format::count(position as u64) testid="queue-position"/>
+                        <Stat label="Units that may come back" value=format::count(held_elsewhere as u64)/>
+                        <Stat label="Chance of a unit" value=format::percent(odds)/>
+                        <Stat label="Units left" value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/>
+                    </dl>
+                }.into_any(),
+                _ => ().into_any(),
+            }}
+            <PositionAnnouncer data/>
+        </StateSection>
+    }.into_any()
+}

@@ -1,0 +1,80 @@
+//! The shop as the UI sees it: the store client, the demo store behind it, storage for drafts,
+//! and notices about the demo itself. Opened once at start and shared through context.
+use std::{cell::RefCell, rc::Rc};
+
+use leptos::prelude::*;
+
+use crate::api::{Session, StoreClient};
+use crate::device::real_now;
+use crate::mock::{Catalog, DemoStorage, MockStore, MockTransport};
+
+const SESSION_KEY: &str = "session";
+
+struct ShopParts {
+    client: StoreClient,
+    store: Rc<RefCell<MockStore>>,
+    storage: Rc<DemoStorage>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Shop {
+    parts: StoredValue<ShopParts, LocalStorage>,
+    /// Notices about the demo itself (reset, storage trouble, ignored scenario values).
+    pub notices: RwSignal<Vec<String>>,
+}
+
+impl Shop {
+    /// Opens the demo store on `storage`, restores the signed-in session and starts the store
+    /// running in the background. Call [`StoreClient::sync_clock`] before showing times.
+    pub fn open(catalog: Catalog, storage: Rc<DemoStorage>) -> Shop {
+        let mut store = MockStore::open(catalog, storage.clone(), real_now());
+        let notices = RwSignal::new(store.take_notices());
+        let transport = MockTransport::new(store);
+        transport.run_in_background();
+        let session = storage.get(SESSION_KEY).and_then(|raw| serde_json::from_str::<Session>(&raw).ok());
+        let client = StoreClient::new(Rc::new(transport.clone()), session);
+        let session_storage = storage.clone();
+        let session_signal = client.session;
+        let shop = Shop {
+            parts: StoredValue::new_local(ShopParts { client, store: transport.store, storage: session_storage }),
+            notices,
+        };
+        Effect::new(move |_| {
+            let storage = shop.storage();
+            match session_signal.get() {
+                Some(session) => storage.set(SESSION_KEY, &serde_json::to_string(&session).expect("serialises")),
+                None => storage.remove(SESSION_KEY),
+            }
+        });
+        shop
+    }
+
+    /// Fetches the catalog, opens the shop and syncs the clock: what the app does at start.
+    pub async fn boot() -> Result<Shop, String> {
+        let catalog = Catalog::fetch().await?;
+        let shop = Shop::open(catalog, Rc::new(DemoStorage::open()));
+        shop.client().sync_clock().await.map_err(|e| e.message)?;
+        Ok(shop)
+    }
+
+    pub fn client(&self) -> StoreClient {
+        self.parts.with_value(|p| p.client.clone())
+    }
+
+    pub fn storage(&self) -> Rc<DemoStorage> {
+        self.parts.with_value(|p| p.storage.clone())
+    }
+
+    /// The demo store itself, for the dev panel and tests; the shopper's UI goes through the client.
+    pub fn store(&self) -> Rc<RefCell<MockStore>> {
+        self.parts.with_value(|p| p.store.clone())
+    }
+
+    pub fn notify(&self, notice: String) {
+        self.notices.update(|n| n.push(notice));
+    }
+}
+
+pub fn use_shop() -> Shop {
+    expect_context::<Shop>()
+}
