@@ -17,13 +17,17 @@ fn registered(stock: u32) -> Sale {
     let mut sale = Sale::new(config.clone()).unwrap();
     sale.reserve(SHOPPERS as usize);
     for a in 0..SHOPPERS {
-        sale.register(AccountId(a), config.registration_opens).unwrap();
+        sale.register(AccountId(a), config.registration_opens)
+            .unwrap();
     }
     sale
 }
 
 fn pref(a: u32) -> Preference {
-    Preference { variant: (a % 3) as u8, accept_other_variant: a % 2 == 0 }
+    Preference {
+        variant: (a % 3) as u8,
+        accept_other_variant: a.is_multiple_of(2),
+    }
 }
 
 /// Everyone in the pre-queue, so the start admits them all in one `advance` (the rate is
@@ -91,7 +95,14 @@ fn engine(c: &mut Criterion) {
         let start = sale.config().starts_at;
         sale.advance(start);
         b.iter(|| {
-            (0..SHOPPERS).map(|a| matches!(sale.status(AccountId(a), start), ShopperStatus::Waiting { .. }) as u32).sum::<u32>()
+            (0..SHOPPERS)
+                .map(|a| {
+                    matches!(
+                        sale.status(AccountId(a), start),
+                        ShopperStatus::Waiting { .. }
+                    ) as u32
+                })
+                .sum::<u32>()
         })
     });
     group.finish();
@@ -99,7 +110,9 @@ fn engine(c: &mut Criterion) {
     let mut whole = c.benchmark_group("sale");
     whole.sample_size(10);
     whole.throughput(Throughput::Elements(1_000_000));
-    whole.bench_function("1M shoppers, 10k units", |b| b.iter(|| simulate_sale(1_000_000, 10_000, 7)));
+    whole.bench_function("1M shoppers, 10k units", |b| {
+        b.iter(|| simulate_sale(1_000_000, 10_000, 7))
+    });
     whole.finish();
 }
 

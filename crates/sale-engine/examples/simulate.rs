@@ -13,7 +13,9 @@ fn main() {
     let mut rate: u32 = DEFAULT_ADMISSION_PER_SECOND;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
-        let value = args.next().unwrap_or_else(|| usage(&format!("{flag} needs a value")));
+        let value = args
+            .next()
+            .unwrap_or_else(|| usage(&format!("{flag} needs a value")));
         match flag.as_str() {
             "--shoppers" => shoppers = number(&flag, &value),
             "--stock" => stock = number(&flag, &value),
@@ -27,16 +29,21 @@ fn main() {
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     let mut line = serde_json::to_value(&outcome).expect("outcome serialises");
     line["elapsed_ms"] = serde_json::json!((elapsed_ms * 10.0).round() / 10.0);
-    line["bytes_per_shopper"] =
-        serde_json::json!((outcome.engine_bytes as f64 / f64::from(shoppers.max(1)) * 10.0).round() / 10.0);
+    line["bytes_per_shopper"] = serde_json::json!(
+        (outcome.engine_bytes as f64 / f64::from(shoppers.max(1)) * 10.0).round() / 10.0
+    );
     println!("{line}");
 }
 
 fn number<T: std::str::FromStr>(flag: &str, value: &str) -> T {
-    value.parse().unwrap_or_else(|_| usage(&format!("{flag}: not a number: {value}")))
+    value
+        .parse()
+        .unwrap_or_else(|_| usage(&format!("{flag}: not a number: {value}")))
 }
 
 fn usage(problem: &str) -> ! {
-    eprintln!("{problem}\nusage: simulate [--shoppers N] [--stock N] [--seed N] [--rate PER_SECOND]");
+    eprintln!(
+        "{problem}\nusage: simulate [--shoppers N] [--stock N] [--seed N] [--rate PER_SECOND]"
+    );
     std::process::exit(2)
 }

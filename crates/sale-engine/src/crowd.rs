@@ -92,10 +92,15 @@ impl Crowd {
         let rush = RUSH_MS.min(tail);
         let rush_mass = 1.0 - (-rush / RUSH_MEAN_MS).exp();
         let mut arrivals = Vec::with_capacity(n as usize);
-        let mut uniform = |i: u32, count: u32| (f64::from(i) + unit(rng.next_u64())) / f64::from(count);
+        let mut uniform =
+            |i: u32, count: u32| (f64::from(i) + unit(rng.next_u64())) / f64::from(count);
         for i in 0..early {
             let offset = (uniform(i, early) * window as f64) as u64;
-            arrivals.push(offset.min(window.saturating_sub(1)).min(u64::from(u32::MAX)) as u32);
+            arrivals.push(
+                offset
+                    .min(window.saturating_sub(1))
+                    .min(u64::from(u32::MAX)) as u32,
+            );
         }
         let late = n - early;
         for i in 0..late {
@@ -136,7 +141,10 @@ impl Crowd {
         if self.next_to_register == 0 {
             sale.reserve((first + self.config.shoppers) as usize);
         }
-        let end = self.config.shoppers.min(self.next_to_register.saturating_add(max));
+        let end = self
+            .config
+            .shoppers
+            .min(self.next_to_register.saturating_add(max));
         for i in self.next_to_register..end {
             // A refusal (already registered, window shut) leaves that shopper out; the crowd goes on.
             let _ = sale.register(AccountId(first + i), now);
@@ -174,7 +182,10 @@ impl Crowd {
         let mut steps = 0;
         loop {
             self.take_events(sale, events);
-            let arrival = self.arrivals.get(self.next_arrival as usize).map(|&a| self.closes + u64::from(a));
+            let arrival = self
+                .arrivals
+                .get(self.next_arrival as usize)
+                .map(|&a| self.closes + u64::from(a));
             let checkout = self.checkouts.peek().map(|c| c.0 .0);
             let due = match (arrival, checkout) {
                 (Some(a), Some(c)) => a.min(c),
@@ -239,12 +250,16 @@ impl Crowd {
         if unit(h) < f64::from(c.abandon_fraction) {
             return;
         }
-        let (lo, hi) = (c.checkout_ms.0.min(c.checkout_ms.1), c.checkout_ms.0.max(c.checkout_ms.1));
+        let (lo, hi) = (
+            c.checkout_ms.0.min(c.checkout_ms.1),
+            c.checkout_ms.0.max(c.checkout_ms.1),
+        );
         let h2 = mix(h, 1, 2);
         let delay = lo + h2 % (hi - lo + 1);
         let approved = unit(mix(h2, 3, 4)) < f64::from(c.checkout_success);
         let admitted_at = deadline - self.hold_ms;
-        self.checkouts.push(Reverse((admitted_at + delay, account.0, approved)));
+        self.checkouts
+            .push(Reverse((admitted_at + delay, account.0, approved)));
     }
 
     /// A declined shopper gives up: the hold lapses after the grace period.

@@ -142,7 +142,10 @@ mod tests {
             };
             expected.swap(i, j);
         }
-        assert_eq!(shuffle_tickets(&[0; 32], &(1..=10).collect::<Vec<_>>()), expected);
+        assert_eq!(
+            shuffle_tickets(&[0; 32], &(1..=10).collect::<Vec<_>>()),
+            expected
+        );
     }
 
     #[test]

@@ -38,7 +38,14 @@ pub(crate) struct Holds {
 
 impl Holds {
     pub fn open(&mut self, account: u32, variant: u8, deadline: Millis) -> u32 {
-        let rec = HoldRec { deadline, account, variant, extended: false, paying: false, live: true };
+        let rec = HoldRec {
+            deadline,
+            account,
+            variant,
+            extended: false,
+            paying: false,
+            live: true,
+        };
         let idx = match self.free.pop() {
             Some(idx) => {
                 self.recs[idx as usize] = rec;
@@ -63,7 +70,8 @@ impl Holds {
 
     /// Must follow every deadline change (and the end of a payment) so the hold can expire.
     pub fn schedule(&mut self, idx: u32) {
-        self.expiry.push(Reverse((self.recs[idx as usize].deadline, idx)));
+        self.expiry
+            .push(Reverse((self.recs[idx as usize].deadline, idx)));
     }
 
     pub fn close(&mut self, idx: u32) {

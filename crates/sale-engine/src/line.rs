@@ -25,11 +25,15 @@ struct Waitlist {
 
 impl Line {
     pub fn new(variants: usize) -> Line {
-        Line { waitlists: vec![Waitlist::default(); variants], ..Line::default() }
+        Line {
+            waitlists: vec![Waitlist::default(); variants],
+            ..Line::default()
+        }
     }
 
     pub fn reserve(&mut self, shoppers: usize) {
-        self.queue.reserve(shoppers.saturating_sub(self.queue.len()));
+        self.queue
+            .reserve(shoppers.saturating_sub(self.queue.len()));
     }
 
     /// Adds an account at the back; returns its place.
@@ -94,6 +98,10 @@ impl Line {
     pub fn memory_bytes(&self) -> usize {
         self.queue.capacity() * 4
             + self.waitlists.capacity() * core::mem::size_of::<Waitlist>()
-            + self.waitlists.iter().map(|w| w.accounts.capacity() * 4).sum::<usize>()
+            + self
+                .waitlists
+                .iter()
+                .map(|w| w.accounts.capacity() * 4)
+                .sum::<usize>()
     }
 }

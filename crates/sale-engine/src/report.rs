@@ -91,7 +91,11 @@ impl Sale {
                 .variants
                 .iter()
                 .zip(&self.stock)
-                .map(|(v, s)| VariantReport { id: v.id.clone(), stock: v.stock, sold: s.sold })
+                .map(|(v, s)| VariantReport {
+                    id: v.id.clone(),
+                    stock: v.stock,
+                    sold: s.sold,
+                })
                 .collect(),
         }
     }

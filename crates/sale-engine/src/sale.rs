@@ -60,7 +60,9 @@ pub enum Settlement {
     Ordered(Order),
     /// The card was declined: the hold is back (not paying) with at least
     /// 30 s left, so the shopper can try again.
-    Declined { hold: Hold },
+    Declined {
+        hold: Hold,
+    },
 }
 
 /// What one shopper sees, derived in O(1) by [`Sale::status`].
@@ -68,21 +70,50 @@ pub enum Settlement {
 pub enum ShopperStatus {
     NotRegistered,
     /// Registered, not in the line (yet).
-    Registered { number: u32 },
+    Registered {
+        number: u32,
+    },
     /// Arrived before the start; their place is drawn at the start.
-    PreQueue { number: u32, ticket: u32, pre_queue_len: u32 },
+    PreQueue {
+        number: u32,
+        ticket: u32,
+        pre_queue_len: u32,
+    },
     /// In line while stock is available; `position` is 1-based.
-    Waiting { ticket: u32, position: u32, ahead: u32, estimated_wait_ms: Option<u64>, odds: f32 },
+    Waiting {
+        ticket: u32,
+        position: u32,
+        ahead: u32,
+        estimated_wait_ms: Option<u64>,
+        odds: f32,
+    },
     /// No stock left for them right now, but holds are out and may come back.
-    Waitlisted { ticket: u32, position: u32, ahead: u32, held_elsewhere: u32, odds: f32 },
-    Holding { hold: Hold },
+    Waitlisted {
+        ticket: u32,
+        position: u32,
+        ahead: u32,
+        held_elsewhere: u32,
+        odds: f32,
+    },
+    Holding {
+        hold: Hold,
+    },
     /// Has an order (their latest); with a limit above one they may join again.
-    Ordered { order: Order },
+    Ordered {
+        order: Order,
+    },
     /// Their hold ran out; they do not get back in line.
-    HoldExpired { ticket: u32 },
+    HoldExpired {
+        ticket: u32,
+    },
     /// Still waiting when their variant (or everything) sold out; `position` is where they
     /// stood then and `stock` the units there were.
-    SoldOut { ticket: u32, position: u32, stock: u32, sold_out_at: Millis },
+    SoldOut {
+        ticket: u32,
+        position: u32,
+        stock: u32,
+        sold_out_at: Millis,
+    },
     /// The sale ended without them getting through.
     Missed,
 }
@@ -90,13 +121,27 @@ pub enum ShopperStatus {
 /// What happened, in order, for the caller to show or forward ([`Sale::poll_event`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Event {
-    Admitted { account: AccountId, hold: Hold },
-    HoldExpired { account: AccountId, variant: u8 },
+    Admitted {
+        account: AccountId,
+        hold: Hold,
+    },
+    HoldExpired {
+        account: AccountId,
+        variant: u8,
+    },
     /// An expired or declined-and-abandoned unit went back on offer.
-    Reoffered { variant: u8 },
-    Ordered { order: Order },
-    SoldOut { at: Millis },
-    Ended { at: Millis },
+    Reoffered {
+        variant: u8,
+    },
+    Ordered {
+        order: Order,
+    },
+    SoldOut {
+        at: Millis,
+    },
+    Ended {
+        at: Millis,
+    },
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -213,7 +258,12 @@ impl Sale {
         let stock: Vec<Stock> = config
             .variants
             .iter()
-            .map(|v| Stock { available: v.stock, held: 0, sold: 0, sold_out: None })
+            .map(|v| Stock {
+                available: v.stock,
+                held: 0,
+                sold: 0,
+                sold_out: None,
+            })
             .collect();
         Ok(Sale {
             commitment: Sha256::digest(config.seed).into(),
@@ -245,7 +295,8 @@ impl Sale {
     /// Pre-sizes per-shopper storage for account ids below `accounts`, so a big crowd does
     /// not leave vectors at up to twice the needed capacity.
     pub fn reserve(&mut self, accounts: usize) {
-        self.shoppers.reserve(accounts.saturating_sub(self.shoppers.len()));
+        self.shoppers
+            .reserve(accounts.saturating_sub(self.shoppers.len()));
         self.line.reserve(accounts);
     }
 
@@ -293,12 +344,20 @@ impl Sale {
         let number = self.next_registration;
         self.next_registration += 1;
         self.registrations += 1;
-        *shopper = Shopper { registration: number, state: State::Registered, ..Shopper::default() };
+        *shopper = Shopper {
+            registration: number,
+            state: State::Registered,
+            ..Shopper::default()
+        };
         Ok(number)
     }
 
     /// Withdraws a registration while registration is open; registering again gives a new number.
-    pub fn cancel_registration(&mut self, account: AccountId, now: Millis) -> Result<(), SaleError> {
+    pub fn cancel_registration(
+        &mut self,
+        account: AccountId,
+        now: Millis,
+    ) -> Result<(), SaleError> {
         self.advance(now);
         self.registration_window(self.now)?;
         match self.shopper_mut(account) {
@@ -423,7 +482,10 @@ impl Sale {
     /// Gives the shopper `hold_extension_ms` more, once per hold.
     pub fn extend_hold(&mut self, account: AccountId, now: Millis) -> Result<Hold, SaleError> {
         self.advance(now);
-        let extra = self.config.hold_extension_ms.ok_or(SaleError::NoExtension)?;
+        let extra = self
+            .config
+            .hold_extension_ms
+            .ok_or(SaleError::NoExtension)?;
         let idx = self.hold_of(account)?;
         let rec = self.holds.get_mut(idx);
         if rec.paying {
@@ -461,7 +523,12 @@ impl Sale {
         rec.paying = true;
         let begun = rec.hold();
         self.paying += 1;
-        let payment = Payment { request_hash, hold_idx: idx, begun, outcome: None };
+        let payment = Payment {
+            request_hash,
+            hold_idx: idx,
+            begun,
+            outcome: None,
+        };
         self.payments.record(account.0, key, payment);
         Ok(begun)
     }
@@ -477,7 +544,10 @@ impl Sale {
     ) -> Result<Settlement, SaleError> {
         self.advance(now);
         let now = self.now;
-        let payment = self.payments.get_mut(account.0, key).ok_or(SaleError::NoPaymentInFlight)?;
+        let payment = self
+            .payments
+            .get_mut(account.0, key)
+            .ok_or(SaleError::NoPaymentInFlight)?;
         if let Some(done) = &payment.outcome {
             return Ok(done.clone());
         }
@@ -498,7 +568,10 @@ impl Sale {
             }
             Settlement::Declined { hold }
         };
-        let payment = self.payments.get_mut(account.0, key).expect("recorded above");
+        let payment = self
+            .payments
+            .get_mut(account.0, key)
+            .expect("recorded above");
         payment.outcome = Some(settlement.clone());
         Ok(settlement)
     }
@@ -520,7 +593,9 @@ impl Sale {
 
     /// Units of `variant` on offer right now (0 for an unknown variant).
     pub fn available(&self, variant: u8) -> u32 {
-        self.stock.get(usize::from(variant)).map_or(0, |s| s.available)
+        self.stock
+            .get(usize::from(variant))
+            .map_or(0, |s| s.available)
     }
 
     /// Units of `variant` on hold right now, paying or not.
@@ -618,9 +693,15 @@ impl Sale {
     /// second for nothing) plus `admission_per_second` per second after it, cumulatively;
     /// unused allowance carries over, so units that come back later go out without delay.
     fn admit(&mut self, now: Millis) {
-        let rate = u128::from(self.config.admission_per_second);
-        let elapsed = u128::from(now.saturating_sub(self.config.starts_at));
-        let allowed = u64::try_from(rate + elapsed * rate / 1000).unwrap_or(u64::MAX);
+        if self.line.front().is_none() && self.line.parked == 0 {
+            return;
+        }
+        let rate = u64::from(self.config.admission_per_second);
+        let elapsed = now.saturating_sub(self.config.starts_at);
+        let allowed = match elapsed.checked_mul(rate) {
+            Some(product) => rate.saturating_add(product / 1000),
+            None => u64::MAX,
+        };
         while self.admitted < allowed && self.available > 0 {
             if self.line.parked > 0 {
                 let waiting = (0..self.stock.len() as u8).find(|&v| {
@@ -632,7 +713,9 @@ impl Sale {
                     continue;
                 }
             }
-            let Some(account) = self.line.front() else { break };
+            let Some(account) = self.line.front() else {
+                break;
+            };
             self.line.head += 1;
             let s = self.shoppers[account as usize];
             if let Some(v) = self.pick_variant(s.variant, s.accept_other) {
@@ -653,7 +736,10 @@ impl Sale {
         if self.stock[usize::from(wanted)].available > 0 {
             Some(wanted)
         } else if accept_other {
-            self.stock.iter().position(|s| s.available > 0).map(|v| v as u8)
+            self.stock
+                .iter()
+                .position(|s| s.available > 0)
+                .map(|v| v as u8)
         } else {
             None
         }
@@ -672,7 +758,10 @@ impl Sale {
         shopper.state = State::Holding;
         shopper.slot = idx;
         let hold = self.holds.get(idx).hold();
-        self.events.push_back(Event::Admitted { account: AccountId(account), hold });
+        self.events.push_back(Event::Admitted {
+            account: AccountId(account),
+            hold,
+        });
     }
 
     /// Ends a hold without an order: the unit goes back to stock and the shopper is done.
@@ -687,7 +776,10 @@ impl Sale {
         self.holds_expired += 1;
         self.shoppers[rec.account as usize].state = State::Expired;
         let account = AccountId(rec.account);
-        self.events.push_back(Event::HoldExpired { account, variant: rec.variant });
+        self.events.push_back(Event::HoldExpired {
+            account,
+            variant: rec.variant,
+        });
     }
 
     fn place_order(&mut self, idx: u32, now: Millis) -> Order {
@@ -711,10 +803,16 @@ impl Sale {
         stock.sold += 1;
         self.held -= 1;
         self.sold += 1;
-        self.events.push_back(Event::Ordered { order: order.clone() });
+        self.events.push_back(Event::Ordered {
+            order: order.clone(),
+        });
         if stock.available == 0 && stock.held == 0 {
             let waitlist_head = self.line.waitlist_head(rec.variant);
-            stock.sold_out = Some(SellOut { at: now, head: self.line.head, waitlist_head });
+            stock.sold_out = Some(SellOut {
+                at: now,
+                head: self.line.head,
+                waitlist_head,
+            });
             let waitlisted = self.line.close_waitlist(rec.variant);
             // After the end the line is already counted as empty.
             if self.ended_at.is_none() {
@@ -722,7 +820,11 @@ impl Sale {
             }
         }
         if self.available == 0 && self.held == 0 && self.ended_at.is_none() {
-            self.sold_out = Some(SellOut { at: now, head: self.line.head, waitlist_head: 0 });
+            self.sold_out = Some(SellOut {
+                at: now,
+                head: self.line.head,
+                waitlist_head: 0,
+            });
             self.ended_at = Some(now);
             self.in_line = 0;
             self.events.push_back(Event::SoldOut { at: now });

@@ -85,7 +85,13 @@ impl Simulation {
         let config = simulation_config(stock.max(1), seed, admission_per_second.max(1));
         let crowd = Crowd::new(CrowdConfig::new(shoppers, seed), &config);
         let sale = Sale::new(config).expect("simulation config is valid");
-        Simulation { now: sale.config().registration_opens, sale, crowd, peak_bytes: 0, events: Vec::new() }
+        Simulation {
+            now: sale.config().registration_opens,
+            sale,
+            crowd,
+            peak_bytes: 0,
+            events: Vec::new(),
+        }
     }
 
     /// Does up to about `max_steps` units of work; [`Progress::Done`] once the sale is over.
@@ -93,7 +99,11 @@ impl Simulation {
         let c = self.sale.config();
         let (closes, starts_at) = (c.registration_closes, c.starts_at);
         if self.now < closes {
-            if self.crowd.register_some(&mut self.sale, self.now, max_steps) == Progress::MoreWork {
+            if self
+                .crowd
+                .register_some(&mut self.sale, self.now, max_steps)
+                == Progress::MoreWork
+            {
                 self.note_memory();
                 return Progress::MoreWork;
             }
@@ -106,13 +116,19 @@ impl Simulation {
                 return Progress::Done;
             }
             self.events.clear();
-            let progress = self.crowd.run_until(&mut self.sale, self.now, max_steps, &mut self.events);
+            let progress =
+                self.crowd
+                    .run_until(&mut self.sale, self.now, max_steps, &mut self.events);
             self.note_memory();
             if progress == Progress::MoreWork {
                 return progress;
             }
             // The pre-queue window has only arrivals: jump straight to the start.
-            self.now = if self.now < starts_at { starts_at } else { self.now + TICK_MS };
+            self.now = if self.now < starts_at {
+                starts_at
+            } else {
+                self.now + TICK_MS
+            };
         }
     }
 
@@ -134,7 +150,11 @@ impl Simulation {
     pub fn outcome(&self) -> SimulationOutcome {
         let sale = &self.sale;
         let report = sale.report(self.now);
-        let oversold = report.variants.iter().map(|v| v.sold.saturating_sub(v.stock)).sum();
+        let oversold = report
+            .variants
+            .iter()
+            .map(|v| v.sold.saturating_sub(v.stock))
+            .sum();
         let mut buyers: Vec<u32> = sale.orders().iter().map(|o| o.account.0).collect();
         buyers.sort_unstable();
         let limit = sale.config().per_account_limit as usize;

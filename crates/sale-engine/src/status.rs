@@ -9,13 +9,17 @@ impl Sale {
     /// The shopper's situation at `now` (a time not yet passed to the sale is taken into
     /// account for expiry and the end, without changing anything).
     pub fn status(&self, account: AccountId, now: Millis) -> ShopperStatus {
-        let Some(s) = self.shopper(account) else { return ShopperStatus::NotRegistered };
+        let Some(s) = self.shopper(account) else {
+            return ShopperStatus::NotRegistered;
+        };
         let now = now.max(self.now);
         let ended = self.phase(now) == Phase::Ended;
         match s.state {
             State::Unknown => ShopperStatus::NotRegistered,
             State::Registered if ended => ShopperStatus::Missed,
-            State::Registered => ShopperStatus::Registered { number: s.registration },
+            State::Registered => ShopperStatus::Registered {
+                number: s.registration,
+            },
             State::InLine | State::Waitlisted => self.waiting_status(s, ended),
             State::Holding => {
                 let hold = self.holds.get(s.slot).hold();
@@ -26,7 +30,9 @@ impl Sale {
                     ShopperStatus::Holding { hold }
                 }
             }
-            State::Ordered => ShopperStatus::Ordered { order: self.orders[s.slot as usize].clone() },
+            State::Ordered => ShopperStatus::Ordered {
+                order: self.orders[s.slot as usize].clone(),
+            },
             State::Expired => ShopperStatus::HoldExpired { ticket: s.ticket },
         }
     }
@@ -98,6 +104,12 @@ impl Sale {
         }
         let estimated_wait_ms = (competing < u64::from(available))
             .then(|| competing * 1000 / u64::from(self.config.admission_per_second));
-        ShopperStatus::Waiting { ticket: s.ticket, position: ahead + 1, ahead, estimated_wait_ms, odds }
+        ShopperStatus::Waiting {
+            ticket: s.ticket,
+            position: ahead + 1,
+            ahead,
+            estimated_wait_ms,
+            odds,
+        }
     }
 }

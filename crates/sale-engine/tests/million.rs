@@ -3,7 +3,10 @@
 use sale_engine::*;
 
 #[test]
-#[cfg_attr(debug_assertions, ignore = "release only: make test runs it with --release")]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "release only: make test runs it with --release"
+)]
 fn a_million_shoppers_buy_ten_thousand_units_without_overselling() {
     let mut sim = Simulation::new(1_000_000, 10_000, 7, DEFAULT_ADMISSION_PER_SECOND);
     while sim.step(u32::MAX) == Progress::MoreWork {}
@@ -19,12 +22,26 @@ fn a_million_shoppers_buy_ten_thousand_units_without_overselling() {
     let counters = sale.counters();
     assert_eq!(report.units, 10_000);
     assert_eq!(report.sold, report.orders);
-    assert_eq!(report.variants.iter().map(|v| v.sold).sum::<u32>(), report.sold);
+    assert_eq!(
+        report.variants.iter().map(|v| v.sold).sum::<u32>(),
+        report.sold
+    );
     assert!(report.variants.iter().all(|v| v.sold == v.stock));
-    assert_eq!(report.holds_expired, report.reoffered, "every expired unit before the sell-out went back");
+    assert_eq!(
+        report.holds_expired, report.reoffered,
+        "every expired unit before the sell-out went back"
+    );
     assert_eq!(report.registrants, 1_000_000);
     assert!(report.arrivals <= 1_000_000 && report.pre_queue_len == 300_000);
-    assert_eq!((counters.available, counters.held, counters.paying, counters.in_line), (0, 0, 0, 0));
+    assert_eq!(
+        (
+            counters.available,
+            counters.held,
+            counters.paying,
+            counters.in_line
+        ),
+        (0, 0, 0, 0)
+    );
     assert_eq!(sale.phase(now), Phase::Ended);
     let seed = seed_from_hex(report.seed_hex.as_deref().expect("revealed after the end")).unwrap();
     assert_eq!(sha256_hex(&seed), report.commitment_hex);

@@ -59,7 +59,12 @@ fn sale_config() -> impl Strategy<Value = SaleConfig> {
             variants: stocks
                 .into_iter()
                 .enumerate()
-                .map(|(i, stock)| Variant { id: i.to_string(), name: i.to_string(), stock, price_cents: 10 })
+                .map(|(i, stock)| Variant {
+                    id: i.to_string(),
+                    name: i.to_string(),
+                    stock,
+                    price_cents: 10,
+                })
                 .collect(),
             registration_opens: OPENS,
             registration_closes: CLOSES,
@@ -126,22 +131,33 @@ impl Model {
                 }
             }
             Cmd::Join(a, variant, other) => {
-                let pref = Preference { variant, accept_other_variant: other };
+                let pref = Preference {
+                    variant,
+                    accept_other_variant: other,
+                };
                 let result = sale.join(AccountId(a), pref, now);
                 if let Ok(ticket) = result {
                     prop_assert!(self.registered.contains(&a), "joined without registering");
                     prop_assert_eq!(ticket as usize, self.tickets.len() + 1);
                     self.tickets.insert(ticket, (a, now < START));
                     self.current_ticket.insert(a, ticket);
-                } else if !self.registered.contains(&a) && usize::from(variant) < self.config.variants.len() {
+                } else if !self.registered.contains(&a)
+                    && usize::from(variant) < self.config.variants.len()
+                {
                     prop_assert!(matches!(
                         result,
-                        Err(SaleError::NotRegistered | SaleError::QueueNotOpen | SaleError::SoldOut | SaleError::SaleEnded)
+                        Err(SaleError::NotRegistered
+                            | SaleError::QueueNotOpen
+                            | SaleError::SoldOut
+                            | SaleError::SaleEnded)
                     ));
                 }
             }
             Cmd::SetPreference(a, variant, other) => {
-                let pref = Preference { variant, accept_other_variant: other };
+                let pref = Preference {
+                    variant,
+                    accept_other_variant: other,
+                };
                 let _ = sale.set_preference(AccountId(a), pref, now);
             }
             Cmd::Advance(dt) => {
@@ -156,7 +172,7 @@ impl Model {
                 self.check_key(a, key, hash, result.as_ref().err())?;
                 if let Some(first) = self.begun.get(&(a, key)) {
                     if self.key_hash[&(a, key)] == hash {
-                        prop_assert_eq!(result.clone(), Ok(*first), "begin replay differs");
+                        prop_assert_eq!(result, Ok(*first), "begin replay differs");
                     }
                 }
                 if let Ok(hold) = result {
@@ -169,7 +185,10 @@ impl Model {
                 if let Some(first) = self.settled.get(&(a, key)) {
                     prop_assert_eq!(result, Ok(first.clone()), "settle replay differs");
                 } else if let Ok(settlement) = result {
-                    prop_assert!(self.key_hash.contains_key(&(a, key)), "settled an unknown key");
+                    prop_assert!(
+                        self.key_hash.contains_key(&(a, key)),
+                        "settled an unknown key"
+                    );
                     self.settled.insert((a, key), settlement);
                 }
             }
@@ -178,13 +197,19 @@ impl Model {
                 self.check_key(a, key, hash, result.as_ref().err())?;
                 if let Some(first) = self.checked_out.get(&(a, key)) {
                     if self.key_hash[&(a, key)] == hash {
-                        prop_assert_eq!(result.clone(), Ok(first.clone()), "checkout replay differs");
+                        prop_assert_eq!(
+                            result.clone(),
+                            Ok(first.clone()),
+                            "checkout replay differs"
+                        );
                     }
                 }
                 if let Ok(order) = result {
                     self.key_hash.entry((a, key)).or_insert(hash);
                     self.checked_out.entry((a, key)).or_insert(order.clone());
-                    self.settled.entry((a, key)).or_insert(Settlement::Ordered(order));
+                    self.settled
+                        .entry((a, key))
+                        .or_insert(Settlement::Ordered(order));
                 }
             }
         }
@@ -193,7 +218,13 @@ impl Model {
     }
 
     /// A key already used with another request hash must be refused as reused.
-    fn check_key(&self, a: u32, key: u64, hash: u64, err: Option<&SaleError>) -> Result<(), TestCaseError> {
+    fn check_key(
+        &self,
+        a: u32,
+        key: u64,
+        hash: u64,
+        err: Option<&SaleError>,
+    ) -> Result<(), TestCaseError> {
         if let Some(&first) = self.key_hash.get(&(a, key)) {
             if first != hash {
                 prop_assert_eq!(err, Some(&SaleError::IdempotencyKeyReused));
@@ -207,15 +238,29 @@ impl Model {
             match event {
                 Event::Admitted { account, hold } => {
                     prop_assert!(self.now >= START, "admitted before the start");
-                    prop_assert!(self.registered.contains(&account.0), "admitted without registration");
-                    prop_assert!(self.holds.insert(account.0, hold.variant).is_none(), "two holds");
+                    prop_assert!(
+                        self.registered.contains(&account.0),
+                        "admitted without registration"
+                    );
+                    prop_assert!(
+                        self.holds.insert(account.0, hold.variant).is_none(),
+                        "two holds"
+                    );
                     self.admitted_tickets.push(self.current_ticket[&account.0]);
                 }
                 Event::HoldExpired { account, variant } => {
-                    prop_assert_eq!(self.holds.remove(&account.0), Some(variant), "expired a hold twice");
+                    prop_assert_eq!(
+                        self.holds.remove(&account.0),
+                        Some(variant),
+                        "expired a hold twice"
+                    );
                 }
                 Event::Ordered { order } => {
-                    prop_assert_eq!(self.holds.remove(&order.account.0), Some(order.variant), "ordered without hold");
+                    prop_assert_eq!(
+                        self.holds.remove(&order.account.0),
+                        Some(order.variant),
+                        "ordered without hold"
+                    );
                     self.sold[usize::from(order.variant)] += 1;
                     let count = self.orders.entry(order.account.0).or_insert(0);
                     *count += 1;
@@ -232,9 +277,16 @@ impl Model {
         for (v, variant) in self.config.variants.iter().enumerate() {
             let v8 = v as u8;
             let (available, held, sold) = (sale.available(v8), sale.held(v8), sale.sold(v8));
-            prop_assert_eq!(available + held + sold, variant.stock, "units not conserved");
+            prop_assert_eq!(
+                available + held + sold,
+                variant.stock,
+                "units not conserved"
+            );
             prop_assert_eq!(sold, self.sold[v]);
-            prop_assert_eq!(held as usize, self.holds.values().filter(|&&h| h == v8).count());
+            prop_assert_eq!(
+                held as usize,
+                self.holds.values().filter(|&&h| h == v8).count()
+            );
             held_total += held;
         }
         let c = sale.counters();
@@ -244,15 +296,29 @@ impl Model {
         prop_assert!(c.paying <= c.held);
         prop_assert_eq!(c.registrations as usize, self.registered.len());
         if self.now >= START {
-            let pre: Vec<u32> = self.tickets.iter().filter(|(_, (_, early))| *early).map(|(&t, _)| t).collect();
+            let pre: Vec<u32> = self
+                .tickets
+                .iter()
+                .filter(|(_, (_, early))| *early)
+                .map(|(&t, _)| t)
+                .collect();
             prop_assert_eq!(&sale.pre_queue_tickets(), &pre);
             if self.config.variants.len() == 1 {
                 // One variant: the line is strict, so admissions follow the draw, then arrivals.
                 let mut expected = shuffle_tickets(&self.config.seed, &pre);
-                expected.extend(self.tickets.iter().filter(|(_, (_, early))| !*early).map(|(&t, _)| t));
+                expected.extend(
+                    self.tickets
+                        .iter()
+                        .filter(|(_, (_, early))| !*early)
+                        .map(|(&t, _)| t),
+                );
                 let n = self.admitted_tickets.len();
                 prop_assert!(n <= expected.len());
-                prop_assert_eq!(&self.admitted_tickets[..], &expected[..n], "admission order");
+                prop_assert_eq!(
+                    &self.admitted_tickets[..],
+                    &expected[..n],
+                    "admission order"
+                );
             }
         }
         Ok(())
@@ -262,14 +328,22 @@ impl Model {
     fn finish(&mut self, sale: &mut Sale) -> Result<(), TestCaseError> {
         self.now = self.now.max(END) + 1;
         sale.advance(self.now);
-        let open: Vec<(u32, u64)> =
-            self.begun.keys().filter(|k| !self.settled.contains_key(k)).copied().collect();
+        let open: Vec<(u32, u64)> = self
+            .begun
+            .keys()
+            .filter(|k| !self.settled.contains_key(k))
+            .copied()
+            .collect();
         for (i, (a, key)) in open.into_iter().enumerate() {
             let _ = sale.settle_payment(AccountId(a), key, i % 2 == 0, self.now);
         }
         self.absorb_events(sale)?;
         self.check(sale)?;
-        prop_assert!(self.holds.is_empty(), "holds left after the end: {:?}", self.holds);
+        prop_assert!(
+            self.holds.is_empty(),
+            "holds left after the end: {:?}",
+            self.holds
+        );
         prop_assert_eq!(sale.counters().held, 0);
         prop_assert_eq!(sale.phase(self.now), Phase::Ended);
         Ok(())
@@ -319,6 +393,9 @@ proptest! {
 
 #[test]
 fn case_count_follows_the_environment() {
-    let expected = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256);
+    let expected = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256);
     assert_eq!(ProptestConfig::default().cases, expected);
 }

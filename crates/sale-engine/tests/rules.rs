@@ -35,11 +35,17 @@ fn config(stocks: &[u32]) -> SaleConfig {
 }
 
 fn pref(variant: u8) -> Preference {
-    Preference { variant, accept_other_variant: false }
+    Preference {
+        variant,
+        accept_other_variant: false,
+    }
 }
 
 fn any(variant: u8) -> Preference {
-    Preference { variant, accept_other_variant: true }
+    Preference {
+        variant,
+        accept_other_variant: true,
+    }
 }
 
 /// A sale with `n` accounts registered (0..n).
@@ -80,7 +86,10 @@ fn invalid_configs_are_refused() {
     let mut c = config(&[1]);
     c.variants.clear();
     assert_eq!(Sale::new(c).unwrap_err(), ConfigError::VariantCount(0));
-    assert!(matches!(Sale::new(config(&[0])), Err(ConfigError::NoStock(_))));
+    assert!(matches!(
+        Sale::new(config(&[0])),
+        Err(ConfigError::NoStock(_))
+    ));
     let mut c = config(&[1]);
     c.registration_closes = c.starts_at + 1;
     assert_eq!(Sale::new(c).unwrap_err(), ConfigError::Timeline);
@@ -89,7 +98,10 @@ fn invalid_configs_are_refused() {
     assert_eq!(Sale::new(c).unwrap_err(), ConfigError::Limit(0));
     let mut c = config(&[1]);
     c.admission_per_second = 0;
-    assert_eq!(Sale::new(c.clone()).unwrap_err(), ConfigError::AdmissionRate);
+    assert_eq!(
+        Sale::new(c.clone()).unwrap_err(),
+        ConfigError::AdmissionRate
+    );
     assert!(!ConfigError::AdmissionRate.to_string().is_empty());
     let mut c = config(&[1]);
     c.hold_ms = 0;
@@ -101,31 +113,66 @@ fn registration_rules() {
     let mut sale = Sale::new(config(&[1])).unwrap();
     let a = AccountId(3);
     assert_eq!(sale.register(a, 0), Err(SaleError::RegistrationNotOpen));
-    assert_eq!(sale.cancel_registration(a, 0), Err(SaleError::RegistrationNotOpen));
-    assert_eq!(sale.cancel_registration(a, OPENS), Err(SaleError::NotRegistered));
+    assert_eq!(
+        sale.cancel_registration(a, 0),
+        Err(SaleError::RegistrationNotOpen)
+    );
+    assert_eq!(
+        sale.cancel_registration(a, OPENS),
+        Err(SaleError::NotRegistered)
+    );
     assert_eq!(sale.register(a, OPENS), Ok(1));
     assert_eq!(sale.register(a, OPENS), Err(SaleError::AlreadyRegistered));
     assert_eq!(sale.register(AccountId(0), OPENS), Ok(2));
-    assert_eq!(sale.status(a, OPENS), ShopperStatus::Registered { number: 1 });
+    assert_eq!(
+        sale.status(a, OPENS),
+        ShopperStatus::Registered { number: 1 }
+    );
     sale.cancel_registration(a, OPENS).unwrap();
     assert_eq!(sale.status(a, OPENS), ShopperStatus::NotRegistered);
-    assert_eq!(sale.register(a, OPENS + 1), Ok(3), "a new number after cancelling");
+    assert_eq!(
+        sale.register(a, OPENS + 1),
+        Ok(3),
+        "a new number after cancelling"
+    );
     assert_eq!(sale.counters().registrations, 2);
-    assert_eq!(sale.register(AccountId(9), CLOSES), Err(SaleError::RegistrationClosed));
-    assert_eq!(sale.cancel_registration(a, CLOSES), Err(SaleError::RegistrationClosed));
+    assert_eq!(
+        sale.register(AccountId(9), CLOSES),
+        Err(SaleError::RegistrationClosed)
+    );
+    assert_eq!(
+        sale.cancel_registration(a, CLOSES),
+        Err(SaleError::RegistrationClosed)
+    );
 }
 
 #[test]
 fn join_rules() {
     let mut sale = sale_with(&[1], 2);
-    assert_eq!(sale.join(AccountId(0), pref(0), OPENS), Err(SaleError::QueueNotOpen));
-    assert_eq!(sale.join(AccountId(0), pref(1), CLOSES), Err(SaleError::UnknownVariant));
-    assert_eq!(sale.join(AccountId(7), pref(0), CLOSES), Err(SaleError::NotRegistered));
+    assert_eq!(
+        sale.join(AccountId(0), pref(0), OPENS),
+        Err(SaleError::QueueNotOpen)
+    );
+    assert_eq!(
+        sale.join(AccountId(0), pref(1), CLOSES),
+        Err(SaleError::UnknownVariant)
+    );
+    assert_eq!(
+        sale.join(AccountId(7), pref(0), CLOSES),
+        Err(SaleError::NotRegistered)
+    );
     assert_eq!(sale.join(AccountId(0), pref(0), CLOSES), Ok(1));
-    assert_eq!(sale.join(AccountId(0), pref(0), CLOSES), Err(SaleError::AlreadyInQueue));
+    assert_eq!(
+        sale.join(AccountId(0), pref(0), CLOSES),
+        Err(SaleError::AlreadyInQueue)
+    );
     assert_eq!(
         sale.status(AccountId(0), CLOSES),
-        ShopperStatus::PreQueue { number: 1, ticket: 1, pre_queue_len: 1 }
+        ShopperStatus::PreQueue {
+            number: 1,
+            ticket: 1,
+            pre_queue_len: 1
+        }
     );
     assert_eq!(sale.join(AccountId(1), pref(0), START + 5_000), Ok(2));
     assert_eq!(sale.pre_queue_tickets(), vec![1]);
@@ -134,15 +181,33 @@ fn join_rules() {
 #[test]
 fn set_preference_rules() {
     let mut sale = sale_with(&[1, 1], 3);
-    assert_eq!(sale.set_preference(AccountId(0), pref(1), CLOSES), Err(SaleError::NotInQueue));
-    assert_eq!(sale.set_preference(AccountId(9), pref(1), CLOSES), Err(SaleError::NotRegistered));
+    assert_eq!(
+        sale.set_preference(AccountId(0), pref(1), CLOSES),
+        Err(SaleError::NotInQueue)
+    );
+    assert_eq!(
+        sale.set_preference(AccountId(9), pref(1), CLOSES),
+        Err(SaleError::NotRegistered)
+    );
     sale.join(AccountId(0), pref(0), CLOSES).unwrap();
-    assert_eq!(sale.set_preference(AccountId(0), pref(2), CLOSES), Err(SaleError::UnknownVariant));
+    assert_eq!(
+        sale.set_preference(AccountId(0), pref(2), CLOSES),
+        Err(SaleError::UnknownVariant)
+    );
     sale.set_preference(AccountId(0), pref(1), CLOSES).unwrap();
     sale.advance(START);
     let e = events(&mut sale);
-    assert!(matches!(e[0], Event::Admitted { hold: Hold { variant: 1, .. }, .. }));
-    assert_eq!(sale.set_preference(AccountId(0), pref(0), START), Err(SaleError::NotInQueue));
+    assert!(matches!(
+        e[0],
+        Event::Admitted {
+            hold: Hold { variant: 1, .. },
+            ..
+        }
+    ));
+    assert_eq!(
+        sale.set_preference(AccountId(0), pref(0), START),
+        Err(SaleError::NotInQueue)
+    );
 }
 
 #[test]
@@ -156,10 +221,14 @@ fn pre_queue_is_drawn_with_the_published_shuffle() {
     }
     // Join in reverse account order so tickets differ from account ids.
     for a in (0..n).rev() {
-        sale.join(AccountId(a), pref(0), CLOSES + u64::from(a)).unwrap();
+        sale.join(AccountId(a), pref(0), CLOSES + u64::from(a))
+            .unwrap();
     }
     let late = AccountId(n);
-    assert_eq!(sale.register(late, OPENS), Err(SaleError::RegistrationClosed));
+    assert_eq!(
+        sale.register(late, OPENS),
+        Err(SaleError::RegistrationClosed)
+    );
     sale.advance(START);
     let order = admitted(&mut sale);
     let draw = shuffle_tickets(&c.seed, &sale.pre_queue_tickets());
@@ -168,14 +237,18 @@ fn pre_queue_is_drawn_with_the_published_shuffle() {
     assert_eq!(order, expected);
     assert_eq!(sale.commitment_hex(), sha256_hex(&c.seed));
     assert_eq!(sale.revealed_seed_hex(START), None);
-    assert_eq!(seed_from_hex(&sale.revealed_seed_hex(END).unwrap()), Some(c.seed));
+    assert_eq!(
+        seed_from_hex(&sale.revealed_seed_hex(END).unwrap()),
+        Some(c.seed)
+    );
 }
 
 #[test]
 fn admission_follows_the_rate_and_arrival_order() {
     let mut sale = sale_with(&[10], 6);
     for a in 0..6 {
-        sale.join(AccountId(a), pref(0), START + u64::from(a)).unwrap();
+        sale.join(AccountId(a), pref(0), START + u64::from(a))
+            .unwrap();
     }
     // One a second, one at the start.
     assert_eq!(admitted(&mut sale), vec![0]);
@@ -189,7 +262,13 @@ fn admission_follows_the_rate_and_arrival_order() {
     sale.advance(START + 1_000); // time never goes back
     assert!(admitted(&mut sale).is_empty());
     match sale.status(AccountId(5), START + 3_000) {
-        ShopperStatus::Waiting { ticket: 6, position: 2, ahead: 1, estimated_wait_ms, odds } => {
+        ShopperStatus::Waiting {
+            ticket: 6,
+            position: 2,
+            ahead: 1,
+            estimated_wait_ms,
+            odds,
+        } => {
             assert_eq!(estimated_wait_ms, Some(1_000));
             assert_eq!(odds, 1.0);
         }
@@ -209,7 +288,12 @@ fn holds_expire_and_units_are_reoffered() {
     let deadline = START + HOLD;
     assert!(matches!(
         sale.status(AccountId(second), START + 10_000),
-        ShopperStatus::Waitlisted { position: 1, ahead: 0, held_elsewhere: 1, .. }
+        ShopperStatus::Waitlisted {
+            position: 1,
+            ahead: 0,
+            held_elsewhere: 1,
+            ..
+        }
     ));
     assert_eq!(
         sale.status(AccountId(first), deadline),
@@ -220,18 +304,35 @@ fn holds_expire_and_units_are_reoffered() {
     assert_eq!(
         events(&mut sale),
         vec![
-            Event::HoldExpired { account: AccountId(first), variant: 0 },
+            Event::HoldExpired {
+                account: AccountId(first),
+                variant: 0
+            },
             Event::Reoffered { variant: 0 },
             Event::Admitted {
                 account: AccountId(second),
-                hold: Hold { variant: 0, deadline: deadline + HOLD, extended: false, paying: false },
+                hold: Hold {
+                    variant: 0,
+                    deadline: deadline + HOLD,
+                    extended: false,
+                    paying: false
+                },
             },
         ]
     );
-    assert_eq!(sale.join(AccountId(first), pref(0), deadline), Err(SaleError::AlreadyInQueue));
-    assert_eq!(sale.checkout(AccountId(first), 1, 1, deadline), Err(SaleError::HoldExpired));
+    assert_eq!(
+        sale.join(AccountId(first), pref(0), deadline),
+        Err(SaleError::AlreadyInQueue)
+    );
+    assert_eq!(
+        sale.checkout(AccountId(first), 1, 1, deadline),
+        Err(SaleError::HoldExpired)
+    );
     let c = sale.counters();
-    assert_eq!((c.holds_expired, c.reoffered, c.held, c.available), (1, 1, 1, 0));
+    assert_eq!(
+        (c.holds_expired, c.reoffered, c.held, c.available),
+        (1, 1, 1, 0)
+    );
 }
 
 #[test]
@@ -239,54 +340,117 @@ fn extension_rules() {
     let mut sale = sale_with(&[2], 2);
     sale.join(AccountId(0), pref(0), CLOSES).unwrap();
     sale.join(AccountId(1), pref(0), CLOSES).unwrap();
-    assert_eq!(sale.extend_hold(AccountId(0), CLOSES), Err(SaleError::SaleNotStarted));
+    assert_eq!(
+        sale.extend_hold(AccountId(0), CLOSES),
+        Err(SaleError::SaleNotStarted)
+    );
     sale.advance(START + 1_000);
     let hold = sale.extend_hold(AccountId(0), START + 1_000).unwrap();
     // Admission is stamped with the time of the call that let the shopper in.
     assert_eq!(hold.deadline, START + 1_000 + HOLD + 10_000);
     assert!(hold.extended);
-    assert_eq!(sale.extend_hold(AccountId(0), START + 1_000), Err(SaleError::ExtensionUsed));
+    assert_eq!(
+        sale.extend_hold(AccountId(0), START + 1_000),
+        Err(SaleError::ExtensionUsed)
+    );
     sale.advance(START + HOLD);
-    assert!(matches!(sale.status(AccountId(0), START + HOLD), ShopperStatus::Holding { .. }));
-    sale.begin_checkout(AccountId(1), 5, 5, START + 1_000).unwrap();
-    assert_eq!(sale.extend_hold(AccountId(1), START + 1_000), Err(SaleError::PaymentInFlight));
+    assert!(matches!(
+        sale.status(AccountId(0), START + HOLD),
+        ShopperStatus::Holding { .. }
+    ));
+    sale.begin_checkout(AccountId(1), 5, 5, START + 1_000)
+        .unwrap();
+    assert_eq!(
+        sale.extend_hold(AccountId(1), START + 1_000),
+        Err(SaleError::PaymentInFlight)
+    );
     let mut c = config(&[1]);
     c.hold_extension_ms = None;
     let mut plain = Sale::new(c).unwrap();
-    assert_eq!(plain.extend_hold(AccountId(0), START), Err(SaleError::NoExtension));
+    assert_eq!(
+        plain.extend_hold(AccountId(0), START),
+        Err(SaleError::NoExtension)
+    );
 }
 
 #[test]
 fn checkout_rules_and_idempotency() {
     let mut sale = sale_with(&[2], 3);
     let (a, b) = (AccountId(0), AccountId(1));
-    assert_eq!(sale.begin_checkout(a, 1, 1, CLOSES), Err(SaleError::SaleNotStarted));
+    assert_eq!(
+        sale.begin_checkout(a, 1, 1, CLOSES),
+        Err(SaleError::SaleNotStarted)
+    );
     sale.join(a, pref(0), CLOSES).unwrap();
     sale.join(b, pref(0), CLOSES).unwrap();
     sale.advance(START + 1_000);
-    assert_eq!(sale.begin_checkout(AccountId(2), 1, 1, START + 1_000), Err(SaleError::NoHold));
-    assert_eq!(sale.begin_checkout(AccountId(9), 1, 1, START + 1_000), Err(SaleError::NotRegistered));
-    assert_eq!(sale.settle_payment(a, 1, true, START + 1_000), Err(SaleError::NoPaymentInFlight));
+    assert_eq!(
+        sale.begin_checkout(AccountId(2), 1, 1, START + 1_000),
+        Err(SaleError::NoHold)
+    );
+    assert_eq!(
+        sale.begin_checkout(AccountId(9), 1, 1, START + 1_000),
+        Err(SaleError::NotRegistered)
+    );
+    assert_eq!(
+        sale.settle_payment(a, 1, true, START + 1_000),
+        Err(SaleError::NoPaymentInFlight)
+    );
     let hold = sale.begin_checkout(a, 1, 11, START + 1_000).unwrap();
     assert!(hold.paying);
-    assert_eq!(sale.begin_checkout(a, 1, 11, START + 2_000), Ok(hold), "replay");
-    assert_eq!(sale.begin_checkout(a, 1, 12, START + 2_000), Err(SaleError::IdempotencyKeyReused));
-    assert_eq!(sale.begin_checkout(a, 2, 11, START + 2_000), Err(SaleError::PaymentInFlight));
+    assert_eq!(
+        sale.begin_checkout(a, 1, 11, START + 2_000),
+        Ok(hold),
+        "replay"
+    );
+    assert_eq!(
+        sale.begin_checkout(a, 1, 12, START + 2_000),
+        Err(SaleError::IdempotencyKeyReused)
+    );
+    assert_eq!(
+        sale.begin_checkout(a, 2, 11, START + 2_000),
+        Err(SaleError::PaymentInFlight)
+    );
     // Paying holds outlive their deadline.
     sale.advance(START + HOLD * 2);
     assert_eq!(sale.counters().paying, 1);
     let declined = sale.settle_payment(a, 1, false, START + HOLD * 2).unwrap();
-    let Settlement::Declined { hold: back } = declined.clone() else { panic!() };
+    let Settlement::Declined { hold: back } = declined.clone() else {
+        panic!()
+    };
     assert!(!back.paying);
     assert_eq!(back.deadline, START + HOLD * 2 + 30_000);
-    assert_eq!(sale.settle_payment(a, 1, true, START + HOLD * 2), Ok(declined), "settle replay");
-    assert_eq!(sale.checkout(a, 1, 11, START + HOLD * 2), Err(SaleError::PaymentDeclined));
+    assert_eq!(
+        sale.settle_payment(a, 1, true, START + HOLD * 2),
+        Ok(declined),
+        "settle replay"
+    );
+    assert_eq!(
+        sale.checkout(a, 1, 11, START + HOLD * 2),
+        Err(SaleError::PaymentDeclined)
+    );
     let order = sale.checkout(a, 2, 11, START + HOLD * 2).unwrap();
-    assert_eq!((order.number, order.account, order.price_cents), (1, a, 100));
-    assert_eq!(sale.checkout(a, 2, 11, START + HOLD * 2 + 5), Ok(order.clone()), "checkout replay");
-    assert_eq!(sale.status(a, START + HOLD * 2), ShopperStatus::Ordered { order });
-    assert_eq!(sale.checkout(a, 3, 11, START + HOLD * 2), Err(SaleError::LimitReached));
-    assert_eq!(sale.join(a, pref(0), START + HOLD * 2), Err(SaleError::LimitReached));
+    assert_eq!(
+        (order.number, order.account, order.price_cents),
+        (1, a, 100)
+    );
+    assert_eq!(
+        sale.checkout(a, 2, 11, START + HOLD * 2 + 5),
+        Ok(order.clone()),
+        "checkout replay"
+    );
+    assert_eq!(
+        sale.status(a, START + HOLD * 2),
+        ShopperStatus::Ordered { order }
+    );
+    assert_eq!(
+        sale.checkout(a, 3, 11, START + HOLD * 2),
+        Err(SaleError::LimitReached)
+    );
+    assert_eq!(
+        sale.join(a, pref(0), START + HOLD * 2),
+        Err(SaleError::LimitReached)
+    );
 }
 
 #[test]
@@ -299,7 +463,10 @@ fn per_account_limit_above_one_lets_buyers_rejoin() {
     sale.checkout(AccountId(0), 1, 1, START).unwrap();
     assert_eq!(sale.join(AccountId(0), pref(0), START + 1_000), Ok(2));
     sale.checkout(AccountId(0), 2, 1, START + 1_000).unwrap();
-    assert_eq!(sale.join(AccountId(0), pref(0), START + 2_000), Err(SaleError::LimitReached));
+    assert_eq!(
+        sale.join(AccountId(0), pref(0), START + 2_000),
+        Err(SaleError::LimitReached)
+    );
     assert_eq!(sale.counters().sold, 2);
 }
 
@@ -317,9 +484,16 @@ fn other_variant_and_per_variant_sell_out() {
     assert_eq!(admitted(&mut sale), vec![0, 2]);
     assert!(matches!(
         sale.status(AccountId(1), START),
-        ShopperStatus::Waitlisted { position: 1, held_elsewhere: 1, .. }
+        ShopperStatus::Waitlisted {
+            position: 1,
+            held_elsewhere: 1,
+            ..
+        }
     ));
-    assert_eq!(sale.set_preference(AccountId(1), any(1), START), Err(SaleError::OnWaitlist));
+    assert_eq!(
+        sale.set_preference(AccountId(1), any(1), START),
+        Err(SaleError::OnWaitlist)
+    );
     sale.checkout(AccountId(0), 1, 1, START + 1).unwrap();
     // v0 is gone for good: the waitlisted shopper and anyone wanting only v0 are told so.
     assert!(matches!(
@@ -327,8 +501,14 @@ fn other_variant_and_per_variant_sell_out() {
         ShopperStatus::SoldOut { position: 1, stock: 1, sold_out_at, .. } if sold_out_at == START + 1
     ));
     sale.join(AccountId(3), pref(0), START + 2).unwrap();
-    assert!(matches!(sale.status(AccountId(3), START + 2), ShopperStatus::SoldOut { .. }));
-    assert_eq!(sale.set_preference(AccountId(3), pref(0), START + 2), Err(SaleError::SoldOut));
+    assert!(matches!(
+        sale.status(AccountId(3), START + 2),
+        ShopperStatus::SoldOut { .. }
+    ));
+    assert_eq!(
+        sale.set_preference(AccountId(3), pref(0), START + 2),
+        Err(SaleError::SoldOut)
+    );
     sale.join(AccountId(4), pref(1), START + 3).unwrap();
     assert_eq!(admitted(&mut sale), vec![4]);
     assert_eq!(sale.available(1), 0);
@@ -339,22 +519,40 @@ fn other_variant_and_per_variant_sell_out() {
 fn sell_out_ends_the_sale_for_everyone_waiting() {
     let mut sale = sale_with(&[1], 4);
     for a in 0..4 {
-        sale.join(AccountId(a), any(0), START + u64::from(a)).unwrap();
+        sale.join(AccountId(a), any(0), START + u64::from(a))
+            .unwrap();
     }
     let order = sale.checkout(AccountId(0), 1, 1, START + 50).unwrap();
     assert_eq!(order.at, START + 50);
     let e = events(&mut sale);
-    assert_eq!(&e[e.len() - 2..], &[Event::SoldOut { at: START + 50 }, Event::Ended { at: START + 50 }]);
+    assert_eq!(
+        &e[e.len() - 2..],
+        &[
+            Event::SoldOut { at: START + 50 },
+            Event::Ended { at: START + 50 }
+        ]
+    );
     assert_eq!(sale.phase(START + 50), Phase::Ended);
     assert_eq!(
         sale.status(AccountId(3), START + 60),
-        ShopperStatus::SoldOut { ticket: 4, position: 3, stock: 1, sold_out_at: START + 50 }
+        ShopperStatus::SoldOut {
+            ticket: 4,
+            position: 3,
+            stock: 1,
+            sold_out_at: START + 50
+        }
     );
     assert_eq!(sale.counters().in_line, 0);
-    assert_eq!(sale.join(AccountId(9), pref(0), START + 60), Err(SaleError::SoldOut));
+    assert_eq!(
+        sale.join(AccountId(9), pref(0), START + 60),
+        Err(SaleError::SoldOut)
+    );
     let report = sale.report(START + 60);
     assert_eq!(report.sold_out_ms, Some(50));
-    assert_eq!(report.seed_hex, Some(sale.revealed_seed_hex(START + 60).unwrap()));
+    assert_eq!(
+        report.seed_hex,
+        Some(sale.revealed_seed_hex(START + 60).unwrap())
+    );
     assert_eq!(report.variants[0].sold, 1);
 }
 
@@ -365,18 +563,36 @@ fn the_end_releases_unpaid_holds_and_misses_the_rest() {
     sale.join(AccountId(1), pref(0), CLOSES).unwrap();
     sale.advance(START + 1_000);
     let paying = admitted(&mut sale);
-    sale.begin_checkout(AccountId(paying[0]), 1, 1, START + 1_000).unwrap();
-    sale.extend_hold(AccountId(paying[1]), START + 1_000).unwrap();
+    sale.begin_checkout(AccountId(paying[0]), 1, 1, START + 1_000)
+        .unwrap();
+    sale.extend_hold(AccountId(paying[1]), START + 1_000)
+        .unwrap();
     sale.advance(END);
     assert_eq!(sale.status(AccountId(2), END), ShopperStatus::Missed);
-    assert_eq!(sale.status(AccountId(paying[1]), END), ShopperStatus::HoldExpired { ticket: paying[1] + 1 });
-    assert_eq!(sale.join(AccountId(2), pref(0), END), Err(SaleError::SaleEnded));
-    assert_eq!(sale.extend_hold(AccountId(paying[0]), END), Err(SaleError::PaymentInFlight));
+    assert_eq!(
+        sale.status(AccountId(paying[1]), END),
+        ShopperStatus::HoldExpired {
+            ticket: paying[1] + 1
+        }
+    );
+    assert_eq!(
+        sale.join(AccountId(2), pref(0), END),
+        Err(SaleError::SaleEnded)
+    );
+    assert_eq!(
+        sale.extend_hold(AccountId(paying[0]), END),
+        Err(SaleError::PaymentInFlight)
+    );
     // A payment begun before the end still completes.
-    let order = sale.settle_payment(AccountId(paying[0]), 1, true, END + 5).unwrap();
+    let order = sale
+        .settle_payment(AccountId(paying[0]), 1, true, END + 5)
+        .unwrap();
     assert!(matches!(order, Settlement::Ordered(_)));
     let c = sale.counters();
-    assert_eq!((c.sold, c.held, c.available, c.holds_expired, c.reoffered), (1, 0, 4, 1, 0));
+    assert_eq!(
+        (c.sold, c.held, c.available, c.holds_expired, c.reoffered),
+        (1, 0, 4, 1, 0)
+    );
 }
 
 #[test]
@@ -388,7 +604,8 @@ fn odds_fall_with_position() {
         sale.register(AccountId(a), OPENS).unwrap();
     }
     for a in 0..40 {
-        sale.join(AccountId(a), pref(0), START + u64::from(a)).unwrap();
+        sale.join(AccountId(a), pref(0), START + u64::from(a))
+            .unwrap();
     }
     let mut last = 1.0;
     for a in 1..40 {
@@ -406,10 +623,27 @@ fn odds_fall_with_position() {
 fn every_error_has_a_code_and_a_sentence() {
     use SaleError::*;
     let all = [
-        NotRegistered, AlreadyRegistered, RegistrationNotOpen, RegistrationClosed, QueueNotOpen,
-        SaleNotStarted, SaleEnded, AlreadyInQueue, NotInQueue, OnWaitlist, LimitReached, NoHold,
-        HoldExpired, ExtensionUsed, NoExtension, UnknownVariant, PaymentInFlight,
-        PaymentDeclined, IdempotencyKeyReused, NoPaymentInFlight, SoldOut,
+        NotRegistered,
+        AlreadyRegistered,
+        RegistrationNotOpen,
+        RegistrationClosed,
+        QueueNotOpen,
+        SaleNotStarted,
+        SaleEnded,
+        AlreadyInQueue,
+        NotInQueue,
+        OnWaitlist,
+        LimitReached,
+        NoHold,
+        HoldExpired,
+        ExtensionUsed,
+        NoExtension,
+        UnknownVariant,
+        PaymentInFlight,
+        PaymentDeclined,
+        IdempotencyKeyReused,
+        NoPaymentInFlight,
+        SoldOut,
     ];
     let mut codes: Vec<_> = all.iter().map(|e| e.code()).collect();
     codes.sort();
@@ -425,7 +659,10 @@ fn serde_round_trips_public_types() {
     sale.join(AccountId(0), pref(0), START).unwrap();
     let status = sale.status(AccountId(0), START);
     let json = serde_json::to_string(&status).unwrap();
-    assert_eq!(serde_json::from_str::<ShopperStatus>(&json).unwrap(), status);
+    assert_eq!(
+        serde_json::from_str::<ShopperStatus>(&json).unwrap(),
+        status
+    );
     let report = sale.report(START);
     let back: SaleReport = serde_json::from_str(&serde_json::to_string(&report).unwrap()).unwrap();
     assert_eq!(back, report);
@@ -460,11 +697,17 @@ fn crowd_forwards_events_caused_by_a_real_shopper() {
     crowd.register_all(&mut sale, config.registration_opens);
     assert_eq!(sale.counters().registrations, 51);
     let mut seen = Vec::new();
-    assert_eq!(crowd.run_until(&mut sale, config.starts_at - 1, 10_000, &mut seen), Progress::Done);
+    assert_eq!(
+        crowd.run_until(&mut sale, config.starts_at - 1, 10_000, &mut seen),
+        Progress::Done
+    );
     sale.join(me, any(0), config.starts_at - 1).unwrap();
     sale.advance(config.starts_at);
     crowd.run_until(&mut sale, config.starts_at, 10_000, &mut seen);
-    let admitted = seen.iter().filter(|e| matches!(e, Event::Admitted { .. })).count();
+    let admitted = seen
+        .iter()
+        .filter(|e| matches!(e, Event::Admitted { .. }))
+        .count();
     assert_eq!(admitted, 5, "{seen:?}");
     let mut now = config.starts_at;
     while sale.phase(now) != Phase::Ended {
