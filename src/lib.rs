@@ -1,5 +1,6 @@
 //! Kestrel drops: a flash-sale storefront. The app is here; `main.rs` only mounts it.
 pub mod api;
+pub mod bench_hooks;
 pub mod components;
 pub mod device;
 pub mod format;
@@ -7,6 +8,7 @@ pub mod hooks;
 pub mod mock;
 pub mod pages;
 pub mod sale_state;
+pub mod scenario;
 pub mod shop;
 
 use leptos::prelude::*;
@@ -23,9 +25,8 @@ use shop::Shop;
 pub fn App() -> impl IntoView {
     let shop = LocalResource::new(Shop::boot);
     view! {
-        <Router>
-            {move || match shop.get() {
-                None => view! { <p class="boot" data-state="booting">"Opening the store…"</p> }.into_any(),
+        {move || match shop.get() {
+            None => view! { <p class="boot" data-state="booting">"Opening the store…"</p> }.into_any(),
                 Some(Err(problem)) => view! {
                     <div class="boot" data-state="boot-error" role="alert">
                         <h1>"The store could not open"</h1>
@@ -35,16 +36,22 @@ pub fn App() -> impl IntoView {
                 }.into_any(),
                 Some(Ok(shop)) => {
                     provide_context(shop);
-                    view! { <Shell/> }.into_any()
+                    // Created after boot, so it starts at the URL a scenario left.
+                    view! { <Router><Shell/></Router> }.into_any()
                 }
             }}
-        </Router>
     }
 }
 
 /// The shop's frame and routes, once the shop is open (tests mount this with their own shop).
 #[component]
 pub fn Shell() -> impl IntoView {
+    // The moment the shop can be used: `make bench` measures time to interactive up to here.
+    Effect::new(|_| {
+        if let Some(performance) = window().performance() {
+            let _ = performance.mark("app-interactive");
+        }
+    });
     view! {
         <Header/>
         <Notices/>

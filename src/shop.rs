@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api::{Session, StoreClient};
 use crate::device::real_now;
 use crate::mock::{Catalog, DemoStorage, MockStore, MockTransport};
+use crate::scenario;
 
 const SESSION_KEY: &str = "session";
 
@@ -49,12 +50,38 @@ impl Shop {
         shop
     }
 
-    /// Fetches the catalog, opens the shop and syncs the clock: what the app does at start.
+    /// Fetches the catalog, opens the shop, plays a scenario URL if there is one and syncs the
+    /// clock: what the app does at start.
     pub async fn boot() -> Result<Shop, String> {
         let catalog = Catalog::fetch().await?;
         let shop = Shop::open(catalog, Rc::new(DemoStorage::open()));
+        let location = window().location();
+        if let Some((scenario, notices)) = scenario::parse(&location.search().unwrap_or_default()) {
+            notices.into_iter().for_each(|n| shop.notify(n));
+            shop.start_scenario(&scenario).await;
+            // The scenario is spent: a reload now keeps the shopper's place instead of starting over.
+            let dev = location.search().unwrap_or_default().contains("dev=1");
+            let url = scenario::landing(&scenario.preset) + if dev { "?dev=1" } else { "" };
+            let _ = window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+        }
         shop.client().sync_clock().await.map_err(|e| e.message)?;
         Ok(shop)
+    }
+
+    /// Resets the demo to a scenario's settings and plays its preset.
+    pub async fn start_scenario(&self, scenario: &scenario::Scenario) {
+        if let Err(problem) = self.store().borrow_mut().reset(scenario.settings.clone(), real_now()) {
+            self.notify(format!("The scenario's settings could not be used ({problem}); the demo kept its own."));
+        }
+        self.client().session.set(None);
+        let client = self.client();
+        let played = match client.sync_clock().await {
+            Ok(_) => scenario::play(&client, &scenario.preset).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = played {
+            self.notify(format!("The “{}” scenario stopped early: {}", scenario.preset, e.message));
+        }
     }
 
     pub fn client(&self) -> StoreClient {

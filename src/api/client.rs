@@ -78,6 +78,7 @@ impl StoreClient {
             }
         }
         let sync = best.expect("at least one sample").1;
+        crate::bench_hooks::record_sync(sync);
         self.clock.set(Some(sync));
         Ok(sync)
     }

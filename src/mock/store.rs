@@ -84,7 +84,9 @@ impl StoredDemo {
         Self {
             version: VERSION,
             revision: 0,
-            base_ms: clock.now_ms(real_now),
+            // Whole seconds, so every sale moment falls on a store-second boundary and a countdown
+            // flips exactly when the store clock does.
+            base_ms: clock.now_ms(real_now).div_ceil(1_000) * 1_000,
             clock,
             settings,
             accounts: vec![],

@@ -145,9 +145,12 @@ impl SaleWorld {
             if !self.tick_in_progress {
                 self.tick += TICK_MS;
                 self.tick_in_progress = true;
-                if !self.crowd_registered && self.tick >= self.sale.config().registration_opens {
-                    self.crowd.register_all(&mut self.sale, self.tick);
-                    self.crowd_registered = true;
+            }
+            while !self.crowd_registered && self.tick >= self.sale.config().registration_opens {
+                match self.crowd.register_some(&mut self.sale, self.tick, STEPS_PER_CHECK) {
+                    Progress::Done => self.crowd_registered = true,
+                    Progress::MoreWork if out_of_time() => return false,
+                    Progress::MoreWork => {}
                 }
             }
             match self.crowd.run_until(&mut self.sale, self.tick, STEPS_PER_CHECK, &mut self.events) {

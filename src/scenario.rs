@@ -1,0 +1,184 @@
+//! Scenario URLs: `?demo=<preset>` on any route starts the demo afresh in a given moment of a
+//! sale, with modifiers such as `&crowd=5000&speed=10`. A preset plays the shopper's part
+//! through the same API calls a person's clicks make, then the URL loses its scenario so a
+//! reload keeps the place instead of starting over.
+use leptos::prelude::Set;
+
+use crate::api::{ApiError, CodeRequest, CodeSent, Method, Preference, SaleDetail, Session, ShopperView, Sms, StoreClient, VerifyRequest};
+use crate::mock::DemoSettings;
+use crate::mock::store::{ClockChange, DevState};
+
+pub const PRESETS: &[(&str, &str)] = &[
+    ("fresh", "the demo from its first moment: registration open"),
+    ("countdown", "signed in and registered, 20 s before the start"),
+    ("live", "in the waiting room as the sale starts"),
+    ("your-turn", "holding a unit, ready to check out"),
+    ("sold-out", "joined too late: the batch sold out first"),
+    ("ended", "the sale that has ended, with its report"),
+];
+
+/// The sale every preset but `ended` plays in, and the one that has ended.
+pub const DEMO_SALE: &str = "k7-first-drop";
+pub const ENDED_SALE: &str = "k6-lite-drop";
+/// The phone number presets sign in with.
+pub const DEMO_PHONE: &str = "+447700900001";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub preset: String,
+    pub settings: DemoSettings,
+}
+
+/// Reads a query string. Unusable values are named in the returned notices and replaced by
+/// defaults; `None` when the URL asks for no scenario.
+pub fn parse(query: &str) -> Option<(Scenario, Vec<String>)> {
+    let pairs: Vec<(String, String)> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect();
+    let preset = pairs.iter().find(|(k, _)| k == "demo")?.1.clone();
+    let mut notices = Vec::new();
+    let preset = if PRESETS.iter().any(|(name, _)| *name == preset) {
+        preset
+    } else {
+        notices.push(format!(
+            "“{preset}” is not a demo preset, so the demo starts fresh. Presets: {}.",
+            PRESETS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+        ));
+        "fresh".to_string()
+    };
+    let mut settings = DemoSettings::default();
+    if matches!(preset.as_str(), "your-turn" | "countdown") {
+        // Everyone gets a unit, so the preset surely reaches its moment.
+        settings.crowd = Some(200);
+        settings.stock = Some(250);
+    }
+    if preset == "sold-out" {
+        settings.crowd = Some(400);
+        settings.stock = Some(20);
+    }
+    for (name, value) in pairs.iter().filter(|(k, _)| k != "demo" && k != "dev") {
+        if let Err(problem) = settings.apply(name, value) {
+            notices.push(problem);
+        }
+    }
+    Some((Scenario { preset, settings }, notices))
+}
+
+/// Form-style URL decoding (`+` and `%XX`); an undecodable sequence stays as typed.
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b'+', _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Where the preset leaves the shopper.
+pub fn landing(preset: &str) -> String {
+    match preset {
+        "ended" => format!("/sale/{ENDED_SALE}"),
+        _ => format!("/sale/{DEMO_SALE}"),
+    }
+}
+
+/// Plays the preset's shopper steps through the API.
+pub async fn play(client: &StoreClient, preset: &str) -> Result<(), ApiError> {
+    if matches!(preset, "fresh" | "ended") {
+        return Ok(());
+    }
+    sign_in(client).await?;
+    let sale_path = format!("/api/sales/{DEMO_SALE}");
+    let _: ShopperView = client.call(Method::Post, &format!("{sale_path}/registration"), None::<()>).await?;
+    let detail: SaleDetail = client.get(&sale_path).await?;
+    let starts = detail.summary.starts_at;
+    let preference = Some(Preference { variant: 0, accept_other_variant: true });
+    match preset {
+        "countdown" => jump(client, starts - 20_000).await,
+        "live" => {
+            jump(client, starts - 2_000).await?;
+            let _: ShopperView = client.call(Method::Post, &format!("{sale_path}/queue"), preference).await?;
+            jump(client, starts + 500).await
+        }
+        "your-turn" => {
+            jump(client, starts - 2_000).await?;
+            let _: ShopperView = client.call(Method::Post, &format!("{sale_path}/queue"), preference).await?;
+            // Far enough in for the whole line (smaller than the batch) to be let in.
+            jump(client, starts + 12_000).await
+        }
+        _ /* sold-out */ => {
+            jump(client, starts + 1_000).await?;
+            let _: ShopperView = client.call(Method::Post, &format!("{sale_path}/queue"), preference).await?;
+            // Long enough for every hold to be paid or to run out and be sold again.
+            jump(client, starts + 600_000).await
+        }
+    }?;
+    client.sync_clock().await.map(|_| ())
+}
+
+async fn sign_in(client: &StoreClient) -> Result<(), ApiError> {
+    let sent: CodeSent = client.call(Method::Post, "/api/auth/code", Some(CodeRequest { phone: DEMO_PHONE.into() })).await?;
+    let inbox: Vec<Sms> = client.get("/api/dev/inbox").await?;
+    let text = inbox.iter().rev().find(|m| m.phone == sent.phone).map(|m| m.text.clone()).unwrap_or_default();
+    let code: String = text.chars().filter(char::is_ascii_digit).take(6).collect();
+    let session: Session = client.call(Method::Post, "/api/auth/verify", Some(VerifyRequest { phone: sent.phone, code })).await?;
+    client.session.set(Some(session));
+    Ok(())
+}
+
+async fn jump(client: &StoreClient, to: u64) -> Result<(), ApiError> {
+    let _: DevState = client.call(Method::Post, "/api/dev/clock", Some(ClockChange { jump_to_ms: Some(to), speed: None })).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_demo_parameter_means_no_scenario() {
+        assert_eq!(parse("?crowd=5"), None);
+        assert_eq!(parse(""), None);
+    }
+
+    #[test]
+    fn presets_and_modifiers_apply() {
+        let (scenario, notices) = parse("?demo=live&crowd=5000&speed=10&faults=0.3").unwrap();
+        assert_eq!(scenario.preset, "live");
+        assert_eq!(scenario.settings.crowd, Some(5000));
+        assert_eq!(scenario.settings.speed, 10.0);
+        assert_eq!(scenario.settings.faults, 0.3);
+        assert!(notices.is_empty());
+    }
+
+    #[test]
+    fn bad_values_fall_back_with_a_notice() {
+        let (scenario, notices) = parse("?demo=lunch&faults=%32&speed=0").unwrap();
+        assert_eq!(scenario.preset, "fresh");
+        assert_eq!(scenario.settings.speed, 1.0);
+        assert!(notices[0].contains("“lunch” is not a demo preset"));
+        assert!(notices[1].contains("faults=2 was ignored"));
+        assert!(notices[2].contains("speed=0 was ignored"));
+    }
+}
