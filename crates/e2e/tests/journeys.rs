@@ -1,0 +1,562 @@
+//! End-to-end journeys: the release `dist/` in headless Chromium, driven through chromedriver
+//! as a shopper would drive it. Each journey gets its own browser (fresh profile, so a fresh
+//! store) and starts from a `?demo=` scenario URL; they run one after another (2 cores).
+//! Screenshots of every screen reached go to `target/screenshots/<state>-<width>.png`.
+//!
+//! `cargo test -p e2e --test journeys [-- NAME…]` runs all journeys or those whose name
+//! contains one of the NAMEs; `make test-e2e` builds the release first.
+use std::collections::HashSet;
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use e2e::{bail, ensure, Browser, Driver, Result, StaticServer};
+use serde_json::json;
+
+const SALE: &str = "/sale/k7-first-drop";
+const WIDTHS: [u32; 2] = [360, 1280];
+const HEIGHT: u32 = 900;
+
+fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+struct Ctx {
+    base: String,
+    shots: PathBuf,
+    /// Screens already saved, so each state is shot once (the first time it is reached).
+    shot: Mutex<HashSet<String>>,
+}
+
+impl Ctx {
+    /// Saves `<name>-360.png` and `<name>-1280.png` the first time `name` is reached.
+    async fn shoot(&self, b: &Browser, name: &str) -> Result<()> {
+        if self.shot.lock().unwrap().insert(name.to_string()) {
+            b.screenshots(&self.shots, name, &WIDTHS).await?;
+        }
+        Ok(())
+    }
+
+    /// Waits for one of `states`, then screenshots it.
+    async fn reach(&self, b: &Browser, states: &[&str], timeout: Duration) -> Result<String> {
+        let state = b.wait_state(states, timeout).await?;
+        self.shoot(b, &state).await?;
+        Ok(state)
+    }
+
+    async fn scenario(&self, b: &Browser, query: &str) -> Result<String> {
+        let state = b.scenario(&self.base, query, secs(60)).await?;
+        Ok(state)
+    }
+}
+
+/// Signs in through the form on the page: phone, the code from the demo SMS inbox, "Sign in".
+async fn sign_in(ctx: &Ctx, b: &Browser, phone: &str) -> Result<()> {
+    b.type_into("input#phone", phone).await?;
+    b.click(".sign-in form button[type=submit]", secs(10)).await?;
+    b.wait_js("document.querySelector('input#code')", secs(20), "the code field").await?;
+    ctx.shoot(b, "sign-in-code").await?;
+    let sms = b.wait_testid("sms", secs(20)).await?;
+    ensure!(sms.contains("Your Kestrel code is"), "unexpected SMS text: {sms}");
+    let code: String = sms.split("is ").nth(1).unwrap_or("").chars().take_while(char::is_ascii_digit).collect();
+    ensure!(code.len() == 6, "no 6-digit code in the SMS: {sms}");
+    b.type_into("input#code", &code).await?;
+    b.click(".sign-in form button[type=submit]", secs(10)).await?;
+    b.wait_js("!document.querySelector('.sign-in')", secs(20), "the sign-in form to go away (signed in)").await?;
+    Ok(())
+}
+
+/// Fills the checkout form's four fields.
+async fn fill_address(b: &Browser, postcode: bool) -> Result<()> {
+    b.type_into("#name", "Ada Lovelace").await?;
+    b.type_into("#line1", "12 St James's Square").await?;
+    b.type_into("#city", "London").await?;
+    if postcode {
+        b.type_into("#postcode", "SW1Y 4JH").await?;
+    }
+    Ok(())
+}
+
+/// Pays; under faults, pays again when the store's answer was lost and the form is still there.
+async fn pay_until_confirmed(ctx: &Ctx, b: &Browser, timeout: Duration) -> Result<String> {
+    b.click("[data-testid=pay]", secs(20)).await?;
+    let deadline = Instant::now() + timeout;
+    loop {
+        match b.state().await.as_deref() {
+            Some("order-confirmed") => break,
+            Some("payment-pending") => ctx.shoot(b, "payment-pending").await?,
+            Some("checkout") => {
+                let error = b.testid("action-error").await?.unwrap_or_default();
+                let busy = b.js("const p = document.querySelector('[data-testid=pay]'); return !p || p.disabled;", vec![]).await?;
+                if !error.is_empty() && busy == json!(false) {
+                    b.click("[data-testid=pay]", secs(20)).await?;
+                }
+            }
+            _ => {}
+        }
+        if Instant::now() > deadline {
+            bail!("no order within {timeout:?}: {}", b.describe().await);
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    ctx.shoot(b, "order-confirmed").await?;
+    let number = b.wait_testid("order-number", secs(10)).await?;
+    ensure!(number.starts_with("KS-") && number[3..].chars().all(|c| c.is_ascii_digit()), "odd order number {number:?}");
+    Ok(number)
+}
+
+/// The order links on /account (waits until the orders card has loaded; reloads if loading failed).
+async fn account_orders(ctx: &Ctx, b: &Browser) -> Result<Vec<String>> {
+    for _ in 0..5 {
+        b.goto(&format!("{}/account", ctx.base)).await?;
+        let loaded = b
+            .wait_js(
+                "(() => { const c = document.querySelector('[data-testid=orders]'); return c && !c.querySelector('.loading') ? (c.querySelector('.form-error') ? 'error' : 'ok') : null; })()",
+                secs(30),
+                "the orders card",
+            )
+            .await?;
+        if loaded == json!("ok") {
+            let v = b.js("return [...document.querySelectorAll('[data-testid=orders] a[href^=\"/orders/\"]')].map(a => a.textContent.trim());", vec![]).await?;
+            return Ok(serde_json::from_value(v)?);
+        }
+        tokio::time::sleep(secs(1)).await;
+    }
+    bail!("the orders card did not load in 5 tries: {}", b.describe().await)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// A new shopper from sign-up to an order: sign up with the texted code, register, wait in
+/// the waiting room through the (accelerated) countdown, join at the start, get a hold, check
+/// out, see the order number, find the order under /account and at /orders/<number>.
+async fn new_shopper_buys_a_unit(ctx: &Ctx, b: &Browser) -> Result<()> {
+    // speed=10: registration closes 12 s after load, the sale starts 18 s after load;
+    // crowd 200 for 250 units, so the shopper surely wins one.
+    let state = ctx.scenario(b, "demo=fresh&speed=10&crowd=200&stock=250").await?;
+    ensure!(state == "registration-open", "fresh demo landed on {state}");
+    ctx.shoot(b, "registration-open").await?;
+    sign_in(ctx, b, "+44 7700 900123").await?;
+    b.click("[data-testid=register]", secs(10)).await?;
+    ctx.reach(b, &["registered"], secs(20)).await?;
+    let number = b.wait_testid("registration-number", secs(10)).await?;
+    ensure!(number.chars().all(|c| c.is_ascii_digit()), "registration number {number:?}");
+    let disabled = b.js("return document.querySelector('[data-testid=join]').disabled;", vec![]).await?;
+    ensure!(disabled == json!(true), "join is enabled before the start");
+    // Registration closes: the registered shopper is checked in to the waiting room.
+    ctx.reach(b, &["pre-queue"], secs(40)).await?;
+    let countdown = b.wait_testid("countdown", secs(5)).await?;
+    ensure!(countdown.contains(':'), "countdown reads {countdown:?}");
+    let disabled = b.js("const j = document.querySelector('[data-testid=join]'); return !j || j.disabled;", vec![]).await?;
+    ensure!(disabled == json!(true), "join is enabled before the start");
+    // The start: in line (or straight to the hold when admitted at once).
+    let state = ctx.reach(b, &["live-queue", "your-turn"], secs(40)).await?;
+    if state == "live-queue" {
+        let join = b.js("const j = document.querySelector('[data-testid=join]'); return !!j && !j.disabled;", vec![]).await?;
+        if join == json!(true) {
+            b.click("[data-testid=join]", secs(10)).await?;
+        }
+        ctx.reach(b, &["your-turn"], secs(60)).await?;
+    }
+    let left = b.wait_testid("hold-timer", secs(10)).await?;
+    ensure!(left.contains(':'), "hold timer reads {left:?}");
+    b.click("[data-testid=go-checkout]", secs(10)).await?;
+    ctx.reach(b, &["checkout"], secs(10)).await?;
+    fill_address(b, true).await?;
+    let order = pay_until_confirmed(ctx, b, secs(60)).await?;
+    let orders = account_orders(ctx, b).await?;
+    ctx.shoot(b, "account").await?;
+    ensure!(orders == vec![order.clone()], "/account lists {orders:?}, expected [{order}]");
+    b.goto(&format!("{}/orders/{order}", ctx.base)).await?;
+    let shown = b.wait_testid("order-number", secs(20)).await?;
+    ensure!(shown == order, "/orders/{order} shows {shown:?}");
+    ctx.shoot(b, "order").await?;
+    Ok(())
+}
+
+async fn position(b: &Browser) -> Result<serde_json::Value> {
+    b.wait_js(
+        "(() => { const e = document.querySelector('[data-testid=queue-position]'); return e && /^[0-9,]+$/.test(e.textContent.trim()) ? e.textContent.trim() : null; })()",
+        secs(20),
+        "a numeric queue position",
+    )
+    .await
+}
+
+/// A reload in the middle of the queue keeps the place in line.
+async fn reload_in_queue_keeps_the_place(ctx: &Ctx, b: &Browser) -> Result<()> {
+    // Crowd 3000 at 25 admissions/s: most places wait for a minute or more at speed 1.
+    ctx.scenario(b, "demo=live&crowd=3000&stock=250").await?;
+    ctx.reach(b, &["live-queue"], secs(20)).await?;
+    let before = position(b).await?;
+    b.client.refresh().await?;
+    let state = b.wait_state(&["live-queue", "waitlist", "your-turn"], secs(30)).await?;
+    ensure!(state == "live-queue", "after the reload: {state} (place {before} was expected to still be waiting)");
+    let after = position(b).await?;
+    ensure!(before == after, "place before the reload {before}, after {after}");
+    Ok(())
+}
+
+/// A reload during checkout keeps the screen, the typed fields and the chosen card; then the
+/// slow card shows the payment in flight before the order.
+async fn reload_in_checkout_keeps_typed_fields(ctx: &Ctx, b: &Browser) -> Result<()> {
+    // speed 5: a 36 s hold in real time, the slow card's 45 s takes 9 s.
+    ctx.scenario(b, "demo=your-turn&speed=5").await?;
+    ctx.reach(b, &["your-turn"], secs(20)).await?;
+    b.click("[data-testid=go-checkout]", secs(10)).await?;
+    b.wait_state(&["checkout"], secs(10)).await?;
+    fill_address(b, false).await?;
+    b.click("input[name=payment][value=slow]", secs(5)).await?;
+    // Drafts are saved as typed; give the last keystroke's save a moment.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    b.client.refresh().await?;
+    let state = b.wait_state(&["checkout", "your-turn", "hold-expired"], secs(30)).await?;
+    ensure!(state == "checkout", "after the reload: {state}");
+    for (field, want) in [("#name", "Ada Lovelace"), ("#line1", "12 St James's Square"), ("#city", "London"), ("#postcode", "")] {
+        let got = b.value(field).await?;
+        ensure!(got == want, "{field} after the reload: {got:?}, typed {want:?}");
+    }
+    let slow = b.js("return document.querySelector('input[name=payment][value=slow]').checked;", vec![]).await?;
+    ensure!(slow == json!(true), "the chosen card was lost in the reload");
+    b.type_into("#postcode", "SW1Y 4JH").await?;
+    b.click("[data-testid=pay]", secs(10)).await?;
+    ctx.reach(b, &["payment-pending", "order-confirmed"], secs(20)).await?;
+    ctx.reach(b, &["order-confirmed"], secs(60)).await?;
+    b.wait_testid("order-number", secs(10)).await?;
+    Ok(())
+}
+
+/// Two windows of one browser on one account see one hold; paying in one confirms the other.
+async fn second_tab_sees_the_same_hold(ctx: &Ctx, b: &Browser) -> Result<()> {
+    ctx.scenario(b, "demo=your-turn&speed=2").await?;
+    b.wait_state(&["your-turn"], secs(20)).await?;
+    let first = b.client.window().await?;
+    let second = b.client.new_window(false).await?.handle;
+    b.client.switch_to_window(second.clone()).await?;
+    b.goto(&format!("{}{SALE}", ctx.base)).await?;
+    let state = b.wait_state(&["your-turn", "checkout"], secs(30)).await?;
+    ensure!(state == "your-turn", "the second window shows {state}");
+    let hold_b = b.wait_testid("hold-timer", secs(10)).await?;
+    b.click("[data-testid=go-checkout]", secs(10)).await?;
+    b.wait_state(&["checkout"], secs(10)).await?;
+    fill_address(b, true).await?;
+    let order = pay_until_confirmed(ctx, b, secs(60)).await?;
+    b.client.switch_to_window(first).await?;
+    let state = b.wait_state(&["order-confirmed"], secs(30)).await.map_err(|e| format!("first window after paying in the second: {e}"))?;
+    ensure!(state == "order-confirmed", "first window shows {state}");
+    let number_a = b.wait_testid("order-number", secs(10)).await?;
+    ensure!(number_a == order, "first window shows order {number_a}, second {order} (hold timer was {hold_b})");
+    let orders = account_orders(ctx, b).await?;
+    ensure!(orders == vec![order.clone()], "one hold should give one order; /account lists {orders:?}");
+    Ok(())
+}
+
+/// With 30 % of requests failing, the shopper still ends with exactly one order.
+async fn faults_still_end_with_one_order(ctx: &Ctx, b: &Browser) -> Result<()> {
+    ctx.scenario(b, "demo=your-turn&speed=2&faults=0.3").await?;
+    b.wait_state(&["your-turn"], secs(60)).await?;
+    b.click("[data-testid=go-checkout]", secs(10)).await?;
+    b.wait_state(&["checkout"], secs(10)).await?;
+    fill_address(b, true).await?;
+    let order = pay_until_confirmed(ctx, b, secs(90)).await?;
+    if b.testid("network-notice").await?.is_some() {
+        ctx.shoot(b, "network-notice").await?;
+    }
+    let orders = account_orders(ctx, b).await?;
+    ensure!(orders == vec![order.clone()], "faults=0.3: /account lists {orders:?}, expected exactly [{order}]");
+    Ok(())
+}
+
+/// Bad input in every form gets a clear message next to the field, and keeps what was typed.
+async fn bad_input_gets_a_message_and_keeps_the_text(ctx: &Ctx, b: &Browser) -> Result<()> {
+    // Scenario URL with bad values: a notice, and the defaults.
+    b.goto(&format!("{}/?demo=lunch&speed=0", ctx.base)).await?;
+    let notice = b
+        .wait_js("(() => { const n = [...document.querySelectorAll('.notice')].map(e => e.textContent).join(' '); return n.includes('not a demo preset') && n.includes('speed=0') ? n : null; })()", secs(30), "notices for the bad scenario values")
+        .await?;
+    ensure!(notice.as_str().is_some_and(|n| n.contains("lunch")), "notice {notice}");
+    ctx.shoot(b, "scenario-notice").await?;
+    let state = b.wait_state(&["registration-open"], secs(20)).await?;
+    ensure!(state == "registration-open", "bad preset should start fresh");
+
+    // Phone: each kind of mistake has its own message; the typed text stays.
+    for (typed, says) in [
+        ("+44 77ab", "not a digit"),
+        ("447700900123", "Start with +"),
+        ("+44 12", "digits"),
+        ("+0 7700 900123", "never starts with 0"),
+    ] {
+        b.type_into("input#phone", typed).await?;
+        b.click(".sign-in form button[type=submit]", secs(5)).await?;
+        let problem = b.wait_testid("phone-problem", secs(5)).await?;
+        ensure!(problem.contains(says), "phone {typed:?}: message {problem:?} should say {says:?}");
+        let kept = b.value("input#phone").await?;
+        ensure!(kept == typed, "phone {typed:?} became {kept:?}");
+        ensure!(b.js("return !document.querySelector('input#code');", vec![]).await? == json!(true), "a bad phone was accepted");
+    }
+    ctx.shoot(b, "phone-problem").await?;
+    // A problem shown on blur, too.
+    b.type_into("input#phone", "+44").await?;
+    b.js("document.querySelector('input#phone').blur();", vec![]).await?;
+    b.wait_testid("phone-problem", secs(5)).await?;
+
+    // Code: letters, too short, then a wrong code from the store.
+    b.type_into("input#phone", "+44 7700 900777").await?;
+    b.click(".sign-in form button[type=submit]", secs(5)).await?;
+    b.wait_js("document.querySelector('input#code')", secs(20), "the code field").await?;
+    for (typed, says) in [("12a", "digits only"), ("123", "you typed 3")] {
+        b.type_into("input#code", typed).await?;
+        b.click(".sign-in form button[type=submit]", secs(5)).await?;
+        let problem = b.wait_testid("code-problem", secs(5)).await?;
+        ensure!(problem.contains(says), "code {typed:?}: message {problem:?} should say {says:?}");
+        let kept = b.value("input#code").await?;
+        ensure!(kept == typed, "code {typed:?} became {kept:?}");
+    }
+    let sms = b.wait_testid("sms", secs(20)).await?;
+    let code: String = sms.split("is ").nth(1).unwrap_or("").chars().take_while(char::is_ascii_digit).collect();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    b.type_into("input#code", wrong).await?;
+    b.click(".sign-in form button[type=submit]", secs(5)).await?;
+    let error = b.wait_testid("sign-in-error", secs(20)).await?;
+    ensure!(!error.is_empty(), "no message for a wrong code");
+    ctx.shoot(b, "sign-in-error").await?;
+    b.type_into("input#code", &code).await?;
+    b.click(".sign-in form button[type=submit]", secs(5)).await?;
+    b.wait_js("document.querySelector('[data-testid=register]')", secs(20), "signed in (register button)").await?;
+
+    // Five wrong codes lock the number (on /account, another number).
+    b.goto(&format!("{}/account", ctx.base)).await?;
+    // Sign out is not needed: a second number signs in through the account page only when
+    // signed out, so use a fresh browser state instead.
+    b.js("localStorage.clear();", vec![]).await?;
+    b.goto(&format!("{}/account", ctx.base)).await?;
+    b.type_into("input#phone", "+44 7700 900778").await?;
+    b.click(".sign-in form button[type=submit]", secs(5)).await?;
+    b.wait_js("document.querySelector('input#code')", secs(20), "the code field").await?;
+    let sms = b.wait_testid("sms", secs(20)).await?;
+    let code: String = sms.split("is ").nth(1).unwrap_or("").chars().take_while(char::is_ascii_digit).collect();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let mut last = String::new();
+    for _ in 0..5 {
+        b.type_into("input#code", wrong).await?;
+        b.click(".sign-in form button[type=submit]", secs(10)).await?;
+        let prev = last.clone();
+        let v = b
+            .wait_js(
+                &format!("(() => {{ const e = document.querySelector('[data-testid=sign-in-error]'); const t = e && e.textContent.trim(); const b = document.querySelector('.sign-in form button[type=submit]'); return t && b && !b.disabled && (t !== {} || document.querySelector('input#code').value === '') ? t : null; }})()", serde_json::to_string(&prev)?),
+                secs(20),
+                "a wrong-code message",
+            )
+            .await?;
+        last = v.as_str().unwrap_or_default().to_string();
+    }
+    // Even the right code is refused now.
+    b.type_into("input#code", &code).await?;
+    b.click(".sign-in form button[type=submit]", secs(10)).await?;
+    tokio::time::sleep(secs(2)).await;
+    let error = b.wait_testid("sign-in-error", secs(10)).await?;
+    let still_out = b.js("return !!document.querySelector('.sign-in');", vec![]).await?;
+    ensure!(still_out == json!(true), "signed in with the right code after 5 wrong ones (expected a lock); message {error:?}");
+    ensure!(error.to_lowercase().contains("lock") || error.to_lowercase().contains("too many"), "after 5 wrong codes the message is {error:?}");
+    ctx.shoot(b, "sign-in-locked").await?;
+
+    // Checkout: every empty field is named; what was typed stays.
+    ctx.scenario(b, "demo=your-turn").await?;
+    b.wait_state(&["your-turn"], secs(20)).await?;
+    b.click("[data-testid=go-checkout]", secs(10)).await?;
+    b.wait_state(&["checkout"], secs(10)).await?;
+    for id in ["#name", "#line1", "#city", "#postcode"] {
+        b.type_into(id, "").await?;
+    }
+    b.click("[data-testid=pay]", secs(5)).await?;
+    for id in ["name-problem", "line1-problem", "city-problem", "postcode-problem"] {
+        let p = b.wait_testid(id, secs(5)).await?;
+        ensure!(p.starts_with("Enter"), "{id}: {p:?}");
+    }
+    ensure!(b.state().await.as_deref() == Some("checkout"), "an empty form was sent");
+    ctx.shoot(b, "checkout-problems").await?;
+    b.type_into("#name", "Ada Lovelace").await?;
+    b.type_into("#line1", "12").await?;
+    b.type_into("#postcode", "SW1Y#4JH").await?;
+    b.click("[data-testid=pay]", secs(5)).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    ensure!(b.testid("name-problem").await?.unwrap_or_default().is_empty(), "name-problem stays after typing a name");
+    ensure!(b.wait_testid("line1-problem", secs(5)).await?.contains("at least 3"), "line1 too short");
+    ensure!(b.wait_testid("city-problem", secs(5)).await?.contains("town"), "city missing");
+    ensure!(b.wait_testid("postcode-problem", secs(5)).await?.contains("3 to 10"), "postcode with #");
+    for (id, want) in [("#name", "Ada Lovelace"), ("#line1", "12"), ("#city", ""), ("#postcode", "SW1Y#4JH")] {
+        let got = b.value(id).await?;
+        ensure!(got == want, "{id} holds {got:?} after a refused submit, typed {want:?}");
+    }
+    ensure!(b.state().await.as_deref() == Some("checkout"), "a bad form was sent");
+    Ok(())
+}
+
+/// A signed-in shopper who did not register is told why they cannot buy.
+async fn unregistered_shopper_is_told_why(ctx: &Ctx, b: &Browser) -> Result<()> {
+    // speed 20: registration closes ~6 s after load, the sale starts ~9 s after load.
+    ctx.scenario(b, "demo=fresh&speed=20&crowd=200").await?;
+    sign_in(ctx, b, "+44 7700 900888").await?;
+    ctx.reach(b, &["registration-closed"], secs(40)).await?;
+    let text = b.js("return document.querySelector('section[data-state]').innerText;", vec![]).await?;
+    ensure!(text.as_str().is_some_and(|t| t.contains("did not register")), "registration-closed says {text}");
+    // Still so once the sale is live, with no way to join.
+    b.wait_js("window.wasmBindings && window.wasmBindings.store_now_ms() > 0", secs(10), "store time").await?;
+    tokio::time::sleep(secs(6)).await;
+    let state = b.wait_state(&["registration-closed", "live-queue"], secs(10)).await?;
+    ensure!(state == "registration-closed", "an unregistered shopper sees {state} after the start");
+    ensure!(b.js("return !document.querySelector('[data-testid=join]');", vec![]).await? == json!(true), "a join button for an unregistered shopper");
+    Ok(())
+}
+
+/// A shopper who joined late and missed the batch is told where they stood.
+async fn sold_out_says_where_you_stood(ctx: &Ctx, b: &Browser) -> Result<()> {
+    ctx.scenario(b, "demo=sold-out").await?;
+    ctx.reach(b, &["sold-out"], secs(30)).await?;
+    let place = b.wait_testid("queue-position", secs(10)).await?;
+    ensure!(place.chars().any(|c| c.is_ascii_digit()), "sold-out queue-position reads {place:?}");
+    Ok(())
+}
+
+/// A hold that runs out says so.
+async fn hold_runs_out(ctx: &Ctx, b: &Browser) -> Result<()> {
+    ctx.scenario(b, "demo=your-turn&hold=10&speed=4").await?;
+    ctx.reach(b, &["hold-expired"], secs(60)).await?;
+    Ok(())
+}
+
+/// The ended sale's report and seed check, the home page, deep links and not-found.
+async fn ended_sale_and_deep_links(ctx: &Ctx, b: &Browser) -> Result<()> {
+    ctx.scenario(b, "demo=ended").await?;
+    ctx.reach(b, &["sale-ended"], secs(30)).await?;
+    let seed = b.wait_testid("seed", secs(10)).await?;
+    ensure!(!seed.is_empty(), "no seed");
+    b.click("[data-testid=verify]", secs(10)).await?;
+    let verdict = b.wait_testid("verdict", secs(30)).await?;
+    ctx.shoot(b, "sale-ended-verified").await?;
+    ensure!(!verdict.is_empty(), "no verdict");
+    // Home: the sale cards link to their sales.
+    b.goto(&format!("{}/", ctx.base)).await?;
+    b.wait_js("document.querySelector('.sale-card')", secs(30), "sale cards").await?;
+    ctx.shoot(b, "home").await?;
+    b.click("a[data-sale=k7-first-drop]", secs(10)).await?;
+    b.wait_js(&format!("location.pathname === '{SALE}' && document.querySelector('section[data-state]')"), secs(30), "the sale page from its card").await?;
+    // A deep link loads straight from the server.
+    b.goto(&format!("{}{SALE}", ctx.base)).await?;
+    b.wait_js("document.querySelector('section[data-state]')", secs(30), "the sale page from a deep link").await?;
+    b.goto(&format!("{}/no/such/page", ctx.base)).await?;
+    b.wait_js("document.querySelector('[data-state=not-found]')", secs(30), "the not-found page").await?;
+    ctx.shoot(b, "not-found").await?;
+    Ok(())
+}
+
+/// KNOWN BUG (run with E2E_KNOWN_BUGS=1): the sale page rebuilds its whole screen on every
+/// 1 s poll, so the field being typed in is replaced and focus jumps to the screen's heading.
+async fn typing_keeps_focus_on_the_sale_page(ctx: &Ctx, b: &Browser) -> Result<()> {
+    ctx.scenario(b, "demo=fresh").await?;
+    b.wait_js("document.querySelector('input#phone')", secs(20), "the phone field").await?;
+    b.find("input#phone").await?.click().await?;
+    b.js("window.__field = document.querySelector('input#phone');", vec![]).await?;
+    tokio::time::sleep(secs(3)).await;
+    let v = b
+        .js("return { same: window.__field === document.querySelector('input#phone'), focused: document.activeElement === document.querySelector('input#phone'), active: document.activeElement.tagName };", vec![])
+        .await?;
+    ensure!(v["same"] == json!(true) && v["focused"] == json!(true), "3 s after clicking into the phone field on the registration-open screen: {v}");
+    Ok(())
+}
+
+/// KNOWN BUG (run with E2E_KNOWN_BUGS=1): signing in inline on the registration-open screen,
+/// the code step is lost within a second (the screen's rebuild starts the form over at the
+/// phone step), so a shopper cannot type the texted code there.
+async fn inline_sign_in_keeps_the_code_step(ctx: &Ctx, b: &Browser) -> Result<()> {
+    ctx.scenario(b, "demo=fresh").await?;
+    b.type_into("input#phone", "+44 7700 900555").await?;
+    b.click(".sign-in form button[type=submit]", secs(10)).await?;
+    b.wait_js("document.querySelector('input#code')", secs(20), "the code field").await?;
+    tokio::time::sleep(secs(3)).await;
+    let stage = b.js("const f = document.querySelector('.sign-in'); return f ? f.dataset.state : null;", vec![]).await?;
+    ensure!(stage == json!("sign-in-code"), "3 s after the code was sent the inline sign-in shows {stage}");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type Journey = for<'a> fn(&'a Ctx, &'a Browser) -> Pin<Box<dyn Future<Output = Result<()>> + 'a>>;
+
+macro_rules! journeys {
+    ($($name:ident),* $(,)?) => { vec![$((stringify!($name), (|c, b| Box::pin($name(c, b))) as Journey)),*] };
+}
+
+fn main() {
+    let journeys: Vec<(&str, Journey)> = journeys![
+        new_shopper_buys_a_unit,
+        reload_in_queue_keeps_the_place,
+        reload_in_checkout_keeps_typed_fields,
+        second_tab_sees_the_same_hold,
+        faults_still_end_with_one_order,
+        bad_input_gets_a_message_and_keeps_the_text,
+        unregistered_shopper_is_told_why,
+        sold_out_says_where_you_stood,
+        hold_runs_out,
+        ended_sale_and_deep_links,
+    ];
+    // Journeys that show a known app bug: reported, run only when asked for.
+    let known_bugs: Vec<(&str, Journey)> = journeys![typing_keeps_focus_on_the_sale_page, inline_sign_in_keeps_the_code_step];
+    let run_known = std::env::var_os("E2E_KNOWN_BUGS").is_some();
+    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let skipped: Vec<&str> = if run_known { vec![] } else { known_bugs.iter().map(|(n, _)| *n).collect() };
+    let journeys: Vec<_> = journeys.into_iter().chain(known_bugs.into_iter().filter(|_| run_known)).collect();
+    let chosen: Vec<_> = journeys.into_iter().filter(|(n, _)| filters.is_empty() || filters.iter().any(|f| n.contains(f.as_str()))).collect();
+
+    let root = e2e::workspace_root();
+    let target = e2e::target_dir();
+    let dist = std::env::var_os("E2E_DIST").map(PathBuf::from).unwrap_or_else(|| root.join("dist"));
+    let server = StaticServer::start(&dist).unwrap_or_else(|e| panic!("serving {}: {e} (run `make build`)", dist.display()));
+    let profiles = target.join("e2e-profiles");
+    let driver = Driver::start(&profiles).unwrap_or_else(|e| panic!("{e}"));
+    let ctx = Ctx { base: server.base_url(), shots: target.join("screenshots"), shot: Mutex::new(HashSet::new()) };
+    println!("\nrunning {} journeys against {} (dist {})", chosen.len(), ctx.base, dist.display());
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    let (mut passed, mut failed) = (0, Vec::new());
+    let started = Instant::now();
+    for (name, journey) in chosen {
+        let t = Instant::now();
+        let result: Result<()> = runtime.block_on(async {
+            let b = driver.session(1280, HEIGHT).await?;
+            let outcome = match tokio::time::timeout(secs(240), journey(&ctx, &b)).await {
+                Ok(r) => r,
+                Err(_) => Err(format!("timed out after 240 s: {}", b.describe().await).into()),
+            };
+            if outcome.is_err() {
+                let _ = b.screenshots(&ctx.shots, &format!("FAILED-{name}"), &[1280]).await;
+            }
+            b.quit().await;
+            outcome
+        });
+        match result {
+            Ok(()) => {
+                passed += 1;
+                println!("journey {name} ... ok ({:.1} s)", t.elapsed().as_secs_f64());
+            }
+            Err(e) => {
+                println!("journey {name} ... FAILED ({:.1} s)\n    {e}", t.elapsed().as_secs_f64());
+                failed.push(name);
+            }
+        }
+    }
+    drop(driver);
+    let _ = std::fs::remove_dir_all(&profiles);
+    println!("\nscreenshots in {}", ctx.shots.display());
+    if !failed.is_empty() {
+        println!("failed: {}", failed.join(", "));
+    }
+    println!("finished in {:.1} s", started.elapsed().as_secs_f64());
+    for name in &skipped {
+        println!("journey {name} ... skipped (known app bug; E2E_KNOWN_BUGS=1 runs it)");
+    }
+    println!("{passed} passed, {} failed, {} skipped", failed.len(), skipped.len());
+    std::process::exit(if failed.is_empty() { 0 } else { 1 });
+}
