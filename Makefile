@@ -33,7 +33,7 @@ test-native:
 	PROPTEST_CASES=$(PROPTEST_CASES) cargo test --release -p sale-engine
 
 test-browser: tools-browser
-	wasm-pack test --headless --chrome --chromedriver $(CHROMEDRIVER) --mode no-install
+	wasm-pack test --release --headless --chrome --chromedriver $(CHROMEDRIVER) --mode no-install
 
 bench:
 	@echo "make bench: benchmarks arrive with the end-to-end and numbers issue; nothing is measured yet."

@@ -19,6 +19,8 @@ use crate::device::{monotonic_ms, random_key};
 
 /// The storage key of the store's document (namespaced by [`DemoStorage`]).
 pub const STORE_KEY: &str = "store";
+/// Bumped with every save, so a tab can tell cheaply whether another tab wrote.
+const REVISION_KEY: &str = "store.revision";
 const VERSION: u32 = 1;
 const CODE_VALID_MS: Millis = 5 * 60_000;
 const CODE_RESEND_MS: Millis = 30_000;
@@ -159,18 +161,20 @@ impl MockStore {
     /// another version, or foreign) resets the demo with a notice; it never stops the app.
     pub fn open(catalog: Catalog, storage: Rc<DemoStorage>, real_now: f64) -> Self {
         let mut notices = Vec::new();
-        let doc = match storage.get(STORE_KEY).map(|raw| serde_json::from_str::<StoredDemo>(&raw)) {
-            None => None,
-            Some(Ok(doc)) if doc.version == VERSION => Some(doc),
-            Some(Ok(_)) => {
-                notices.push("Saved demo data came from another version of the store, so the demo was started afresh.".into());
-                None
-            }
-            Some(Err(_)) => {
-                notices.push("Saved demo data could not be read, so the demo was started afresh.".into());
-                None
-            }
-        };
+        let doc = storage.get(STORE_KEY).and_then(|raw| {
+            // The version is read on its own first: an older document may not parse as today's.
+            let version = serde_json::from_str::<serde_json::Value>(&raw).ok().and_then(|v| v.get("version")?.as_u64());
+            let problem = match version {
+                Some(v) if v == u64::from(VERSION) => match serde_json::from_str::<StoredDemo>(&raw) {
+                    Ok(doc) => return Some(doc),
+                    Err(_) => "could not be read",
+                },
+                Some(_) => "came from another version of the store",
+                None => "could not be read",
+            };
+            notices.push(format!("Saved demo data {problem}, so the demo was started afresh."));
+            None
+        });
         let fresh = doc.is_none();
         let mut store = Self {
             doc: doc.unwrap_or_else(|| StoredDemo::fresh(DemoSettings::default(), real_now)),
@@ -226,10 +230,15 @@ impl MockStore {
     fn save(&mut self) {
         self.doc.revision += 1;
         self.storage.set(STORE_KEY, &serde_json::to_string(&self.doc).expect("the document serialises"));
+        self.storage.set(REVISION_KEY, &self.doc.revision.to_string());
     }
 
-    /// Picks up what another tab wrote, so both tabs act on one store.
+    /// Picks up what another tab wrote, so both tabs act on one store. Cheap when nothing
+    /// changed: only the revision is read.
     pub fn reload_if_changed(&mut self) {
+        if self.storage.get(REVISION_KEY) == Some(self.doc.revision.to_string()) {
+            return;
+        }
         let Some(Ok(doc)) = self.storage.get(STORE_KEY).map(|raw| serde_json::from_str::<StoredDemo>(&raw)) else {
             return;
         };
@@ -318,9 +327,7 @@ impl MockStore {
     /// Answers one request as a store would: same paths, same JSON, same errors.
     pub fn handle(&mut self, request: &HttpRequest, real_now: f64) -> HttpResponse {
         let changes_state = request.method.changes_state();
-        if changes_state {
-            self.reload_if_changed();
-        }
+        self.reload_if_changed();
         if let Some(key) = &request.idempotency_key {
             if let Some(reply) = self.doc.replies.iter().find(|r| &r.key == key) {
                 return HttpResponse { status: reply.status, retry_after_ms: None, body: reply.body.clone() };

@@ -16,7 +16,7 @@ use super::settings::DemoSettings;
 /// Store time advances in steps of this many ms; actions take effect at a step's end.
 pub const TICK_MS: Millis = 100;
 /// Crowd work done between two looks at the time budget.
-const STEPS_PER_CHECK: u32 = 2_000;
+const STEPS_PER_CHECK: u32 = 500;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Action {

@@ -1,0 +1,121 @@
+//! What the browser tests share: a store on fresh storage, signing in through the SMS inbox,
+//! moving the store clock, and waiting for a condition.
+#![allow(dead_code)] // each test file uses its own part of this module
+
+use std::{cell::RefCell, rc::Rc};
+
+use flash_sale::api::*;
+use leptos::prelude::Set;
+use flash_sale::device::{monotonic_ms, real_now, sleep_ms};
+use flash_sale::mock::store::{ClockChange, DevState};
+use flash_sale::mock::{Catalog, DemoSettings, DemoStorage, MockStore, MockTransport};
+
+pub const SALE: &str = "k7-first-drop";
+pub const CATALOG: &str = include_str!("../../public/catalog.json");
+
+pub fn catalog() -> Catalog {
+    Catalog::parse(CATALOG).expect("the shipped catalog parses")
+}
+
+/// Fast, small and fault-free unless a test says otherwise: everyone gets a unit.
+pub fn settings() -> DemoSettings {
+    DemoSettings { crowd: Some(40), stock: Some(100), latency_ms: 4, speed: 1.0, ..DemoSettings::default() }
+}
+
+pub struct TestStore {
+    pub store: Rc<RefCell<MockStore>>,
+    pub client: StoreClient,
+}
+
+/// A demo store started afresh with `settings` on `storage`, running in the background.
+pub fn fresh_store(storage: Rc<DemoStorage>, settings: DemoSettings) -> TestStore {
+    let mut store = MockStore::open(catalog(), storage, real_now());
+    store.reset(settings, real_now()).expect("settings are valid");
+    connect(store, None)
+}
+
+/// The same storage opened again, as a reload or a second tab does.
+pub fn reopen(storage: Rc<DemoStorage>, session: Option<Session>) -> TestStore {
+    connect(MockStore::open(catalog(), storage, real_now()), session)
+}
+
+fn connect(store: MockStore, session: Option<Session>) -> TestStore {
+    let transport = MockTransport::new(store);
+    transport.run_in_background();
+    let client = StoreClient::new(Rc::new(transport.clone()), session);
+    TestStore { store: transport.store, client }
+}
+
+pub async fn sign_in(client: &StoreClient, phone: &str) -> Session {
+    let sent: CodeSent = client.call(Method::Post, "/api/auth/code", Some(CodeRequest { phone: phone.into() })).await.expect("code sent");
+    let code = latest_code(client, &sent.phone).await;
+    let session: Session =
+        client.call(Method::Post, "/api/auth/verify", Some(VerifyRequest { phone: sent.phone, code })).await.expect("signed in");
+    client.session.set(Some(session.clone()));
+    session
+}
+
+pub async fn latest_code(client: &StoreClient, phone: &str) -> String {
+    let inbox: Vec<Sms> = client.get("/api/dev/inbox").await.expect("inbox");
+    let text = inbox.iter().rev().find(|m| m.phone == phone).expect("an SMS for this number").text.clone();
+    text.chars().filter(char::is_ascii_digit).take(6).collect()
+}
+
+pub async fn detail(client: &StoreClient) -> SaleDetail {
+    client.get(&format!("/api/sales/{SALE}")).await.expect("sale detail")
+}
+
+pub async fn me(client: &StoreClient) -> ShopperView {
+    client.get(&format!("/api/sales/{SALE}/me")).await.expect("shopper view")
+}
+
+pub async fn act(client: &StoreClient, method: Method, action: &str, body: Option<impl serde::Serialize>) -> Result<ShopperView, ApiError> {
+    client.call(method, &format!("/api/sales/{SALE}/{action}"), body).await
+}
+
+pub async fn jump_to(client: &StoreClient, store_ms: u64) {
+    let _: DevState = client
+        .call(Method::Post, "/api/dev/clock", Some(ClockChange { jump_to_ms: Some(store_ms), speed: None }))
+        .await
+        .expect("clock moved");
+}
+
+pub fn preference() -> Option<Preference> {
+    Some(Preference { variant: 0, accept_other_variant: true })
+}
+
+/// Polls `check` until it holds, for at most `timeout_ms` of real time.
+pub async fn until<F, Fut>(timeout_ms: f64, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = monotonic_ms();
+    while !check().await {
+        assert!(monotonic_ms() - started < timeout_ms, "timed out waiting for {what}");
+        sleep_ms(25).await;
+    }
+}
+
+/// Registers (unless already), waits in the pre-queue, and follows the sale until the shopper
+/// holds a unit. Clock jumps only ever move forward, so calling it late is fine.
+pub async fn reach_hold(client: &StoreClient) -> ShopperView {
+    let summary = detail(client).await.summary;
+    if me(client).await.registration_number.is_none() {
+        act(client, Method::Post, "registration", None::<()>).await.expect("registered");
+    }
+    jump_to(client, summary.registration_closes + 1_000).await;
+    if me(client).await.ticket.is_none() {
+        act(client, Method::Post, "queue", preference()).await.expect("joined the line");
+    }
+    jump_to(client, summary.starts_at + 100).await;
+    let started = monotonic_ms();
+    loop {
+        let view = me(client).await;
+        if matches!(view.status, ShopperStatus::Holding { .. }) {
+            return view;
+        }
+        assert!(monotonic_ms() - started < 20_000.0, "no hold after 20 s: {view:?}");
+        sleep_ms(25).await;
+    }
+}

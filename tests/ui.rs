@@ -1,0 +1,243 @@
+//! The shopper's screens, mounted in a real browser against the demo store.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use std::rc::Rc;
+
+use flash_sale::api::*;
+use flash_sale::components::Countdown;
+use flash_sale::device::{monotonic_ms, sleep_ms};
+use flash_sale::mock::{DemoSettings, DemoStorage};
+use flash_sale::shop::Shop;
+use flash_sale::Shell;
+use leptos::prelude::*;
+use leptos::mount::UnmountHandle;
+use leptos_router::components::Router;
+use support::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The app's shell at `path`, on its own storage, with the demo reset to `settings`.
+async fn mount_at(path: &str, storage: Rc<DemoStorage>, settings: Option<DemoSettings>) -> (Shop, UnmountHandle<impl Mountable>, web_sys::HtmlElement) {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let window = web_sys::window().unwrap();
+    window.history().unwrap().push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
+    let shop = Shop::open(catalog(), storage);
+    if let Some(settings) = settings {
+        shop.store().borrow_mut().reset(settings, flash_sale::device::real_now()).unwrap();
+    }
+    shop.client().sync_clock().await.unwrap();
+    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(shop);
+        view! { <Router><Shell/></Router> }
+    });
+    leptos::task::tick().await;
+    (shop, handle, root)
+}
+
+fn find(root: &web_sys::HtmlElement, css: &str) -> Option<web_sys::HtmlElement> {
+    root.query_selector(css).unwrap().map(|e| e.unchecked_into())
+}
+
+fn text(root: &web_sys::HtmlElement, css: &str) -> String {
+    find(root, css).map(|e| e.text_content().unwrap_or_default()).unwrap_or_default()
+}
+
+fn state(root: &web_sys::HtmlElement) -> String {
+    find(root, "section[data-state]").and_then(|e| e.get_attribute("data-state")).unwrap_or_default()
+}
+
+async fn wait_for(root: &web_sys::HtmlElement, css: &str, timeout_ms: u32) -> web_sys::HtmlElement {
+    let started = monotonic_ms();
+    loop {
+        if let Some(e) = find(root, css) {
+            return e;
+        }
+        assert!(monotonic_ms() - started < timeout_ms as f64, "timed out waiting for {css}; the page shows: {}", root.inner_text());
+        sleep_ms(20).await;
+    }
+}
+
+async fn wait_for_state(root: &web_sys::HtmlElement, name: &str, timeout_ms: u32) {
+    wait_for(root, &format!("section[data-state=\"{name}\"]"), timeout_ms).await;
+}
+
+/// Types as a person does: the value, then the input event the bound signal listens to.
+fn type_into(root: &web_sys::HtmlElement, css: &str, value: &str) {
+    let input: web_sys::HtmlInputElement = find(root, css).unwrap_or_else(|| panic!("no {css}")).unchecked_into();
+    input.set_value(value);
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+}
+
+fn click(root: &web_sys::HtmlElement, css: &str) {
+    find(root, css).unwrap_or_else(|| panic!("no {css}: {}", root.inner_text())).click();
+}
+
+async fn settle() {
+    leptos::task::tick().await;
+    sleep_ms(30).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_first_page_lists_every_sale_with_its_state() {
+    let (_shop, _handle, root) = mount_at("/", Rc::new(DemoStorage::memory()), Some(settings())).await;
+    wait_for(&root, ".sale-card", 5_000).await;
+    let cards = root.query_selector_all(".sale-card").unwrap();
+    assert_eq!(cards.length(), 3);
+    let page = root.inner_text();
+    assert!(page.contains("Kestrel K7") && page.contains("Registration open") && page.contains("Announced") && page.contains("Ended"), "{page}");
+}
+
+#[wasm_bindgen_test]
+async fn the_whole_journey_from_sign_up_to_order_with_an_accelerated_clock() {
+    let storage = Rc::new(DemoStorage::memory());
+    let fast = DemoSettings { speed: 30.0, ..settings() };
+    let (shop, _handle, root) = mount_at(&format!("/sale/{SALE}"), storage, Some(fast)).await;
+    wait_for_state(&root, "registration-open", 5_000).await;
+
+    type_into(&root, "#phone", "+44 7700 900201");
+    click(&root, "form button[type=submit]");
+    wait_for(&root, "#code", 5_000).await;
+    let sms = wait_for(&root, "[data-testid=sms]", 5_000).await.text_content().unwrap();
+    let code: String = sms.chars().filter(char::is_ascii_digit).take(6).collect();
+    type_into(&root, "#code", &code);
+    click(&root, "form button[type=submit]");
+    wait_for(&root, "[data-testid=register]", 5_000).await;
+    click(&root, "[data-testid=register]");
+    wait_for_state(&root, "registered", 5_000).await;
+    assert!(!text(&root, "[data-testid=registration-number]").is_empty());
+    let join: web_sys::HtmlButtonElement = find(&root, "[data-testid=join]").unwrap().unchecked_into();
+    assert!(join.disabled(), "the join control waits for the start");
+
+    // Registration closes 2 store minutes after it opened (4 s here); the page checks in to the waiting room.
+    wait_for_state(&root, "pre-queue", 15_000).await;
+    assert_eq!(text(&root, "[data-testid=commitment]").len(), 64, "the draw's fingerprint is published");
+    wait_for(&root, "[data-testid=countdown]", 1_000).await;
+    wait_for_state(&root, "your-turn", 20_000).await;
+    assert!(!text(&root, "[data-testid=hold-timer]").is_empty());
+    click(&root, "[data-testid=go-checkout]");
+    wait_for_state(&root, "checkout", 3_000).await;
+    type_into(&root, "#name", "Grace Hopper");
+    type_into(&root, "#line1", "1 Navy Yard");
+    type_into(&root, "#city", "Arlington");
+    type_into(&root, "#postcode", "22202");
+    settle().await;
+    click(&root, "[data-testid=pay]");
+    wait_for_state(&root, "order-confirmed", 15_000).await;
+    let number = wait_for(&root, "[data-testid=order-number]", 3_000).await.text_content().unwrap();
+    assert!(number.starts_with("KS-"), "{number}");
+    let orders: Vec<OrderView> = shop.client().get("/api/orders").await.unwrap();
+    assert_eq!(orders.iter().map(|o| o.number.clone()).collect::<Vec<_>>(), vec![number]);
+}
+
+#[wasm_bindgen_test]
+async fn forms_say_what_to_fix_and_keep_what_was_typed() {
+    let storage = Rc::new(DemoStorage::memory());
+    let (shop, _handle, root) = mount_at("/account", storage, Some(settings())).await;
+    wait_for(&root, "#phone", 5_000).await;
+    type_into(&root, "#phone", "07700 900123");
+    click(&root, "form button[type=submit]");
+    settle().await;
+    assert!(text(&root, "[data-testid=phone-problem]").contains("Start with +"));
+    let phone: web_sys::HtmlInputElement = find(&root, "#phone").unwrap().unchecked_into();
+    assert_eq!(phone.value(), "07700 900123", "nothing typed is lost");
+
+    type_into(&root, "#phone", "+44 7700 900202");
+    click(&root, "form button[type=submit]");
+    wait_for(&root, "#code", 5_000).await;
+    type_into(&root, "#code", "123");
+    click(&root, "form button[type=submit]");
+    settle().await;
+    assert!(text(&root, "[data-testid=code-problem]").contains("you typed 3"));
+    type_into(&root, "#code", "000000");
+    click(&root, "form button[type=submit]");
+    let started = monotonic_ms();
+    while !text(&root, "[data-testid=sign-in-error]").contains("not right") {
+        assert!(monotonic_ms() - started < 5_000.0, "{}", root.inner_text());
+        sleep_ms(20).await;
+    }
+
+    // The checkout form, with a hold in hand.
+    sign_in(&shop.client(), "+447700900203").await;
+    reach_hold(&shop.client()).await;
+    let (_shop2, _handle2, sale) = mount_at(&format!("/sale/{SALE}"), shop.storage(), None).await;
+    wait_for_state(&sale, "your-turn", 5_000).await;
+    click(&sale, "[data-testid=go-checkout]");
+    wait_for_state(&sale, "checkout", 3_000).await;
+    type_into(&sale, "#line1", "1");
+    click(&sale, "[data-testid=pay]");
+    settle().await;
+    assert!(text(&sale, "[data-testid=name-problem]").contains("name"));
+    assert!(text(&sale, "[data-testid=line1-problem]").contains("at least 3"));
+    assert!(text(&sale, "[data-testid=postcode-problem]").contains("postcode"));
+    assert_eq!(state(&sale), "checkout", "a bad form stays on the form");
+    let line1: web_sys::HtmlInputElement = find(&sale, "#line1").unwrap().unchecked_into();
+    assert_eq!(line1.value(), "1");
+}
+
+#[wasm_bindgen_test]
+async fn the_countdown_flips_within_50_ms_of_store_time() {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let storage = Rc::new(DemoStorage::memory());
+    let shop = Shop::open(catalog(), storage);
+    shop.client().sync_clock().await.unwrap();
+    let client = shop.client();
+    let now = client.store_now().unwrap();
+    let target = (now / 1_000.0).ceil() as u64 * 1_000 + 6_000;
+    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(shop);
+        let clock = flash_sale::hooks::use_store_clock();
+        view! { <Countdown target=target now=clock done="Open"/> }
+    });
+    let mut last = text(&root, "[data-testid=countdown]");
+    let mut errors = Vec::new();
+    while errors.len() < 4 {
+        sleep_ms(1).await;
+        let shown = text(&root, "[data-testid=countdown]");
+        if shown != last {
+            let store_now = client.store_now().unwrap();
+            let left = target as f64 - store_now;
+            // It flips when the time left crosses a whole second.
+            let error = left - (left / 1_000.0).round() * 1_000.0;
+            errors.push(error.abs());
+            last = shown;
+        }
+    }
+    assert!(errors.iter().all(|e| *e <= 50.0), "flip errors (ms): {errors:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_reload_in_the_middle_of_the_queue_keeps_the_place() {
+    let storage = Rc::new(DemoStorage::memory());
+    // A long line, let in slowly, so the shopper is still waiting when the page reloads.
+    let crowd = DemoSettings { crowd: Some(3_000), stock: Some(250), ..settings() };
+    let shop = support::fresh_store(storage.clone(), crowd);
+    let session = sign_in(&shop.client, "+447700900204").await;
+    // Signed in as the app signs in: the session is kept in storage for the next page load.
+    storage.set("session", &serde_json::to_string(&session).unwrap());
+    let summary = detail(&shop.client).await.summary;
+    act(&shop.client, Method::Post, "registration", None::<()>).await.unwrap();
+    jump_to(&shop.client, summary.starts_at + 2_000).await;
+    let joined = act(&shop.client, Method::Post, "queue", preference()).await.unwrap();
+    let ticket = joined.ticket;
+    drop(shop);
+
+    let (_shop, handle, root) = mount_at(&format!("/sale/{SALE}"), storage.clone(), None).await;
+    wait_for_state(&root, "live-queue", 5_000).await;
+    let before: u32 = wait_for(&root, "[data-testid=queue-position]", 3_000).await.text_content().unwrap().replace(',', "").parse().unwrap();
+    drop(handle);
+
+    let (reloaded, _handle, root) = mount_at(&format!("/sale/{SALE}"), storage, None).await;
+    wait_for_state(&root, "live-queue", 5_000).await;
+    let after: u32 = wait_for(&root, "[data-testid=queue-position]", 3_000).await.text_content().unwrap().replace(',', "").parse().unwrap();
+    assert!(after <= before && after > 0, "place {before} before the reload, {after} after");
+    let view: ShopperView = reloaded.client().get(&format!("/api/sales/{SALE}/me")).await.unwrap();
+    assert_eq!(view.ticket, ticket, "the same queue ticket");
+}
