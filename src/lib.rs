@@ -7,6 +7,7 @@ pub mod format;
 pub mod hooks;
 pub mod mock;
 pub mod pages;
+pub mod preview;
 pub mod sale_state;
 pub mod scenario;
 pub mod shop;
@@ -17,8 +18,9 @@ use leptos_router::{
     path,
 };
 
-use components::{Footer, Header, Notices};
+use components::{DevPanel, Footer, Header, Notices};
 use pages::{account::Account, home::Home, not_found::NotFound, order::Order, sale::SalePage};
+use preview::{PreviewGallery, PreviewScreen};
 use shop::Shop;
 
 #[component]
@@ -61,8 +63,11 @@ pub fn Shell() -> impl IntoView {
                 <Route path=path!("/sale/:id") view=SalePage/>
                 <Route path=path!("/account") view=Account/>
                 <Route path=path!("/orders/:id") view=Order/>
+                <Route path=path!("/preview") view=PreviewGallery/>
+                <Route path=path!("/preview/:state") view=PreviewScreen/>
             </Routes>
         </main>
         <Footer/>
+        <DevPanel/>
     }
 }

@@ -22,6 +22,8 @@ pub struct Shop {
     parts: StoredValue<ShopParts, LocalStorage>,
     /// Notices about the demo itself (reset, storage trouble, ignored scenario values).
     pub notices: RwSignal<Vec<String>>,
+    /// Whether the demo controls are shown (`?dev=1` or Alt+Shift+D).
+    pub dev_panel: RwSignal<bool>,
 }
 
 impl Shop {
@@ -39,6 +41,7 @@ impl Shop {
         let shop = Shop {
             parts: StoredValue::new_local(ShopParts { client, store: transport.store, storage: session_storage }),
             notices,
+            dev_panel: RwSignal::new(false),
         };
         Effect::new(move |_| {
             let storage = shop.storage();
@@ -56,6 +59,7 @@ impl Shop {
         let catalog = Catalog::fetch().await?;
         let shop = Shop::open(catalog, Rc::new(DemoStorage::open()));
         let location = window().location();
+        shop.dev_panel.set(location.search().unwrap_or_default().contains("dev=1"));
         if let Some((scenario, notices)) = scenario::parse(&location.search().unwrap_or_default()) {
             notices.into_iter().for_each(|n| shop.notify(n));
             shop.start_scenario(&scenario).await;

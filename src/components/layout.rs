@@ -34,8 +34,9 @@ pub fn Footer() -> impl IntoView {
 #[component]
 pub fn StateSection(state: crate::sale_state::SaleState, title: String, children: Children) -> impl IntoView {
     let heading = NodeRef::<leptos::html::H2>::new();
+    let previewing = use_context::<crate::preview::PreviewMode>().is_some();
     Effect::new(move |_| {
-        if let Some(h) = heading.get() {
+        if let Some(h) = heading.get().filter(|_| !previewing) {
             let _ = h.focus();
         }
     });

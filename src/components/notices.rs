@@ -11,11 +11,7 @@ pub fn Notices() -> impl IntoView {
     let notice = shop.client().notice;
     view! {
         <div class="notices" aria-live="polite">
-            {move || notice.get().map(|NetworkNotice::Retrying { reason, in_ms, attempt }| view! {
-                <p class="notice notice-network" data-testid="network-notice">
-                    {format!("{reason}: retrying in {} (attempt {}). Your place is safe.", format::duration(in_ms.max(1)), attempt + 1)}
-                </p>
-            })}
+            {move || notice.get().map(|notice| view! { <NetworkBanner notice/> })}
             <For each=move || shop.notices.get().into_iter().enumerate() key=|(i, _)| *i let:item>
                 <p class="notice notice-demo">
                     {item.1}
@@ -23,5 +19,17 @@ pub fn Notices() -> impl IntoView {
                 </p>
             </For>
         </div>
+    }
+}
+
+/// What the connection is doing and what the app does about it, e.g. "The store is busy:
+/// retrying in 3 s (attempt 2). Your place is safe."
+#[component]
+pub fn NetworkBanner(notice: NetworkNotice) -> impl IntoView {
+    let NetworkNotice::Retrying { reason, in_ms, attempt } = notice;
+    view! {
+        <p class="notice notice-network" data-testid="network-notice">
+            {format!("{reason}: retrying in {} (attempt {}). Your place is safe.", format::duration(in_ms.max(1)), attempt + 1)}
+        </p>
     }
 }

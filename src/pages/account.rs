@@ -75,18 +75,28 @@ fn Orders() -> impl IntoView {
             {move || match orders.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="form-error">{e.message}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! {
-                    <p class="empty" data-state="no-orders">"No orders yet. When you win a unit and check out, your order appears here."</p>
-                }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ul class="plain-list">
-                        {list.into_iter().map(|o| view! {
-                            <li><A href=format!("/orders/{}", o.number)>{o.number.clone()}</A>
-                                {format!(" · {} {} · {}", o.product, o.variant, format::money(o.price_cents))}</li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Some(Ok(orders)) => view! { <OrderList orders/> }.into_any(),
             }}
         </section>
     }
+}
+
+/// The shopper's orders, or what to expect when there are none yet.
+#[component]
+pub fn OrderList(orders: Vec<OrderView>) -> impl IntoView {
+    if orders.is_empty() {
+        return view! {
+            <p class="empty" data-state="no-orders">"No orders yet. When you win a unit and check out, your order appears here."</p>
+        }
+        .into_any();
+    }
+    view! {
+        <ul class="plain-list">
+            {orders.into_iter().map(|o| view! {
+                <li><A href=format!("/orders/{}", o.number)>{o.number.clone()}</A>
+                    {format!(" · {} {} · {}", o.product, o.variant, format::money(o.price_cents))}</li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }

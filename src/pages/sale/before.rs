@@ -37,13 +37,12 @@ pub fn announced(data: SaleData) -> AnyView {
 }
 
 pub fn registration_open(data: SaleData) -> AnyView {
-    let session = data.shop.client().session;
     view! {
         <StateSection state=SaleState::RegistrationOpen title="Registration is open".into()>
             <p>"Only registered shoppers may buy. Registration closes in "
                 <Countdown target=Signal::derive(move || summary(data).registration_closes) now=data.now done="Registration has closed" testid="registration-countdown"/> "."</p>
             <Facts data/>
-            {move || match session.get() {
+            {move || match data.me.get() {
                 None => view! { <SignIn/> }.into_any(),
                 Some(_) => view! {
                     <button class="button primary big" data-testid="register" disabled=move || data.busy.get()
@@ -71,7 +70,7 @@ pub fn registered(data: SaleData) -> AnyView {
 }
 
 pub fn registration_closed(data: SaleData) -> AnyView {
-    let signed_in = data.shop.client().session.get_untracked().is_some();
+    let signed_in = data.me.get_untracked().is_some();
     view! {
         <StateSection state=SaleState::RegistrationClosed title="Registration has closed".into()>
             <p>{if signed_in {

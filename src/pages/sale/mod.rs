@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::Serialize;
 
-use crate::api::{Method, Preference, SaleDetail, ShopperStatus, ShopperView};
+use crate::api::{Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus, ShopperView};
 use crate::hooks::{use_draft, use_polling, use_store_clock};
 use crate::sale_state::{sale_state, SaleState};
 use crate::shop::use_shop;
@@ -22,7 +22,10 @@ pub use variant_picker::VariantPicker;
 #[derive(Clone, Copy)]
 pub struct SaleData {
     pub detail: RwSignal<Option<SaleDetail>>,
+    /// Where this shopper stands; `None` when signed out.
     pub me: RwSignal<Option<ShopperView>>,
+    /// The post-sale report, once the sale has ended or the shopper's part in it has.
+    pub report: RwSignal<Option<SaleReport>>,
     pub now: Signal<Option<f64>>,
     pub error: RwSignal<Option<String>>,
     pub busy: RwSignal<bool>,
@@ -34,10 +37,11 @@ pub struct SaleData {
 }
 
 impl SaleData {
-    pub fn fixture(detail: SaleDetail, me: Option<ShopperView>, now: f64, checkout_open: bool) -> Self {
+    pub fn fixture(detail: SaleDetail, me: Option<ShopperView>, report: Option<SaleReport>, now: f64, checkout_open: bool) -> Self {
         Self {
             detail: RwSignal::new(Some(detail)),
             me: RwSignal::new(me),
+            report: RwSignal::new(report),
             now: Signal::stored(Some(now)),
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
@@ -58,6 +62,7 @@ impl SaleData {
         Self {
             detail: RwSignal::new(None),
             me: RwSignal::new(None),
+            report: RwSignal::new(None),
             now: use_store_clock(),
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
@@ -85,16 +90,29 @@ impl SaleData {
         let shop = self.shop;
         leptos::task::spawn_local(async move {
             let client = shop.client();
-            match client.get::<SaleDetail>(&format!("/api/sales/{id}")).await {
-                Ok(detail) => self.detail.set(Some(detail)),
-                Err(e) => self.error.set(Some(e.message)),
-            }
+            let ended = match client.get::<SaleDetail>(&format!("/api/sales/{id}")).await {
+                Ok(detail) => {
+                    let ended = detail.summary.phase == Phase::Ended;
+                    self.detail.set(Some(detail));
+                    ended
+                }
+                Err(e) => return self.error.set(Some(e.message)),
+            };
             if client.session.get_untracked().is_some() {
                 if let Ok(me) = client.get::<ShopperView>(&format!("/api/sales/{id}/me")).await {
                     self.me.set(Some(me));
                 }
             } else {
                 self.me.set(None);
+            }
+            let done_for_me = matches!(
+                self.status(),
+                Some(ShopperStatus::Ordered { .. } | ShopperStatus::SoldOut { .. } | ShopperStatus::HoldExpired { .. })
+            );
+            if ended || done_for_me {
+                if let Ok(report) = client.get::<SaleReport>(&format!("/api/sales/{id}/report")).await {
+                    self.report.set(Some(report));
+                }
             }
         });
     }

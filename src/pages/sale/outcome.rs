@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::{SaleReport, ShopperStatus};
+use crate::api::ShopperStatus;
 use crate::components::{Stat, StateSection};
 use crate::format;
 use crate::sale_state::SaleState;
@@ -73,19 +73,13 @@ pub fn sale_ended(data: SaleData) -> AnyView {
 /// the revealed seed, confirm it matches the fingerprint published before the start.
 #[component]
 fn Report(data: SaleData) -> impl IntoView {
-    let id = data.id();
-    let shop = data.shop;
-    let report = LocalResource::new(move || {
-        let id = id.clone();
-        async move { shop.client().get::<SaleReport>(&format!("/api/sales/{id}/report")).await }
-    });
     let verdict = RwSignal::new(None::<String>);
     let verify = move || {
         let Some(detail) = data.detail.get_untracked() else { return };
         verdict.set(Some(verify_draw(&detail, data.me.get_untracked().and_then(|m| m.ticket))));
     };
     view! {
-        {move || report.get().and_then(Result::ok).map(|r| view! {
+        {move || data.report.get().map(|r| view! {
             <section class="report" aria-label="Sale report">
                 <h3>"The sale in numbers"</h3>
                 <dl class="facts">
