@@ -11,7 +11,7 @@ use crate::mock::store::{ClockChange, DevState};
 pub const PRESETS: &[(&str, &str)] = &[
     ("fresh", "the demo from its first moment: registration open"),
     ("countdown", "signed in and registered, 20 s before the start"),
-    ("live", "in the waiting room as the sale starts"),
+    ("live", "in line moments after the start"),
     ("your-turn", "holding a unit, ready to check out"),
     ("sold-out", "joined too late: the batch sold out first"),
     ("ended", "the sale that has ended, with its report"),
@@ -117,9 +117,10 @@ pub async fn play(client: &StoreClient, preset: &str) -> Result<(), ApiError> {
     match preset {
         "countdown" => jump(client, starts - 20_000).await,
         "live" => {
-            jump(client, starts - 2_000).await?;
+            // Just after the start, behind the waiting room's draw: surely still in line.
+            jump(client, starts + 1_000).await?;
             let _: ShopperView = client.call(Method::Post, &format!("{sale_path}/queue"), preference).await?;
-            jump(client, starts + 500).await
+            Ok(())
         }
         "your-turn" => {
             jump(client, starts - 2_000).await?;
@@ -130,8 +131,8 @@ pub async fn play(client: &StoreClient, preset: &str) -> Result<(), ApiError> {
         _ /* sold-out */ => {
             jump(client, starts + 1_000).await?;
             let _: ShopperView = client.call(Method::Post, &format!("{sale_path}/queue"), preference).await?;
-            // Long enough for every hold to be paid or to run out and be sold again.
-            jump(client, starts + 600_000).await
+            // Long enough for every unit to find a buyer, however many holds run out on the way.
+            jump(client, starts + 25 * 60_000).await
         }
     }?;
     client.sync_clock().await.map(|_| ())

@@ -96,7 +96,7 @@ fn Panel() -> impl IntoView {
                 <button class="button" data-testid="dev-jump-close" on:click=move |_| jump(sale().map(|s| s.registration_closes))>"Registration closes"</button>
                 <button class="button" data-testid="dev-jump-t10" on:click=move |_| jump(sale().map(|s| s.starts_at - 10_000))>"T−10 s"</button>
                 <button class="button" data-testid="dev-jump-start" on:click=move |_| jump(sale().map(|s| s.starts_at))>"Start"</button>
-                <button class="button" data-testid="dev-jump-minute" on:click=move |_| jump(now.get_untracked().map(|t| t as u64 + 60_000))>"+1 min"</button>
+                <button class="button" data-testid="dev-jump-minute" on:click=move |_| jump(shop.client().store_now().map(|t| t as u64 + 60_000))>"+1 min"</button>
             </div>
             {number("Clock speed (1–60)", |d| d.speed.to_string(), |d, v| d.apply("speed", v))}
             {number("Crowd", |d| d.crowd.map(|c| c.to_string()).unwrap_or_default(), |d, v| d.apply("crowd", v))}

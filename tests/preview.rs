@@ -1,0 +1,137 @@
+//! The designer's tools: every preview screen, every scenario preset, the dev panel's clock.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use std::rc::Rc;
+
+use flash_sale::device::{monotonic_ms, sleep_ms};
+use flash_sale::mock::DemoStorage;
+use flash_sale::preview::screen_names;
+use flash_sale::scenario;
+use flash_sale::shop::Shop;
+use flash_sale::Shell;
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use support::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn mount(path: &str, shop: Shop) -> (leptos::mount::UnmountHandle<impl Mountable>, web_sys::HtmlElement) {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    web_sys::window().unwrap().history().unwrap().push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
+    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(shop);
+        view! { <Router><Shell/></Router> }
+    });
+    (handle, root)
+}
+
+fn new_shop() -> Shop {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    Shop::open(catalog(), Rc::new(DemoStorage::memory()))
+}
+
+async fn wait_until(root: &web_sys::HtmlElement, what: &str, timeout_ms: f64, check: impl Fn(&web_sys::HtmlElement) -> bool) {
+    let started = monotonic_ms();
+    while !check(root) {
+        let shown = root.query_selector("[data-state]").unwrap().and_then(|e| e.get_attribute("data-state"));
+        assert!(monotonic_ms() - started < timeout_ms, "timed out waiting for {what}; the page shows {shown:?}: {}", root.inner_text());
+        sleep_ms(20).await;
+    }
+}
+
+/// What each non-sale screen must say.
+fn key_text(name: &str) -> &'static str {
+    match name {
+        "sign-in-code-sent" => "Enter the code we texted",
+        "sign-in-wrong-code" => "not right",
+        "sign-in-locked" => "locked",
+        "network-retrying" => "No answer from the store: retrying",
+        "network-busy" => "The store is busy: retrying",
+        "no-sales" => "No drops scheduled",
+        "no-orders" => "No orders yet",
+        _ => "",
+    }
+}
+
+#[wasm_bindgen_test]
+async fn every_preview_screen_renders_and_says_what_it_is() {
+    let shop = new_shop();
+    shop.client().sync_clock().await.unwrap();
+    for name in screen_names() {
+        let (handle, root) = mount(&format!("/preview/{name}"), shop);
+        wait_until(&root, name, 3_000.0, |r| r.query_selector(&format!("[data-preview=\"{name}\"]")).unwrap().is_some()).await;
+        let expected = key_text(name);
+        if expected.is_empty() {
+            assert!(root.query_selector(&format!("section[data-state=\"{name}\"] h2")).unwrap().is_some(), "{name}: {}", root.inner_text());
+        } else {
+            assert!(root.inner_text().contains(expected), "{name} should say “{expected}”: {}", root.inner_text());
+        }
+        drop(handle);
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_gallery_shows_every_screen_twice() {
+    let shop = new_shop();
+    shop.client().sync_clock().await.unwrap();
+    let (_handle, root) = mount("/preview", shop);
+    wait_until(&root, "the gallery", 3_000.0, |r| r.query_selector(".preview-item").unwrap().is_some()).await;
+    assert_eq!(root.query_selector_all(".preview-item").unwrap().length() as usize, screen_names().len());
+    assert_eq!(root.query_selector_all(".preview-phone").unwrap().length(), root.query_selector_all(".preview-desktop").unwrap().length());
+}
+
+#[wasm_bindgen_test]
+async fn each_preset_lands_in_its_state() {
+    for (preset, expected) in [
+        ("fresh", "registration-open"),
+        ("countdown", "pre-queue"),
+        ("live", "live-queue"),
+        ("your-turn", "your-turn"),
+        ("sold-out", "sold-out"),
+        ("ended", "sale-ended"),
+    ] {
+        let shop = new_shop();
+        let (scenario, notices) = scenario::parse(&format!("?demo={preset}")).unwrap();
+        assert!(notices.is_empty());
+        shop.start_scenario(&scenario).await;
+        assert!(shop.notices.get_untracked().is_empty(), "{preset}: {:?}", shop.notices.get_untracked());
+        let (handle, root) = mount(&scenario::landing(preset), shop);
+        let selector = format!("section[data-state=\"{expected}\"]");
+        wait_until(&root, &format!("{preset} → {expected}"), 8_000.0, |r| r.query_selector(&selector).unwrap().is_some()).await;
+        drop(handle);
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_dev_panel_jumps_move_the_store_clock() {
+    let shop = new_shop();
+    shop.client().sync_clock().await.unwrap();
+    shop.dev_panel.set(true);
+    let starts = detail(&shop.client()).await.summary.starts_at as f64;
+    let (_handle, root) = mount("/", shop);
+    wait_until(&root, "the dev panel's numbers", 5_000.0, |r| r.inner_text().contains("Engine memory")).await;
+    assert!(shop.client().store_now().unwrap() < starts - 60_000.0);
+    let button: web_sys::HtmlElement = root.query_selector("[data-testid=dev-jump-start]").unwrap().unwrap().unchecked_into();
+    button.click();
+    let client = shop.client();
+    let started = monotonic_ms();
+    while client.store_now().unwrap() < starts {
+        assert!(monotonic_ms() - started < 5_000.0, "the jump to the start did not move the store clock");
+        sleep_ms(20).await;
+    }
+    let button: web_sys::HtmlElement = root.query_selector("[data-testid=dev-jump-minute]").unwrap().unwrap().unchecked_into();
+    button.click();
+    let started = monotonic_ms();
+    while client.store_now().unwrap() < starts + 60_000.0 {
+        assert!(monotonic_ms() - started < 5_000.0, "+1 min did not move the store clock");
+        sleep_ms(20).await;
+    }
+}
