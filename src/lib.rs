@@ -25,7 +25,8 @@ use shop::Shop;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let shop = LocalResource::new(Shop::boot);
+    let (shop, set_shop) = signal(None);
+    leptos::task::spawn_local(async move { set_shop.set(Some(Shop::boot().await)) });
     view! {
         {move || match shop.get() {
             None => view! { <p class="boot" data-state="booting">"Opening the store…"</p> }.into_any(),

@@ -93,44 +93,47 @@ impl StoreClient {
         self.session.get_untracked().map(|s| s.token)
     }
 
-    /// Sends one logical call, retrying transient failures with exponential backoff and full
-    /// jitter, never sooner than Retry-After. A call that changes state keeps one idempotency key
-    /// across its retries, so an answer lost after the store acted causes no second effect.
+    /// One logical call with a typed answer (see [`StoreClient::send`]).
     pub async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         body: Option<impl Serialize>,
     ) -> Result<T, ApiError> {
+        let body = body.map(|b| serde_json::to_string(&b).expect("contract types serialise"));
+        let answer = self.send(method, path, body).await?;
+        serde_json::from_str(&answer).map_err(|e| {
+            ApiError::new(502, "bad_response", format!("The store sent an answer this app cannot read ({e})."))
+        })
+    }
+
+    /// Sends one logical call, retrying transient failures with exponential backoff and full
+    /// jitter, never sooner than Retry-After. A call that changes state keeps one idempotency key
+    /// across its retries, so an answer lost after the store acted causes no second effect.
+    /// Not generic, so the retry logic exists once in the wasm, not once per answer type.
+    pub async fn send(&self, method: Method, path: &str, body: Option<String>) -> Result<String, ApiError> {
         let request = HttpRequest {
             method,
             path: path.to_string(),
             bearer: self.bearer(),
             idempotency_key: method.changes_state().then(random_key),
-            body: body.map(|b| serde_json::to_string(&b).expect("contract types serialise")),
+            body,
         };
         let mut attempt = 0;
-        let result = loop {
+        loop {
             attempt += 1;
             let error = match self.transport.send(request.clone()).await {
-                Ok(response) if (200..300).contains(&response.status) => {
-                    break serde_json::from_str(&response.body).map_err(|e| {
-                        ApiError::new(502, "bad_response", format!("The store sent an answer this app cannot read ({e})."))
-                    });
-                }
+                Ok(response) if (200..300).contains(&response.status) => return Ok(response.body),
                 Ok(response) => serde_json::from_str::<ApiError>(&response.body).unwrap_or_else(|_| {
                     ApiError::new(response.status, "http_error", format!("The store answered {}.", response.status))
                 }),
-                Err(TransportError::Timeout) => {
-                    ApiError::new(0, "timeout", "The store did not answer in time.")
-                }
+                Err(TransportError::Timeout) => ApiError::new(0, "timeout", "The store did not answer in time."),
             };
             if !error.is_transient() || attempt >= MAX_ATTEMPTS {
-                break Err(error);
+                return Err(error);
             }
             let backoff = (400.0 * 2f64.powi(attempt as i32 - 1)).min(8_000.0);
-            let wait = (js_sys::Math::random() * backoff) as u64;
-            let wait = wait.max(error.retry_after_ms.unwrap_or(0));
+            let wait = ((js_sys::Math::random() * backoff) as u64).max(error.retry_after_ms.unwrap_or(0));
             let reason = match error.status {
                 429 => "The store is busy",
                 0 => "No answer from the store",
@@ -143,8 +146,7 @@ impl StoreClient {
             if self.in_flight_retries.get() == 0 {
                 self.notice.set(None);
             }
-        };
-        result
+        }
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::{validation, ApiError, CodeRequest, CodeSent, Method, Session, Sms, VerifyRequest};
-use crate::hooks::{clear_draft, use_draft, use_polling};
+use crate::hooks::{clear_draft, use_api, use_draft, use_polling};
 use crate::shop::use_shop;
 
 /// Where the sign-in form is; the preview gallery starts it at any of these.
@@ -130,17 +130,16 @@ pub fn SignIn(
 /// The demo store's SMS gateway: the texts it sent to this number, newest first.
 #[component]
 fn Inbox(phone: String) -> impl IntoView {
-    let shop = use_shop();
     let beat = use_polling(1_000);
-    let inbox = LocalResource::new(move || {
-        beat.get();
-        async move { shop.client().get::<Vec<Sms>>("/api/dev/inbox").await.unwrap_or_default() }
+    let inbox = use_api::<Vec<Sms>>(move || {
+        beat.track();
+        "/api/dev/inbox".into()
     });
     view! {
         <aside class="inbox" aria-label="Demo text messages">
             <h3>"Your phone (demo)"</h3>
             {move || {
-                let messages: Vec<Sms> = inbox.get().unwrap_or_default().into_iter().rev().filter(|m| m.phone == phone).take(3).collect();
+                let messages: Vec<Sms> = inbox.get().and_then(Result::ok).unwrap_or_default().into_iter().rev().filter(|m| m.phone == phone).take(3).collect();
                 if messages.is_empty() {
                     view! { <p class="hint">"Waiting for the text…"</p> }.into_any()
                 } else {

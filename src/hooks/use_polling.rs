@@ -12,7 +12,7 @@ use crate::device::sleep_ms;
 ///
 /// ```ignore
 /// let beat = use_polling(1_000);
-/// let me = LocalResource::new(move || { beat.get(); async move { fetch().await } });
+/// let sales = use_api::<Vec<SaleSummary>>(move || { beat.track(); "/api/sales".into() });
 /// ```
 pub fn use_polling(every_ms: u64) -> ReadSignal<u64> {
     let (beat, set_beat) = signal(0u64);

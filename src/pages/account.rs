@@ -4,6 +4,7 @@ use leptos_router::components::A;
 use crate::api::{OrderView, SaleSummary, ShopperStatus, ShopperView};
 use crate::components::SignIn;
 use crate::format;
+use crate::hooks::use_api;
 use crate::shop::use_shop;
 
 /// Sign in or up; once signed in, the shopper's registrations and orders.
@@ -31,7 +32,8 @@ pub fn Account() -> impl IntoView {
 #[component]
 fn Registrations() -> impl IntoView {
     let shop = use_shop();
-    let mine = LocalResource::new(move || async move {
+    let (mine, set_mine) = signal(None::<Vec<(SaleSummary, ShopperView)>>);
+    leptos::task::spawn_local(async move {
         let client = shop.client();
         let sales = client.get::<Vec<SaleSummary>>("/api/sales").await.unwrap_or_default();
         let mut mine = Vec::new();
@@ -42,7 +44,7 @@ fn Registrations() -> impl IntoView {
                 }
             }
         }
-        mine
+        set_mine.set(Some(mine));
     });
     view! {
         <section class="card">
@@ -67,8 +69,7 @@ fn Registrations() -> impl IntoView {
 
 #[component]
 fn Orders() -> impl IntoView {
-    let shop = use_shop();
-    let orders = LocalResource::new(move || async move { shop.client().get::<Vec<OrderView>>("/api/orders").await });
+    let orders = use_api::<Vec<OrderView>>(|| "/api/orders".into());
     view! {
         <section class="card" data-testid="orders">
             <h2>"Orders"</h2>

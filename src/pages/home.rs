@@ -3,17 +3,15 @@ use leptos_router::components::A;
 
 use crate::api::{Phase, SaleSummary};
 use crate::format;
-use crate::hooks::{use_polling, use_store_clock};
-use crate::shop::use_shop;
+use crate::hooks::{use_api, use_polling, use_store_clock};
 
 /// All sales, each with its state and its moments in the shopper's time zone.
 #[component]
 pub fn Home() -> impl IntoView {
-    let shop = use_shop();
     let beat = use_polling(2_000);
-    let sales = LocalResource::new(move || {
-        beat.get();
-        async move { shop.client().get::<Vec<SaleSummary>>("/api/sales").await }
+    let sales = use_api::<Vec<SaleSummary>>(move || {
+        beat.track();
+        "/api/sales".into()
     });
     view! {
         <div class="page home">

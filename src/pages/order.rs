@@ -3,16 +3,12 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::OrderView;
 use crate::format;
-use crate::shop::use_shop;
+use crate::hooks::use_api;
 
 #[component]
 pub fn Order() -> impl IntoView {
-    let shop = use_shop();
     let params = use_params_map();
-    let order = LocalResource::new(move || {
-        let number = params.read().get("id").unwrap_or_default();
-        async move { shop.client().get::<OrderView>(&format!("/api/orders/{number}")).await }
-    });
+    let order = use_api::<OrderView>(move || format!("/api/orders/{}", params.read().get("id").unwrap_or_default()));
     view! {
         <div class="page order">
             {move || match order.get() {
