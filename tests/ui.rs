@@ -241,3 +241,21 @@ async fn a_reload_in_the_middle_of_the_queue_keeps_the_place() {
     let view: ShopperView = reloaded.client().get(&format!("/api/sales/{SALE}/me")).await.unwrap();
     assert_eq!(view.ticket, ticket, "the same queue ticket");
 }
+
+#[wasm_bindgen_test]
+async fn polls_update_the_page_without_rebuilding_what_the_shopper_is_using() {
+    let (_shop, _handle, root) = mount_at(&format!("/sale/{SALE}"), Rc::new(DemoStorage::memory()), Some(settings())).await;
+    wait_for_state(&root, "registration-open", 5_000).await;
+    type_into(&root, "#phone", "+44 7700 900205");
+    click(&root, "form button[type=submit]");
+    let code = wait_for(&root, "#code", 5_000).await;
+    code.focus().unwrap();
+    type_into(&root, "#code", "12");
+    sleep_ms(2_600).await; // at least two polls of the sale and the shopper
+    let still = find(&root, "#code").expect("the code step survives the polls");
+    assert!(still.is_same_node(Some(&code)), "the field was rebuilt under the shopper's fingers");
+    let focused = document().active_element().map(|e| e.id());
+    assert_eq!(focused.as_deref(), Some("code"), "focus stays in the field being typed in");
+    let input: web_sys::HtmlInputElement = still.unchecked_into();
+    assert_eq!(input.value(), "12");
+}

@@ -37,14 +37,15 @@ pub fn announced(data: SaleData) -> AnyView {
 }
 
 pub fn registration_open(data: SaleData) -> AnyView {
+    let signed_in = Memo::new(move |_| data.me.with(Option::is_some));
     view! {
         <StateSection state=SaleState::RegistrationOpen title="Registration is open".into()>
             <p>"Only registered shoppers may buy. Registration closes in "
                 <Countdown target=Signal::derive(move || summary(data).registration_closes) now=data.now done="Registration has closed" testid="registration-countdown"/> "."</p>
             <Facts data/>
-            {move || match data.me.get() {
-                None => view! { <SignIn/> }.into_any(),
-                Some(_) => view! {
+            {move || match signed_in.get() {
+                false => view! { <SignIn/> }.into_any(),
+                true => view! {
                     <button class="button primary big" data-testid="register" disabled=move || data.busy.get()
                         on:click=move |_| data.act(Method::Post, "registration", None::<()>)>"Register for this sale"</button>
                 }.into_any(),

@@ -26,14 +26,18 @@ fn variant_name(data: SaleData) -> String {
 fn HoldTimer(data: SaleData) -> impl IntoView {
     let deadline = Signal::derive(move || hold(data).map_or(0, |h| h.deadline));
     let left = move || data.now.get().map_or(f64::MAX, |n| deadline.get() as f64 - n);
-    let extension = move || data.detail.get().and_then(|d| d.hold_extension_ms);
+    // The button exists while an extension can be asked for; it is not rebuilt by each poll.
+    let extension = Memo::new(move |_| {
+        data.detail.with(|d| d.as_ref().and_then(|d| d.hold_extension_ms)).filter(|_| hold(data).is_some_and(|h| !h.extended && !h.paying))
+    });
+    let warning = Memo::new(move |_| left() <= 30_000.0);
     view! {
-        <div class="hold-timer" class:warning=move || left() <= 30_000.0>
+        <div class="hold-timer" class:warning=move || warning.get()>
             <p>"Your unit is held for " <Countdown target=deadline now=data.now done="Your hold has ended" testid="hold-timer"/></p>
-            {move || (left() <= 30_000.0).then(|| view! {
+            {move || warning.get().then(|| view! {
                 <p class="warning-text" role="alert">"Less than 30 seconds left on your hold. Check out now, or extend it once."</p>
             })}
-            {move || extension().filter(|_| hold(data).is_some_and(|h| !h.extended && !h.paying)).map(|ms| view! {
+            {move || extension.get().map(|ms| view! {
                 <button class="button" disabled=move || data.busy.get()
                     on:click=move |_| data.act(Method::Post, "hold/extend", None::<()>)>{format!("Extend by {}", format::duration(ms))}</button>
             })}

@@ -93,16 +93,16 @@ impl SaleData {
             let ended = match client.get::<SaleDetail>(&format!("/api/sales/{id}")).await {
                 Ok(detail) => {
                     let ended = detail.summary.phase == Phase::Ended;
-                    self.detail.set(Some(detail));
+                    set_if_changed(self.detail, detail);
                     ended
                 }
                 Err(e) => return self.error.set(Some(e.message)),
             };
             if client.session.get_untracked().is_some() {
                 if let Ok(me) = client.get::<ShopperView>(&format!("/api/sales/{id}/me")).await {
-                    self.me.set(Some(me));
+                    set_if_changed(self.me, me);
                 }
-            } else {
+            } else if self.me.with_untracked(Option::is_some) {
                 self.me.set(None);
             }
             let done_for_me = matches!(
@@ -111,7 +111,7 @@ impl SaleData {
             );
             if ended || done_for_me {
                 if let Ok(report) = client.get::<SaleReport>(&format!("/api/sales/{id}/report")).await {
-                    self.report.set(Some(report));
+                    set_if_changed(self.report, report);
                 }
             }
         });
@@ -131,13 +131,20 @@ impl SaleData {
             match result {
                 Ok(me) => {
                     self.error.set(None);
-                    self.me.set(Some(me));
+                    set_if_changed(self.me, me);
                 }
                 // Already in line is where the shopper wanted to be.
                 Err(e) if e.code == "already_in_queue" => self.error.set(None),
                 Err(e) => self.error.set(Some(e.message)),
             }
         });
+    }
+}
+
+/// Polls bring the same answer most of the time: only a real change should wake the screen.
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<Option<T>>, value: T) {
+    if signal.with_untracked(|old| old.as_ref() != Some(&value)) {
+        signal.set(Some(value));
     }
 }
 
@@ -159,12 +166,14 @@ pub fn SalePage() -> impl IntoView {
             data.act(Method::Post, "queue", Some(data.preference.get_untracked()));
         }
     });
+    // Built once the sale is loaded, not again on every poll: screens keep their fields and focus.
+    let loaded = Memo::new(move |_| data.detail.with(Option::is_some));
     view! {
         <div class="page sale">
-            {move || match (data.detail.get(), data.error.get()) {
-                (None, Some(problem)) => view! { <h1>"This sale could not be loaded"</h1><p class="form-error">{problem}</p> }.into_any(),
-                (None, None) => view! { <p class="loading">"Loading the sale…"</p> }.into_any(),
-                (Some(_), _) => view! { <SaleJourney data/> }.into_any(),
+            {move || match (loaded.get(), data.error.get()) {
+                (false, Some(problem)) => view! { <h1>"This sale could not be loaded"</h1><p class="form-error">{problem}</p> }.into_any(),
+                (false, None) => view! { <p class="loading">"Loading the sale…"</p> }.into_any(),
+                (true, _) => view! { <SaleJourney data/> }.into_any(),
             }}
         </div>
     }

@@ -30,25 +30,46 @@ fn PositionAnnouncer(data: SaleData) -> impl IntoView {
     view! { <p class="sr-only" role="status">{move || spoken.get()}</p> }
 }
 
+/// Where the shopper is, as numbers that update in place.
+#[derive(Clone, Copy, PartialEq)]
+enum InLine {
+    NotYet,
+    BeingDrawn,
+    Waiting,
+}
+
+fn figure(data: SaleData, read: fn(&ShopperStatus) -> Option<String>) -> Signal<String> {
+    Signal::derive(move || data.me.with(|m| m.as_ref().and_then(|m| read(&m.status))).unwrap_or_default())
+}
+
 pub fn live_queue(data: SaleData) -> AnyView {
-    let status = move || data.status();
+    let in_line = Memo::new(move |_| match data.status() {
+        Some(ShopperStatus::Waiting { .. }) => InLine::Waiting,
+        Some(ShopperStatus::PreQueue { .. }) => InLine::BeingDrawn,
+        _ => InLine::NotYet,
+    });
     view! {
         <StateSection state=SaleState::LiveQueue title="The sale is live".into()>
-            {move || match status() {
-                Some(ShopperStatus::Waiting { position, ahead, estimated_wait_ms, odds, .. }) => view! {
+            {move || match in_line.get() {
+                InLine::Waiting => view! {
                     <dl class="facts queue">
-                        <Stat label="Your place" value=format::count(position as u64) testid="queue-position"/>
-                        <Stat label="Ahead of you" value=format::count(ahead as u64)/>
-                        <Stat label="Estimated wait" value=estimated_wait_ms.map_or_else(|| "unknown".into(), format::duration)/>
-                        <Stat label="Chance of a unit" value=format::percent(odds)/>
+                        <Stat label="Your place" testid="queue-position" value=figure(data, |s| match s {
+                            ShopperStatus::Waiting { position, .. } => Some(format::count(*position as u64)), _ => None })/>
+                        <Stat label="Ahead of you" value=figure(data, |s| match s {
+                            ShopperStatus::Waiting { ahead, .. } => Some(format::count(*ahead as u64)), _ => None })/>
+                        <Stat label="Estimated wait" value=figure(data, |s| match s {
+                            ShopperStatus::Waiting { estimated_wait_ms, .. } => Some(estimated_wait_ms.map_or_else(|| "unknown".into(), format::duration)), _ => None })/>
+                        <Stat label="Chance of a unit" value=figure(data, |s| match s {
+                            ShopperStatus::Waiting { odds, .. } => Some(format::percent(*odds)), _ => None })/>
                         <Stat label="Units left" value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/>
                     </dl>
                     <p class="hint">"Keep this page open or come back: your place is kept if you reload or close the tab. The chance is an estimate from the units left, the carts still open and how many of those usually come back."</p>
+                    <VariantPicker data in_line=true/>
                 }.into_any(),
-                Some(ShopperStatus::PreQueue { .. }) => view! {
+                InLine::BeingDrawn => view! {
                     <p data-testid="queue-position">"Drawing the waiting room's order…"</p>
                 }.into_any(),
-                _ => view! {
+                InLine::NotYet => view! {
                     <p>"You are registered. Join now to get your place: later arrivals are served in the order they join."</p>
                     <dl class="facts"><Stat label="Units left" value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/></dl>
                     <button class="button primary big" data-testid="join" disabled=move || data.busy.get()
@@ -56,26 +77,27 @@ pub fn live_queue(data: SaleData) -> AnyView {
                 }.into_any(),
             }}
             <PositionAnnouncer data/>
-            {move || matches!(status(), Some(ShopperStatus::Waiting { .. })).then(|| view! { <VariantPicker data in_line=true/> })}
         </StateSection>
     }.into_any()
 }
 
 pub fn waitlist(data: SaleData) -> AnyView {
+    let held = figure(data, |s| match s {
+        ShopperStatus::Waitlisted { held_elsewhere, .. } => Some(format::count(*held_elsewhere as u64)),
+        _ => None,
+    });
     view! {
         <StateSection state=SaleState::Waitlist title="All units are in carts".into()>
-            {move || match data.status() {
-                Some(ShopperStatus::Waitlisted { position, held_elsewhere, odds, .. }) => view! {
-                    <p>{format!("Every unit is in another shopper's cart right now. {} carts are still open; a cart that is not paid in time goes back to the line, to the next in order.", format::count(held_elsewhere as u64))}</p>
-                    <dl class="facts queue">
-                        <Stat label="Your place" value=format::count(position as u64) testid="queue-position"/>
-                        <Stat label="Units that may come back" value=format::count(held_elsewhere as u64)/>
-                        <Stat label="Chance of a unit" value=format::percent(odds)/>
-                        <Stat label="Units left" value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/>
-                    </dl>
-                }.into_any(),
-                _ => ().into_any(),
-            }}
+            <p>"Every unit is in another shopper's cart right now. " {move || held.get()}
+               " carts are still open; a cart that is not paid in time goes back to the line, to the next in order."</p>
+            <dl class="facts queue">
+                <Stat label="Your place" testid="queue-position" value=figure(data, |s| match s {
+                    ShopperStatus::Waitlisted { position, .. } => Some(format::count(*position as u64)), _ => None })/>
+                <Stat label="Units that may come back" value=held/>
+                <Stat label="Chance of a unit" value=figure(data, |s| match s {
+                    ShopperStatus::Waitlisted { odds, .. } => Some(format::percent(*odds)), _ => None })/>
+                <Stat label="Units left" value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/>
+            </dl>
             <PositionAnnouncer data/>
         </StateSection>
     }.into_any()

@@ -15,22 +15,30 @@ pub fn VariantPicker(data: SaleData, #[prop(default = false)] in_line: bool) -> 
             data.act(Method::Put, "preference", Some(preference));
         }
     };
+    // The choices themselves change only with the catalog; live stock updates as text.
+    let choices = Memo::new(move |_| {
+        data.detail.with(|d| {
+            d.as_ref()
+                .map(|d| d.variants.iter().map(|v| (v.index, v.name.clone(), v.colour.clone(), v.price_cents, v.stock)).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
+    let available = move |index: u8| {
+        data.detail.with(|d| d.as_ref().and_then(|d| d.variants.get(index as usize)).map_or(0, |v| v.available))
+    };
     view! {
         <fieldset class="variants">
             <legend>"Your choice"</legend>
-            {move || data.detail.get().map(|d| d.variants.into_iter().map(|v| {
-                let index = v.index;
-                view! {
-                    <label class="variant">
-                        <input type="radio" name="variant" checked=move || data.preference.get().variant == index
-                            on:change=move |_| choose(Preference { variant: index, ..data.preference.get_untracked() })/>
-                        <span class="swatch" style=format!("background:{}", v.colour)></span>
-                        <span class="variant-name">{v.name}</span>
-                        <span class="variant-price">{format::money(v.price_cents)}</span>
-                        <span class="variant-stock">{format!("{} of {} left", v.available, v.stock)}</span>
-                    </label>
-                }
-            }).collect_view())}
+            {move || choices.get().into_iter().map(|(index, name, colour, price_cents, stock)| view! {
+                <label class="variant">
+                    <input type="radio" name="variant" checked=move || data.preference.get().variant == index
+                        on:change=move |_| choose(Preference { variant: index, ..data.preference.get_untracked() })/>
+                    <span class="swatch" style=format!("background:{colour}")></span>
+                    <span class="variant-name">{name}</span>
+                    <span class="variant-price">{format::money(price_cents)}</span>
+                    <span class="variant-stock">{move || format!("{} of {stock} left", available(index))}</span>
+                </label>
+            }).collect_view()}
             <label class="check">
                 <input type="checkbox" checked=move || data.preference.get().accept_other_variant
                     on:change=move |ev| choose(Preference { accept_other_variant: event_target_checked(&ev), ..data.preference.get_untracked() })/>
