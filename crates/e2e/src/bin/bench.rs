@@ -1,1 +1,367 @@
-fn main() {}
+//! `make bench` (through scripts/bench): measures the release build in headless Chromium and
+//! prints one table; writes target/bench.json (raw figures and a `budgets` list) and
+//! target/bench.md (the table for the README). Budgets are reported, never fail the run.
+//!
+//! Inputs (scripts/bench sets them): BENCH_DIST (the shop's dist/), BENCH_COUNTER_DIST (the
+//! Leptos counter built the same way), BENCH_SIMULATE (the native `simulate` example binary).
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use e2e::{bail, Browser, Driver, Result, StaticServer};
+use serde_json::{json, Value};
+
+const LOADS: usize = 10;
+const FLIPS: usize = 30;
+const SALE_RUNS: usize = 3;
+
+fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn max(values: &[f64]) -> f64 {
+    values.iter().copied().fold(f64::NAN, f64::max)
+}
+
+/// gzip -9 size of the concatenated files of one kind, as scripts/first-load-size counts them.
+fn gzip_size(dist: &Path, ext: &str) -> Result<(u64, u64)> {
+    let files: Vec<PathBuf> = std::fs::read_dir(dist)?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == ext))
+        .collect();
+    let raw: u64 = files.iter().map(|f| f.metadata().map(|m| m.len()).unwrap_or(0)).sum();
+    let mut cat = Vec::new();
+    for f in &files {
+        cat.extend(std::fs::read(f)?);
+    }
+    let mut child = Command::new("gzip").arg("-9").arg("-c").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn()?;
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("piped");
+        stdin.write_all(&cat)?;
+    }
+    let out = child.wait_with_output()?;
+    Ok((raw, out.stdout.len() as u64))
+}
+
+/// Loads `url` afresh and answers `app-interactive`'s startTime (ms from navigation start).
+async fn interactive_ms(b: &Browser, url: &str) -> Result<f64> {
+    b.goto("about:blank").await?;
+    b.goto(url).await?;
+    let v = b
+        .wait_js("(() => { const m = performance.getEntriesByName('app-interactive')[0]; return m ? m.startTime : null; })()", secs(60), "the app-interactive mark")
+        .await?;
+    v.as_f64().ok_or_else(|| format!("odd mark {v}").into())
+}
+
+/// Store instant of the sale's start, from the join button's "Opens at HH:MM:SS" (local time)
+/// and the page's store clock.
+const STARTS_JS: &str = r#"(() => {
+  const j = document.querySelector('[data-testid=join]');
+  const m = j && j.textContent.match(/(\d\d):(\d\d):(\d\d)/);
+  const now = window.wasmBindings && window.wasmBindings.store_now_ms();
+  if (!m || !(now > 0)) return null;
+  const d = new Date(now); d.setHours(+m[1], +m[2], +m[3], 0);
+  let t = d.getTime();
+  if (t < now - 43200000) t += 86400000;
+  if (t > now + 43200000) t -= 86400000;
+  return t;
+})()"#;
+
+/// Records every change of the countdown's text with the page's store time at that moment.
+const FLIP_OBSERVER_JS: &str = r#"
+  window.__flips = [];
+  const read = () => { const e = document.querySelector('[data-testid=countdown]'); return e ? e.textContent.trim() : null; };
+  let last = read();
+  new MutationObserver(() => {
+    const t = read();
+    if (t !== null && t !== last) {
+      window.__flips.push({ prev: last, text: t, store: window.wasmBindings.store_now_ms(), perf: performance.now() });
+    }
+    if (t !== null) last = t;
+  }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  return true;
+"#;
+
+/// Seconds left shown by a countdown text such as "0:19" or "1:04:09".
+fn shown_seconds(text: &str) -> Option<f64> {
+    let parts: Vec<f64> = text.split(':').map(|p| p.trim().parse::<f64>()).collect::<std::result::Result<_, _>>().ok()?;
+    Some(parts.iter().fold(0.0, |acc, p| acc * 60.0 + p))
+}
+
+async fn countdown_flips(b: &Browser, base: &str) -> Result<(Vec<f64>, Vec<Value>)> {
+    let mut errors = Vec::new();
+    let mut raw = Vec::new();
+    for _round in 0..4 {
+        if errors.len() >= FLIPS {
+            break;
+        }
+        b.scenario(base, "demo=countdown", secs(60)).await?;
+        let starts = b.wait_js(STARTS_JS, secs(20), "the start instant (join button)").await?.as_f64().unwrap_or(f64::NAN);
+        b.js(FLIP_OBSERVER_JS, vec![]).await?;
+        // Watch until the start (plus a little), at most 30 s.
+        b.wait_js(&format!("window.wasmBindings.store_now_ms() > {starts} + 1500"), secs(40), "the sale's start").await?;
+        let flips = b.js("return window.__flips;", vec![]).await?;
+        for f in flips.as_array().cloned().unwrap_or_default() {
+            let (Some(text), Some(store)) = (f["text"].as_str(), f["store"].as_f64()) else { continue };
+            if f["prev"].is_null() || errors.len() >= FLIPS {
+                continue;
+            }
+            let Some(left) = shown_seconds(text) else { continue };
+            // The text shows whole seconds left, rounded up: it should change to `left` at
+            // exactly starts − left seconds, a whole store second.
+            let due = starts - left * 1000.0;
+            let error = store - due;
+            errors.push(error);
+            raw.push(json!({ "text": text, "store_ms": store, "due_ms": due, "error_ms": error }));
+        }
+    }
+    if errors.is_empty() {
+        bail!("no countdown flips observed");
+    }
+    Ok((errors, raw))
+}
+
+async fn long_tasks(b: &Browser, base: &str) -> Result<Value> {
+    b.scenario(base, "demo=countdown&crowd=100000", secs(120)).await?;
+    let starts = b.wait_js(STARTS_JS, secs(30), "the start instant (join button)").await?.as_f64().unwrap_or(f64::NAN);
+    b.js(
+        "window.__lt = []; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__lt.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true }); return true;",
+        vec![],
+    )
+    .await?;
+    // Through the start and 10 s of the live sale.
+    b.wait_js(&format!("window.wasmBindings.store_now_ms() > {starts} + 10000"), secs(60), "10 s after the start").await?;
+    let v = b
+        .js(
+            &format!(
+                "const now = performance.now(); const moment = now - (window.wasmBindings.store_now_ms() - {starts}); \
+                 return {{ moment, tasks: window.__lt, state: (document.querySelector('section[data-state]') || {{dataset: {{}}}}).dataset.state }};"
+            ),
+            vec![],
+        )
+        .await?;
+    let moment = v["moment"].as_f64().unwrap_or(f64::NAN);
+    let tasks = v["tasks"].as_array().cloned().unwrap_or_default();
+    let around: Vec<&Value> = tasks
+        .iter()
+        .filter(|t| t["start"].as_f64().is_some_and(|s| s + t["duration"].as_f64().unwrap_or(0.0) >= moment - 5000.0 && s <= moment + 10000.0))
+        .collect();
+    let longest = around.iter().filter_map(|t| t["duration"].as_f64()).fold(0.0, f64::max);
+    let longest_any = tasks.iter().filter_map(|t| t["duration"].as_f64()).fold(0.0, f64::max);
+    Ok(json!({
+        "window": "from 5 s before to 10 s after the sale's start (store time 1:1 with real time)",
+        "sale_moment_perf_ms": moment,
+        "longest_ms": longest,
+        "count": around.len(),
+        "tasks": around,
+        "longest_since_load_ms": longest_any,
+        "state_after": v["state"],
+    }))
+}
+
+async fn sale_in_browser(b: &Browser, base: &str) -> Result<Vec<Value>> {
+    let mut runs = Vec::new();
+    b.goto(&format!("{base}/")).await?;
+    b.wait_js("window.wasmBindings && performance.getEntriesByName('app-interactive').length", secs(60), "the shop").await?;
+    for _ in 0..SALE_RUNS {
+        let v = b.js("return window.wasmBindings.run_sale(1000000, 10000, 7n);", vec![]).await;
+        // run_sale's seed is a u64 (a BigInt in JS); fall back to a Number for other bindings.
+        let v = match v {
+            Ok(v) => v,
+            Err(_) => b.js("return window.wasmBindings.run_sale(1000000, 10000, 7);", vec![]).await?,
+        };
+        let parsed: Value = serde_json::from_str(v.as_str().unwrap_or("null"))?;
+        runs.push(parsed);
+    }
+    Ok(runs)
+}
+
+fn sale_native(simulate: &Path) -> Result<Vec<Value>> {
+    let mut runs = Vec::new();
+    for _ in 0..SALE_RUNS {
+        let out = Command::new(simulate).args(["--shoppers", "1000000", "--stock", "10000", "--seed", "7"]).output()?;
+        if !out.status.success() {
+            bail!("{} failed: {}", simulate.display(), String::from_utf8_lossy(&out.stderr));
+        }
+        let line = String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or("").to_string();
+        runs.push(serde_json::from_str(&line)?);
+    }
+    Ok(runs)
+}
+
+fn budget(name: &str, value: f64, limit: f64, unit: &str) -> Value {
+    json!({ "name": name, "value": (value * 10.0).round() / 10.0, "limit": limit, "unit": unit, "holds": value.is_finite() && value <= limit })
+}
+
+fn verdict(b: &Value) -> &'static str {
+    if b["holds"] == json!(true) {
+        "pass"
+    } else {
+        "falls short"
+    }
+}
+
+async fn run() -> Result<()> {
+    let root = e2e::workspace_root();
+    let target = e2e::target_dir();
+    let env_path = |k: &str, d: PathBuf| std::env::var_os(k).map(PathBuf::from).unwrap_or(d);
+    let dist = env_path("BENCH_DIST", root.join("dist"));
+    let counter_dist = env_path("BENCH_COUNTER_DIST", target.join("bench-counter-dist"));
+    let simulate = env_path("BENCH_SIMULATE", target.join("release/examples/simulate"));
+
+    // 1. First load.
+    let mut first_load = serde_json::Map::new();
+    let mut total_gz = 0;
+    for ext in ["wasm", "js", "css"] {
+        let (raw, gz) = gzip_size(&dist, ext)?;
+        total_gz += gz;
+        first_load.insert(ext.into(), json!({ "bytes": raw, "gzip9_bytes": gz }));
+    }
+    first_load.insert("total_gzip9_bytes".into(), json!(total_gz));
+    let (counter_raw, counter_gz) = {
+        let mut raw = 0;
+        let mut gz = 0;
+        for ext in ["wasm", "js", "css"] {
+            let (r, g) = gzip_size(&counter_dist, ext)?;
+            raw += r;
+            gz += g;
+        }
+        (raw, gz)
+    };
+    eprintln!("[bench] first load: {total_gz} B gzip -9");
+
+    let shop = StaticServer::start(&dist)?;
+    let counter = StaticServer::start(&counter_dist)?;
+    let profiles = target.join("bench-profiles");
+    let driver = Driver::start(&profiles)?;
+    let b = driver.session(1280, 900).await?;
+    let result = async {
+        // 2. Time to interactive, interleaved (one warm-up load of each first).
+        let shop_url = format!("{}/", shop.base_url());
+        let counter_url = format!("{}/", counter.base_url());
+        interactive_ms(&b, &shop_url).await?;
+        interactive_ms(&b, &counter_url).await?;
+        let (mut shop_ms, mut counter_ms) = (Vec::new(), Vec::new());
+        for _ in 0..LOADS {
+            shop_ms.push(interactive_ms(&b, &shop_url).await?);
+            counter_ms.push(interactive_ms(&b, &counter_url).await?);
+        }
+        eprintln!("[bench] interactive: shop {shop_ms:?}, counter {counter_ms:?}");
+        // 3. Countdown flips.
+        let (flip_errors, flips) = countdown_flips(&b, &shop.base_url()).await?;
+        eprintln!("[bench] countdown flip errors: {flip_errors:?}");
+        // 4. Long tasks at the sale moment with 100,000 shoppers.
+        let tasks = long_tasks(&b, &shop.base_url()).await?;
+        eprintln!("[bench] long tasks: longest {} ms", tasks["longest_ms"]);
+        // 5. The 1,000,000-shopper sale, in a fresh tab of the shop.
+        let in_browser = sale_in_browser(&b, &shop.base_url()).await?;
+        Ok::<_, e2e::Error>((shop_ms, counter_ms, flip_errors, flips, tasks, in_browser))
+    }
+    .await;
+    b.quit().await;
+    drop(driver);
+    let _ = std::fs::remove_dir_all(&profiles);
+    let (shop_ms, counter_ms, flip_errors, flips, tasks, in_browser) = result?;
+    let native = sale_native(&simulate)?;
+
+    let shop_tti = median(&shop_ms);
+    let counter_tti = median(&counter_ms);
+    let ratio = shop_tti / counter_tti;
+    let abs_errors: Vec<f64> = flip_errors.iter().map(|e| e.abs()).collect();
+    let (flip_median, flip_max) = (median(&abs_errors), max(&abs_errors));
+    let browser_ms: Vec<f64> = in_browser.iter().filter_map(|r| r["elapsed_ms"].as_f64()).collect();
+    let native_ms: Vec<f64> = native.iter().filter_map(|r| r["elapsed_ms"].as_f64()).collect();
+    let browser_sale = median(&browser_ms);
+    let native_sale = median(&native_ms);
+    let memory = in_browser.first().and_then(|r| r["wasm_memory_bytes"].as_f64()).unwrap_or(f64::NAN);
+    let longest = tasks["longest_ms"].as_f64().unwrap_or(f64::NAN);
+
+    let budgets = vec![
+        budget("first load (wasm + JS + CSS, gzip -9)", total_gz as f64 / 1000.0, 150.0, "KB"),
+        budget("time to interactive, shop / Leptos counter (median of 10)", ratio, 1.5, "×"),
+        budget("countdown flip error against store time (max of 30)", flip_max, 50.0, "ms"),
+        budget("longest main-thread task around the sale moment, 100,000 shoppers", longest, 50.0, "ms"),
+        budget("1,000,000-shopper sale in the browser (median of 3)", browser_sale, 1000.0, "ms"),
+    ];
+    let kb = |b: f64| format!("{:.1} KB", b / 1000.0);
+    let fl = |ext: &str, key: &str| first_load[ext][key].as_f64().unwrap_or(0.0);
+    let rows: Vec<(String, String, String)> = vec![
+        (
+            "First load, gzip -9 (wasm + JS + CSS)".into(),
+            format!("{} + {} + {} = {}", kb(fl("wasm", "gzip9_bytes")), kb(fl("js", "gzip9_bytes")), kb(fl("css", "gzip9_bytes")), kb(total_gz as f64)),
+            format!("≤ 150 KB: {}", verdict(&budgets[0])),
+        ),
+        ("Time to interactive, shop (median of 10)".into(), format!("{shop_tti:.0} ms"), String::new()),
+        (
+            "Time to interactive, Leptos counter (median of 10)".into(),
+            format!("{counter_tti:.0} ms (its first load {} gzip)", kb(counter_gz as f64)),
+            String::new(),
+        ),
+        ("Shop / counter".into(), format!("{ratio:.2}×"), format!("≤ 1.5×: {}", verdict(&budgets[1]))),
+        (
+            format!("Countdown flip error, {} flips (median / max)", flip_errors.len()),
+            format!("{flip_median:.1} ms / {flip_max:.1} ms"),
+            format!("≤ 50 ms: {}", verdict(&budgets[2])),
+        ),
+        (
+            "Longest task around the sale moment, 100,000 shoppers".into(),
+            format!("{longest:.0} ms ({} long tasks)", tasks["count"]),
+            format!("none over 50 ms: {}", verdict(&budgets[3])),
+        ),
+        ("1,000,000-shopper sale in Chromium (median of 3)".into(), format!("{browser_sale:.0} ms"), format!("≤ 1 s: {}", verdict(&budgets[4]))),
+        ("1,000,000-shopper sale, native (median of 3)".into(), format!("{native_sale:.0} ms"), String::new()),
+        ("wasm memory after that sale".into(), format!("{:.1} MB", memory / 1e6), String::new()),
+    ];
+
+    let report = json!({
+        "measured_at_unix_s": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        "chromium": "headless, --window-size=1280,900, fresh profile, served from 127.0.0.1 with Cache-Control: no-store",
+        "first_load": first_load,
+        "counter_first_load": { "bytes": counter_raw, "gzip9_bytes": counter_gz },
+        "interactive": { "shop_ms": shop_ms, "counter_ms": counter_ms, "shop_median_ms": shop_tti, "counter_median_ms": counter_tti, "ratio": ratio },
+        "countdown": { "flips": flips, "median_abs_error_ms": flip_median, "max_abs_error_ms": flip_max },
+        "long_tasks": tasks,
+        "sale_1m": { "browser": in_browser, "browser_median_ms": browser_sale, "native": native, "native_median_ms": native_sale, "wasm_memory_bytes": memory },
+        "budgets": budgets,
+    });
+    std::fs::create_dir_all(&target)?;
+    std::fs::write(target.join("bench.json"), serde_json::to_string_pretty(&report)?)?;
+
+    let mut md = String::from("| Figure | Measured | Budget |\n| --- | --- | --- |\n");
+    for (a, b, c) in &rows {
+        md.push_str(&format!("| {a} | {b} | {c} |\n"));
+    }
+    std::fs::write(target.join("bench.md"), &md)?;
+    let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let w1 = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+    println!();
+    for (a, b, c) in &rows {
+        println!("{a:<w0$}  {b:<w1$}  {c}");
+    }
+    println!("\nwrote {} and {}", target.join("bench.json").display(), target.join("bench.md").display());
+    Ok(())
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    if let Err(e) = runtime.block_on(run()) {
+        eprintln!("bench failed: {e}");
+        std::process::exit(1);
+    }
+}
