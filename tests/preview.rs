@@ -10,26 +10,12 @@ use flash_sale::mock::DemoStorage;
 use flash_sale::preview::screen_names;
 use flash_sale::scenario;
 use flash_sale::shop::Shop;
-use flash_sale::Shell;
 use leptos::prelude::*;
-use leptos_router::components::Router;
 use support::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn mount(path: &str, shop: Shop) -> (leptos::mount::UnmountHandle<impl Mountable>, web_sys::HtmlElement) {
-    let _ = any_spawner::Executor::init_wasm_bindgen();
-    web_sys::window().unwrap().history().unwrap().push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
-    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&root).unwrap();
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        provide_context(shop);
-        view! { <Router><Shell/></Router> }
-    });
-    (handle, root)
-}
 
 fn new_shop() -> Shop {
     let _ = any_spawner::Executor::init_wasm_bindgen();

@@ -10,10 +10,8 @@ use flash_sale::components::Countdown;
 use flash_sale::device::{monotonic_ms, sleep_ms};
 use flash_sale::mock::{DemoSettings, DemoStorage};
 use flash_sale::shop::Shop;
-use flash_sale::Shell;
 use leptos::prelude::*;
 use leptos::mount::UnmountHandle;
-use leptos_router::components::Router;
 use support::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -23,19 +21,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// The app's shell at `path`, on its own storage, with the demo reset to `settings`.
 async fn mount_at(path: &str, storage: Rc<DemoStorage>, settings: Option<DemoSettings>) -> (Shop, UnmountHandle<impl Mountable>, web_sys::HtmlElement) {
     let _ = any_spawner::Executor::init_wasm_bindgen();
-    let window = web_sys::window().unwrap();
-    window.history().unwrap().push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
     let shop = Shop::open(catalog(), storage);
     if let Some(settings) = settings {
         shop.store().borrow_mut().reset(settings, flash_sale::device::real_now()).unwrap();
     }
     shop.client().sync_clock().await.unwrap();
-    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&root).unwrap();
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        provide_context(shop);
-        view! { <Router><Shell/></Router> }
-    });
+    let (handle, root) = mount(path, shop);
     leptos::task::tick().await;
     (shop, handle, root)
 }

@@ -9,6 +9,10 @@ use leptos::prelude::Set;
 use flash_sale::device::{monotonic_ms, real_now, sleep_ms};
 use flash_sale::mock::store::{ClockChange, DevState};
 use flash_sale::mock::{Catalog, DemoSettings, DemoStorage, MockStore, MockTransport};
+use flash_sale::shop::Shop;
+use leptos::mount::UnmountHandle;
+use leptos::prelude::{document, Mountable};
+use wasm_bindgen::JsCast;
 
 pub const SALE: &str = "k7-first-drop";
 pub const CATALOG: &str = include_str!("../../public/catalog.json");
@@ -118,4 +122,19 @@ pub async fn reach_hold(client: &StoreClient) -> ShopperView {
         assert!(monotonic_ms() - started < 20_000.0, "no hold after 20 s: {view:?}");
         sleep_ms(25).await;
     }
+}
+
+/// The app's shell for `shop`, mounted in a fresh element at `path`. Keep the handle alive for
+/// as long as the page is looked at: dropping it unmounts.
+pub fn mount(path: &str, shop: Shop) -> (UnmountHandle<impl Mountable>, web_sys::HtmlElement) {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    web_sys::window().unwrap().history().unwrap().push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
+    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        use leptos::prelude::*;
+        provide_context(shop);
+        view! { <leptos_router::components::Router><flash_sale::Shell/></leptos_router::components::Router> }
+    });
+    (handle, root)
 }
