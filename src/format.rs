@@ -15,12 +15,13 @@ pub fn countdown(ms: i64) -> String {
     }
 }
 
-/// A short human duration: "45 s", "3 min", "2 h 5 min".
+/// A short human duration: "45 s", "3 min", "1 min 26 s", "2 h 5 min".
 pub fn duration(ms: u64) -> String {
     let s = ms.div_ceil(1_000);
     match () {
         _ if s < 60 => format!("{s} s"),
-        _ if s < 3_600 => format!("{} min", s.div_ceil(60)),
+        _ if s < 3_600 && s % 60 == 0 => format!("{} min", s / 60),
+        _ if s < 3_600 => format!("{} min {} s", s / 60, s % 60),
         _ => format!("{} h {} min", s / 3_600, s / 60 % 60),
     }
 }
@@ -88,7 +89,8 @@ mod tests {
     #[test]
     fn durations_and_counts() {
         assert_eq!(duration(45_000), "45 s");
-        assert_eq!(duration(150_000), "3 min");
+        assert_eq!(duration(180_000), "3 min");
+        assert_eq!(duration(86_000), "1 min 26 s");
         assert_eq!(duration(7_500_000), "2 h 5 min");
         assert_eq!(count(1_234_567), "1,234,567");
         assert_eq!(count(999), "999");

@@ -58,6 +58,10 @@ async fn every_preview_screen_renders_and_says_what_it_is() {
         } else {
             assert!(root.inner_text().contains(expected), "{name} should say “{expected}”: {}", root.inner_text());
         }
+        if name == "registration-closed" {
+            // Told why, and pointed to the next sale they can still register for.
+            wait_until(&root, "the next drop", 3_000.0, |r| r.inner_text().contains("Next drop: Kestrel K7 Pro")).await;
+        }
         drop(handle);
         root.remove();
     }

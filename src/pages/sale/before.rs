@@ -2,9 +2,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::{Method, ShopperStatus};
+use crate::api::{Method, Phase, SaleSummary, ShopperStatus};
 use crate::components::{ClockQuality, Countdown, SignIn, Stat, StateSection};
 use crate::format;
+use crate::hooks::use_api;
 use crate::sale_state::SaleState;
 
 use super::{SaleData, VariantPicker};
@@ -80,7 +81,7 @@ pub fn registration_closed(data: SaleData) -> AnyView {
                 "Registration for this sale has closed. If you registered, sign in to see your place."
             }}</p>
             {(!signed_in).then(|| view! { <SignIn/> })}
-            <p>"The next drop is on the " <A href="/">"sales page"</A> ": register there while registration is open."</p>
+            <NextDrop data/>
             <Facts data/>
         </StateSection>
     }.into_any()
@@ -115,5 +116,32 @@ pub fn Facts(data: SaleData) -> impl IntoView {
             <Stat label="Per account" value=Signal::derive(move || detail().per_account_limit.to_string())/>
             <Stat label="Hold to check out" value=Signal::derive(move || format::duration(detail().hold_ms))/>
         </dl>
+    }
+}
+
+/// Points a shopper for whom this sale is over to the next one they can still register for.
+#[component]
+pub fn NextDrop(data: SaleData) -> impl IntoView {
+    let sales = use_api::<Vec<SaleSummary>>(|| "/api/sales".into());
+    let this = data.id();
+    let next = move || {
+        sales.get().and_then(Result::ok).and_then(|list| {
+            list.into_iter().find(|s| s.id != this && matches!(s.phase, Phase::Announced | Phase::RegistrationOpen))
+        })
+    };
+    view! {
+        <p class="next-drop" data-testid="next-drop">
+            {move || match next() {
+                Some(s) => {
+                    let when = if s.phase == Phase::RegistrationOpen {
+                        format!(": registration is open until {}.", format::when(s.registration_closes, data.store_now()))
+                    } else {
+                        format!(": registration opens {}.", format::when(s.registration_opens, data.store_now()))
+                    };
+                    view! { "Next drop: " <A href=format!("/sale/{}", s.id)>{s.product}</A> {when} }.into_any()
+                }
+                None => view! { "Drops are announced on the " <A href="/">"sales page"</A> "." }.into_any(),
+            }}
+        </p>
     }
 }

@@ -7,7 +7,7 @@ use crate::components::{Stat, StateSection};
 use crate::format;
 use crate::sale_state::SaleState;
 
-use super::SaleData;
+use super::{before::NextDrop, SaleData};
 
 pub fn order_confirmed(data: SaleData) -> AnyView {
     let order = move || data.me.get().and_then(|m| m.order);
@@ -36,7 +36,8 @@ pub fn sold_out(data: SaleData) -> AnyView {
                             <Stat label="Units in the batch" value=format::count(stock as u64)/>
                             <Stat label="Sold out after" value=format::duration(after)/>
                         </dl>
-                        <p>"We're sorry. Everyone in line was served by the same rule; the report below shows every number and lets you check the draw. The next drop is on the " <A href="/">"sales page"</A> "."</p>
+                        <p>"We're sorry. Everyone in line was served by the same rule; the report below shows every number and lets you check the draw."</p>
+                        <NextDrop data/>
                     }.into_any()
                 }
                 _ => ().into_any(),
@@ -50,7 +51,7 @@ pub fn hold_expired(data: SaleData) -> AnyView {
     view! {
         <StateSection state=SaleState::HoldExpired title="Your hold ran out".into()>
             <p>"The unit you held was not paid for in time, so it went back to the line and was offered to the next shopper. Holds are short so that units reach people who are ready to buy."</p>
-            <p>"The next drop is on the " <A href="/">"sales page"</A> "."</p>
+            <NextDrop data/>
             <Report data/>
         </StateSection>
     }.into_any()
@@ -64,6 +65,7 @@ pub fn sale_ended(data: SaleData) -> AnyView {
                 Some(ShopperStatus::NotRegistered) | None => "You did not take part in this sale.",
                 _ => "The sale is over.",
             }}</p>
+            <NextDrop data/>
             <Report data/>
         </StateSection>
     }.into_any()
