@@ -103,7 +103,9 @@ impl StoreClient {
         let body = body.map(|b| serde_json::to_string(&b).expect("contract types serialise"));
         let answer = self.send(method, path, body).await?;
         serde_json::from_str(&answer).map_err(|e| {
-            ApiError::new(502, "bad_response", format!("The store sent an answer this app cannot read ({e})."))
+            // The detail is for developers; the shopper gets a sentence.
+            web_sys::console::warn_1(&format!("{method:?} {path}: unreadable answer: {e}").into());
+            ApiError::new(502, "bad_response", "The store sent an answer this page cannot read. Reload the page to get the latest version.")
         })
     }
 

@@ -58,7 +58,10 @@ impl Catalog {
         let response = gloo_net::http::Request::get(CATALOG_URL)
             .send()
             .await
-            .map_err(|e| format!("The catalog could not be loaded ({e})."))?;
+            .map_err(|e| {
+                web_sys::console::warn_1(&format!("{CATALOG_URL}: {e}").into());
+                "The catalog could not be loaded. Check your connection, then reload the page.".to_string()
+            })?;
         if !response.ok() {
             return Err(format!("The catalog could not be loaded (HTTP {}).", response.status()));
         }
