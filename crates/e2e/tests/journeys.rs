@@ -524,7 +524,18 @@ fn main() {
     let server = StaticServer::start(&dist).unwrap_or_else(|e| panic!("serving {}: {e} (run `make build`)", dist.display()));
     let profiles = target.join("e2e-profiles");
     let driver = Driver::start(&profiles).unwrap_or_else(|e| panic!("{e}"));
-    let ctx = Ctx { base: server.base_url(), shots: target.join("screenshots"), shot: Mutex::new(HashSet::new()) };
+    // Screens of this run only (a run of some journeys keeps the others' screens).
+    let shots = target.join("screenshots");
+    if filters.is_empty() {
+        let _ = std::fs::remove_dir_all(&shots);
+    } else {
+        for entry in std::fs::read_dir(&shots).into_iter().flatten().flatten() {
+            if entry.file_name().to_string_lossy().starts_with("FAILED-") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    let ctx = Ctx { base: server.base_url(), shots, shot: Mutex::new(HashSet::new()) };
     println!("\nrunning {} journeys against {} (dist {})", chosen.len(), ctx.base, dist.display());
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");

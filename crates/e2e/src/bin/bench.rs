@@ -50,12 +50,14 @@ fn gzip_size(dist: &Path, ext: &str) -> Result<(u64, u64)> {
         cat.extend(std::fs::read(f)?);
     }
     let mut child = Command::new("gzip").arg("-9").arg("-c").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn()?;
-    {
+    // Feed gzip from another thread: it writes while it reads, so one thread could deadlock.
+    let mut stdin = child.stdin.take().expect("piped");
+    let feeder = std::thread::spawn(move || {
         use std::io::Write;
-        let mut stdin = child.stdin.take().expect("piped");
-        stdin.write_all(&cat)?;
-    }
+        stdin.write_all(&cat)
+    });
     let out = child.wait_with_output()?;
+    feeder.join().expect("the feeder thread")?;
     Ok((raw, out.stdout.len() as u64))
 }
 
@@ -147,11 +149,17 @@ async fn long_tasks(b: &Browser, base: &str) -> Result<Value> {
     .await?;
     // Through the start and 10 s of the live sale.
     b.wait_js(&format!("window.wasmBindings.store_now_ms() > {starts} + 10000"), secs(60), "10 s after the start").await?;
+    // Calibration, after the window: an 80 ms busy task the observer must report.
+    b.js("window.__calibration = performance.now(); setTimeout(() => { const t = performance.now(); while (performance.now() - t < 80) {} }, 0); return true;", vec![]).await?;
+    let calibrated = b
+        .wait_js("window.__lt.some(t => t.start >= window.__calibration && t.duration >= 80)", secs(5), "the calibration long task")
+        .await
+        .is_ok();
     let v = b
         .js(
             &format!(
                 "const now = performance.now(); const moment = now - (window.wasmBindings.store_now_ms() - {starts}); \
-                 return {{ moment, tasks: window.__lt, state: (document.querySelector('section[data-state]') || {{dataset: {{}}}}).dataset.state }};"
+                 return {{ moment, tasks: window.__lt.filter(t => t.start < (window.__calibration || Infinity)), state: (document.querySelector('section[data-state]') || {{dataset: {{}}}}).dataset.state }};"
             ),
             vec![],
         )
@@ -172,6 +180,7 @@ async fn long_tasks(b: &Browser, base: &str) -> Result<Value> {
         "tasks": around,
         "longest_since_load_ms": longest_any,
         "state_after": v["state"],
+        "observer_saw_an_80_ms_calibration_task": calibrated,
     }))
 }
 
@@ -321,7 +330,11 @@ async fn run() -> Result<()> {
         ),
         (
             "Longest task around the sale moment, 100,000 shoppers".into(),
-            format!("{longest:.0} ms ({} long tasks)", tasks["count"]),
+            format!(
+                "{longest:.0} ms ({} long tasks{})",
+                tasks["count"],
+                if tasks["observer_saw_an_80_ms_calibration_task"] == json!(true) { "; observer checked with an 80 ms task" } else { "; OBSERVER MISSED ITS 80 ms CHECK TASK" }
+            ),
             format!("none over 50 ms: {}", verdict(&budgets[3])),
         ),
         ("1,000,000-shopper sale in Chromium (median of 3)".into(), format!("{browser_sale:.0} ms"), format!("≤ 1 s: {}", verdict(&budgets[4]))),
