@@ -53,8 +53,8 @@ impl Shop {
         shop
     }
 
-    /// Fetches the catalog, opens the shop, plays a scenario URL if there is one and syncs the
-    /// clock: what the app does at start.
+    /// Fetches the catalog, opens the shop and plays a scenario URL if there is one: what the app
+    /// does at start. The store clock syncs in the background; times show once it has.
     pub async fn boot() -> Result<Shop, String> {
         let catalog = Catalog::fetch().await?;
         let shop = Shop::open(catalog, Rc::new(DemoStorage::open()));
@@ -68,7 +68,12 @@ impl Shop {
             let url = scenario::landing(&scenario.preset) + if dev { "?dev=1" } else { "" };
             let _ = window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
         }
-        shop.client().sync_clock().await.map_err(|e| e.message)?;
+        let client = shop.client();
+        leptos::task::spawn_local(async move {
+            if let Err(e) = client.sync_clock().await {
+                shop.notify(format!("The store clock could not be read ({}); times will show once it can.", e.message));
+            }
+        });
         Ok(shop)
     }
 

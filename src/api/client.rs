@@ -60,7 +60,8 @@ impl StoreClient {
         }
     }
 
-    /// NTP-style: several samples, keep the one with the lowest round trip.
+    /// NTP-style: several samples, keep the one with the lowest round trip. The best so far is
+    /// published after each sample, so countdowns appear after the first round trip.
     pub async fn sync_clock(&self) -> Result<ClockSync, ApiError> {
         let mut best: Option<(f64, ClockSync)> = None;
         for _ in 0..SYNC_SAMPLES {
@@ -76,12 +77,11 @@ impl StoreClient {
             };
             if best.is_none_or(|(rtt, _)| round_trip < rtt) {
                 best = Some((round_trip, sample));
+                crate::bench_hooks::record_sync(sample);
+                self.clock.set(Some(sample));
             }
         }
-        let sync = best.expect("at least one sample").1;
-        crate::bench_hooks::record_sync(sync);
-        self.clock.set(Some(sync));
-        Ok(sync)
+        Ok(best.expect("at least one sample").1)
     }
 
     /// The store time now, from the last sync; `None` until the first sync.
