@@ -240,8 +240,8 @@ impl Browser {
     }
 
     /// Types into an input (after clearing it), as a person would, key by key, and checks the
-    /// field then holds exactly `text`. When the app replaces the field while typing (it does,
-    /// see the suite's known bugs), the shopper types it again.
+    /// field then holds exactly `text`. Should the app replace the field while typing (it once
+    /// did, on every poll), the shopper types it again.
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         let q = serde_json::to_string(css)?;
         let mut last = String::new();
