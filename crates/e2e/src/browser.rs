@@ -38,7 +38,8 @@ fn free_port() -> std::io::Result<u16> {
 impl Driver {
     /// Starts `$CHROMEDRIVER` (default /usr/bin/chromedriver) and waits until it listens.
     pub fn start(profiles: &Path) -> Result<Driver> {
-        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let binary =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port()?;
         let child = Command::new(&binary)
             .arg(format!("--port={port}"))
@@ -46,7 +47,12 @@ impl Driver {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("could not start {binary}: {e}"))?;
-        let mut driver = Driver { child, port, profiles: profiles.to_path_buf(), sessions: 0.into() };
+        let mut driver = Driver {
+            child,
+            port,
+            profiles: profiles.to_path_buf(),
+            sessions: 0.into(),
+        };
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             if let Some(status) = driver.child.try_wait()? {
@@ -62,8 +68,12 @@ impl Driver {
 
     /// A new headless Chromium with a fresh profile, its window `width`×`height`.
     pub async fn session(&self, width: u32, height: u32) -> Result<Browser> {
-        let n = self.sessions.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let profile = self.profiles.join(format!("profile-{}-{n}", std::process::id()));
+        let n = self
+            .sessions
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let profile = self
+            .profiles
+            .join(format!("profile-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&profile);
         std::fs::create_dir_all(&profile)?;
         let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -89,13 +99,19 @@ impl Driver {
             "pageLoadStrategy": "normal",
             "goog:chromeOptions": { "binary": binary, "args": args },
         });
-        let Value::Object(caps) = caps else { unreachable!() };
-        let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+        let Value::Object(caps) = caps else {
+            unreachable!()
+        };
+        let mut builder =
+            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
         builder.capabilities(caps);
         let mut last = None;
         // Chromium on a busy 2-core machine may be slow to come up: try a few times.
         for _ in 0..3 {
-            match builder.connect(&format!("http://127.0.0.1:{}", self.port)).await {
+            match builder
+                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .await
+            {
                 Ok(client) => {
                     client
                         .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
@@ -104,7 +120,12 @@ impl Driver {
                             Some(Duration::ZERO),
                         ))
                         .await?;
-                    return Ok(Browser { client, profile, width, height });
+                    return Ok(Browser {
+                        client,
+                        profile,
+                        width,
+                        height,
+                    });
                 }
                 Err(e) => {
                     last = Some(e);
@@ -112,7 +133,11 @@ impl Driver {
                 }
             }
         }
-        Err(format!("no browser session: {}", last.map(|e| e.to_string()).unwrap_or_default()).into())
+        Err(format!(
+            "no browser session: {}",
+            last.map(|e| e.to_string()).unwrap_or_default()
+        )
+        .into())
     }
 }
 
@@ -159,12 +184,19 @@ impl Browser {
         loop {
             // A navigation in progress may fail a script; keep polling until the deadline.
             if let Ok(v) = self.client.execute(&body, vec![]).await {
-                if !matches!(&v, Value::Null | Value::Bool(false)) && v != json!("") && v != json!(0) {
+                if !matches!(&v, Value::Null | Value::Bool(false))
+                    && v != json!("")
+                    && v != json!(0)
+                {
                     return Ok(v);
                 }
             }
             if Instant::now() > deadline {
-                bail!("timed out after {:?} waiting for {what}; page: {}", timeout, self.describe().await);
+                bail!(
+                    "timed out after {:?} waiting for {what}; page: {}",
+                    timeout,
+                    self.describe().await
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -204,7 +236,9 @@ impl Browser {
                 vec![],
             )
             .await;
-        v.ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_else(|| "(no page)".into())
+        v.ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_else(|| "(no page)".into())
     }
 
     /// Opens a scenario URL and waits until the preset has played and left the sale page.
@@ -220,7 +254,11 @@ impl Browser {
     }
 
     pub async fn find(&self, css: &str) -> Result<fantoccini::elements::Element> {
-        Ok(self.client.find(Locator::Css(css)).await.map_err(|e| format!("no {css}: {e}"))?)
+        Ok(self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .map_err(|e| format!("no {css}: {e}"))?)
     }
 
     /// Waits for an element, then clicks it when it is enabled. The app may re-render the
@@ -246,7 +284,12 @@ impl Browser {
         let q = serde_json::to_string(css)?;
         let mut last = String::new();
         for _ in 0..10 {
-            self.wait_js(&format!("document.querySelector({q})"), Duration::from_secs(10), css).await?;
+            self.wait_js(
+                &format!("document.querySelector({q})"),
+                Duration::from_secs(10),
+                css,
+            )
+            .await?;
             let input = self.find(css).await?;
             let typed = async {
                 input.clear().await?;
@@ -274,8 +317,15 @@ impl Browser {
     /// An input's current value.
     pub async fn value(&self, css: &str) -> Result<String> {
         let q = serde_json::to_string(css)?;
-        let v = self.js(&format!("const e = document.querySelector({q}); return e ? e.value : null;"), vec![]).await?;
-        v.as_str().map(String::from).ok_or_else(|| format!("no input {css}").into())
+        let v = self
+            .js(
+                &format!("const e = document.querySelector({q}); return e ? e.value : null;"),
+                vec![],
+            )
+            .await?;
+        v.as_str()
+            .map(String::from)
+            .ok_or_else(|| format!("no input {css}").into())
     }
 
     /// The trimmed text of `[data-testid=id]`, or None when it is not on the page.

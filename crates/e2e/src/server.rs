@@ -17,7 +17,10 @@ impl StaticServer {
     pub fn start(root: impl Into<PathBuf>) -> std::io::Result<StaticServer> {
         let root: Arc<PathBuf> = Arc::new(root.into());
         if !root.join("index.html").is_file() {
-            return Err(std::io::Error::other(format!("{} has no index.html: build it first", root.display())));
+            return Err(std::io::Error::other(format!(
+                "{} has no index.html: build it first",
+                root.display()
+            )));
         }
         let listener = TcpListener::bind(("127.0.0.1", 0))?;
         let addr = listener.local_addr()?;
@@ -63,7 +66,11 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            if let Some(b) = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;
@@ -80,7 +87,10 @@ fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
     let path = percent_decode(target.split(['?', '#']).next().unwrap_or("/"));
     let relative = Path::new(path.trim_start_matches('/'));
     // Nothing outside the root: only plain path segments.
-    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
         return None;
     }
     let file = root.join(relative);
@@ -91,7 +101,10 @@ fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
         return Some(file.join("index.html"));
     }
     // A missing asset (it has an extension) is a 404; anything else is a route of the app.
-    let is_asset = relative.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.contains('.'));
+    let is_asset = relative
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.contains('.'));
     (!is_asset).then(|| root.join("index.html"))
 }
 
@@ -114,11 +127,19 @@ fn serve(stream: TcpStream, root: &Path) -> std::io::Result<()> {
         let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
         let head_only = method == "HEAD";
         let (status, kind, body) = if method != "GET" && !head_only {
-            ("405 Method Not Allowed", "text/plain; charset=utf-8", b"GET only\n".to_vec())
+            (
+                "405 Method Not Allowed",
+                "text/plain; charset=utf-8",
+                b"GET only\n".to_vec(),
+            )
         } else {
             match resolve(root, target).and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
                 Some((file, body)) => ("200 OK", content_type(&file), body),
-                None => ("404 Not Found", "text/plain; charset=utf-8", b"not found\n".to_vec()),
+                None => (
+                    "404 Not Found",
+                    "text/plain; charset=utf-8",
+                    b"not found\n".to_vec(),
+                ),
             }
         };
         let head = format!(
@@ -143,9 +164,15 @@ mod tests {
         std::fs::create_dir_all(root.join("public")).unwrap();
         std::fs::write(root.join("index.html"), "<html></html>").unwrap();
         std::fs::write(root.join("public/catalog.json"), "{}").unwrap();
-        assert_eq!(resolve(&root, "/sale/k7-first-drop?demo=fresh"), Some(root.join("index.html")));
+        assert_eq!(
+            resolve(&root, "/sale/k7-first-drop?demo=fresh"),
+            Some(root.join("index.html"))
+        );
         assert_eq!(resolve(&root, "/"), Some(root.join("index.html")));
-        assert_eq!(resolve(&root, "/public/catalog.json"), Some(root.join("public/catalog.json")));
+        assert_eq!(
+            resolve(&root, "/public/catalog.json"),
+            Some(root.join("public/catalog.json"))
+        );
         assert_eq!(resolve(&root, "/public/missing.json"), None);
         assert_eq!(resolve(&root, "/../etc/passwd"), None);
         assert_eq!(content_type(Path::new("a_bg.wasm")), "application/wasm");

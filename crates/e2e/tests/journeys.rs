@@ -57,23 +57,49 @@ impl Ctx {
 async fn sign_in(ctx: &Ctx, b: &Browser, phone: &str) -> Result<()> {
     b.goto(&format!("{}/account", ctx.base)).await?;
     b.type_into("input#phone", phone).await?;
-    b.click(".sign-in form button[type=submit]", secs(10)).await?;
-    b.wait_js("document.querySelector('input#code')", secs(20), "the code field").await?;
+    b.click(".sign-in form button[type=submit]", secs(10))
+        .await?;
+    b.wait_js(
+        "document.querySelector('input#code')",
+        secs(20),
+        "the code field",
+    )
+    .await?;
     ctx.shoot(b, "sign-in-code").await?;
     let code = texted_code(b).await?;
     b.type_into("input#code", &code).await?;
-    b.click(".sign-in form button[type=submit]", secs(10)).await?;
-    b.wait_js("!document.querySelector('.sign-in') && document.querySelector('[data-testid=orders]')", secs(20), "the account page signed in").await?;
+    b.click(".sign-in form button[type=submit]", secs(10))
+        .await?;
+    b.wait_js(
+        "!document.querySelector('.sign-in') && document.querySelector('[data-testid=orders]')",
+        secs(20),
+        "the account page signed in",
+    )
+    .await?;
     b.goto(&format!("{}{SALE}", ctx.base)).await?;
-    b.wait_js("document.querySelector('section[data-state]')", secs(30), "the sale page").await?;
+    b.wait_js(
+        "document.querySelector('section[data-state]')",
+        secs(30),
+        "the sale page",
+    )
+    .await?;
     Ok(())
 }
 
 /// The 6-digit code in the newest demo SMS shown under the form.
 async fn texted_code(b: &Browser) -> Result<String> {
     let sms = b.wait_testid("sms", secs(20)).await?;
-    ensure!(sms.contains("Your Kestrel code is"), "unexpected SMS text: {sms}");
-    let code: String = sms.split("is ").nth(1).unwrap_or("").chars().take_while(char::is_ascii_digit).collect();
+    ensure!(
+        sms.contains("Your Kestrel code is"),
+        "unexpected SMS text: {sms}"
+    );
+    let code: String = sms
+        .split("is ")
+        .nth(1)
+        .unwrap_or("")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     ensure!(code.len() == 6, "no 6-digit code in the SMS: {sms}");
     Ok(code)
 }
@@ -87,7 +113,10 @@ async fn click_until(b: &Browser, css: &str, expr: &str, what: &str) -> Result<s
             return Ok(v);
         }
     }
-    bail!("after clicking {css} six times, still no {what}: {}", b.describe().await)
+    bail!(
+        "after clicking {css} six times, still no {what}: {}",
+        b.describe().await
+    )
 }
 
 /// Fills the checkout form's four fields.
@@ -125,7 +154,10 @@ async fn pay_until_confirmed(ctx: &Ctx, b: &Browser, timeout: Duration) -> Resul
     }
     ctx.shoot(b, "order-confirmed").await?;
     let number = b.wait_testid("order-number", secs(10)).await?;
-    ensure!(number.starts_with("KS-") && number[3..].chars().all(|c| c.is_ascii_digit()), "odd order number {number:?}");
+    ensure!(
+        number.starts_with("KS-") && number[3..].chars().all(|c| c.is_ascii_digit()),
+        "odd order number {number:?}"
+    );
     Ok(number)
 }
 
@@ -146,7 +178,10 @@ async fn account_orders(ctx: &Ctx, b: &Browser) -> Result<Vec<String>> {
         }
         tokio::time::sleep(secs(1)).await;
     }
-    bail!("the orders card did not load in 5 tries: {}", b.describe().await)
+    bail!(
+        "the orders card did not load in 5 tries: {}",
+        b.describe().await
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,22 +192,41 @@ async fn account_orders(ctx: &Ctx, b: &Browser) -> Result<Vec<String>> {
 async fn new_shopper_buys_a_unit(ctx: &Ctx, b: &Browser) -> Result<()> {
     // speed=6: registration closes 20 s after load, the sale starts 30 s after load;
     // crowd 200 for 250 units, so the shopper surely wins one.
-    let state = ctx.scenario(b, "demo=fresh&speed=6&crowd=200&stock=250").await?;
+    let state = ctx
+        .scenario(b, "demo=fresh&speed=6&crowd=200&stock=250")
+        .await?;
     ensure!(state == "registration-open", "fresh demo landed on {state}");
     ctx.shoot(b, "registration-open").await?;
     sign_in(ctx, b, "+44 7700 900123").await?;
-    ensure!(b.state().await.as_deref() == Some("registration-open"), "back on the sale page signed in: {}", b.describe().await);
+    ensure!(
+        b.state().await.as_deref() == Some("registration-open"),
+        "back on the sale page signed in: {}",
+        b.describe().await
+    );
     b.click("[data-testid=register]", secs(10)).await?;
     ctx.reach(b, &["registered"], secs(20)).await?;
     let number = b.wait_testid("registration-number", secs(10)).await?;
-    ensure!(number.chars().all(|c| c.is_ascii_digit()), "registration number {number:?}");
-    let disabled = b.js("return document.querySelector('[data-testid=join]').disabled;", vec![]).await?;
+    ensure!(
+        number.chars().all(|c| c.is_ascii_digit()),
+        "registration number {number:?}"
+    );
+    let disabled = b
+        .js(
+            "return document.querySelector('[data-testid=join]').disabled;",
+            vec![],
+        )
+        .await?;
     ensure!(disabled == json!(true), "join is enabled before the start");
     // Registration closes: the registered shopper is checked in to the waiting room.
     ctx.reach(b, &["pre-queue"], secs(40)).await?;
     let countdown = b.wait_testid("countdown", secs(5)).await?;
     ensure!(countdown.contains(':'), "countdown reads {countdown:?}");
-    let disabled = b.js("const j = document.querySelector('[data-testid=join]'); return !j || j.disabled;", vec![]).await?;
+    let disabled = b
+        .js(
+            "const j = document.querySelector('[data-testid=join]'); return !j || j.disabled;",
+            vec![],
+        )
+        .await?;
     ensure!(disabled == json!(true), "join is enabled before the start");
     // The start: in line (or straight to the hold when admitted at once).
     let state = ctx.reach(b, &["live-queue", "your-turn"], secs(40)).await?;
@@ -191,7 +245,10 @@ async fn new_shopper_buys_a_unit(ctx: &Ctx, b: &Browser) -> Result<()> {
     let order = pay_until_confirmed(ctx, b, secs(60)).await?;
     let orders = account_orders(ctx, b).await?;
     ctx.shoot(b, "account").await?;
-    ensure!(orders == vec![order.clone()], "/account lists {orders:?}, expected [{order}]");
+    ensure!(
+        orders == vec![order.clone()],
+        "/account lists {orders:?}, expected [{order}]"
+    );
     b.goto(&format!("{}/orders/{order}", ctx.base)).await?;
     let shown = b.wait_testid("order-number", secs(20)).await?;
     ensure!(shown == order, "/orders/{order} shows {shown:?}");
@@ -216,15 +273,30 @@ async fn reload_in_queue_keeps_the_place(ctx: &Ctx, b: &Browser) -> Result<()> {
     let before = position(b).await?;
     let t = Instant::now();
     b.client.refresh().await?;
-    let state = b.wait_state(&["live-queue", "waitlist", "your-turn"], secs(30)).await?;
-    ensure!(state == "live-queue", "after the reload: {state} (place {before} was expected to still be waiting)");
+    let state = b
+        .wait_state(&["live-queue", "waitlist", "your-turn"], secs(30))
+        .await?;
+    ensure!(
+        state == "live-queue",
+        "after the reload: {state} (place {before} was expected to still be waiting)"
+    );
     let after = position(b).await?;
     // The place counts those still ahead, so it only moves forward, by at most the 25
     // admissions a second since (plus slack); a lost place would start over at the back.
-    let num = |v: &serde_json::Value| v.as_str().unwrap_or("").replace(',', "").parse::<f64>().unwrap_or(f64::NAN);
+    let num = |v: &serde_json::Value| {
+        v.as_str()
+            .unwrap_or("")
+            .replace(',', "")
+            .parse::<f64>()
+            .unwrap_or(f64::NAN)
+    };
     let (before_n, after_n) = (num(&before), num(&after));
     let most = 25.0 * (t.elapsed().as_secs_f64() + 2.0) + 25.0;
-    ensure!(after_n <= before_n && before_n - after_n <= most, "place before the reload {before}, after {after} ({:.1} s later)", t.elapsed().as_secs_f64());
+    ensure!(
+        after_n <= before_n && before_n - after_n <= most,
+        "place before the reload {before}, after {after} ({:.1} s later)",
+        t.elapsed().as_secs_f64()
+    );
     ctx.shoot(b, "live-queue-after-reload").await?;
     Ok(())
 }
@@ -242,17 +314,36 @@ async fn reload_in_checkout_keeps_typed_fields(ctx: &Ctx, b: &Browser) -> Result
     // Drafts are saved as typed; give the last keystroke's save a moment.
     tokio::time::sleep(Duration::from_millis(300)).await;
     b.client.refresh().await?;
-    let state = b.wait_state(&["checkout", "your-turn", "hold-expired"], secs(30)).await?;
+    let state = b
+        .wait_state(&["checkout", "your-turn", "hold-expired"], secs(30))
+        .await?;
     ensure!(state == "checkout", "after the reload: {state}");
-    for (field, want) in [("#name", "Ada Lovelace"), ("#line1", "12 St James's Square"), ("#city", "London"), ("#postcode", "")] {
+    for (field, want) in [
+        ("#name", "Ada Lovelace"),
+        ("#line1", "12 St James's Square"),
+        ("#city", "London"),
+        ("#postcode", ""),
+    ] {
         let got = b.value(field).await?;
-        ensure!(got == want, "{field} after the reload: {got:?}, typed {want:?}");
+        ensure!(
+            got == want,
+            "{field} after the reload: {got:?}, typed {want:?}"
+        );
     }
-    let slow = b.js("return document.querySelector('input[name=payment][value=slow]').checked;", vec![]).await?;
-    ensure!(slow == json!(true), "the chosen card was lost in the reload");
+    let slow = b
+        .js(
+            "return document.querySelector('input[name=payment][value=slow]').checked;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        slow == json!(true),
+        "the chosen card was lost in the reload"
+    );
     b.type_into("#postcode", "SW1Y 4JH").await?;
     b.click("[data-testid=pay]", secs(10)).await?;
-    ctx.reach(b, &["payment-pending", "order-confirmed"], secs(20)).await?;
+    ctx.reach(b, &["payment-pending", "order-confirmed"], secs(20))
+        .await?;
     ctx.reach(b, &["order-confirmed"], secs(60)).await?;
     b.wait_testid("order-number", secs(10)).await?;
     Ok(())
@@ -274,12 +365,21 @@ async fn second_tab_sees_the_same_hold(ctx: &Ctx, b: &Browser) -> Result<()> {
     fill_address(b, true).await?;
     let order = pay_until_confirmed(ctx, b, secs(60)).await?;
     b.client.switch_to_window(first).await?;
-    let state = b.wait_state(&["order-confirmed"], secs(30)).await.map_err(|e| format!("first window after paying in the second: {e}"))?;
+    let state = b
+        .wait_state(&["order-confirmed"], secs(30))
+        .await
+        .map_err(|e| format!("first window after paying in the second: {e}"))?;
     ensure!(state == "order-confirmed", "first window shows {state}");
     let number_a = b.wait_testid("order-number", secs(10)).await?;
-    ensure!(number_a == order, "first window shows order {number_a}, second {order} (hold timer was {hold_b})");
+    ensure!(
+        number_a == order,
+        "first window shows order {number_a}, second {order} (hold timer was {hold_b})"
+    );
     let orders = account_orders(ctx, b).await?;
-    ensure!(orders == vec![order.clone()], "one hold should give one order; /account lists {orders:?}");
+    ensure!(
+        orders == vec![order.clone()],
+        "one hold should give one order; /account lists {orders:?}"
+    );
     Ok(())
 }
 
@@ -295,7 +395,10 @@ async fn faults_still_end_with_one_order(ctx: &Ctx, b: &Browser) -> Result<()> {
         ctx.shoot(b, "network-notice").await?;
     }
     let orders = account_orders(ctx, b).await?;
-    ensure!(orders == vec![order.clone()], "faults=0.3: /account lists {orders:?}, expected exactly [{order}]");
+    ensure!(
+        orders == vec![order.clone()],
+        "faults=0.3: /account lists {orders:?}, expected exactly [{order}]"
+    );
     Ok(())
 }
 
@@ -311,10 +414,16 @@ async fn bad_input_gets_a_message_and_keeps_the_text(ctx: &Ctx, b: &Browser) -> 
     let notice = b
         .wait_js("(() => { const n = [...document.querySelectorAll('.notice')].map(e => e.textContent).join(' '); return n.includes('not a demo preset') && n.includes('speed=0') ? n : null; })()", secs(30), "notices for the bad scenario values")
         .await?;
-    ensure!(notice.as_str().is_some_and(|n| n.contains("lunch")), "notice {notice}");
+    ensure!(
+        notice.as_str().is_some_and(|n| n.contains("lunch")),
+        "notice {notice}"
+    );
     ctx.shoot(b, "scenario-notice").await?;
     let state = b.wait_state(&["registration-open"], secs(20)).await?;
-    ensure!(state == "registration-open", "bad preset should start fresh");
+    ensure!(
+        state == "registration-open",
+        "bad preset should start fresh"
+    );
 
     // Phone (sign-in on /account): each kind of mistake has its own message; the typed text stays.
     b.goto(&format!("{}/account", ctx.base)).await?;
@@ -325,37 +434,63 @@ async fn bad_input_gets_a_message_and_keeps_the_text(ctx: &Ctx, b: &Browser) -> 
         ("+0 7700 900123", "never starts with 0"),
     ] {
         b.type_into("input#phone", typed).await?;
-        b.click(".sign-in form button[type=submit]", secs(5)).await?;
+        b.click(".sign-in form button[type=submit]", secs(5))
+            .await?;
         let problem = b.wait_testid("phone-problem", secs(5)).await?;
-        ensure!(problem.contains(says), "phone {typed:?}: message {problem:?} should say {says:?}");
+        ensure!(
+            problem.contains(says),
+            "phone {typed:?}: message {problem:?} should say {says:?}"
+        );
         let kept = b.value("input#phone").await?;
         ensure!(kept == typed, "phone {typed:?} became {kept:?}");
-        ensure!(b.js("return !document.querySelector('input#code');", vec![]).await? == json!(true), "a bad phone was accepted");
+        ensure!(
+            b.js("return !document.querySelector('input#code');", vec![])
+                .await?
+                == json!(true),
+            "a bad phone was accepted"
+        );
     }
     ctx.shoot(b, "phone-problem").await?;
     // Shown on leaving the field too, and gone once the number is right.
     b.goto(&format!("{}/account", ctx.base)).await?;
     b.type_into("input#phone", "+44").await?;
-    b.js("document.querySelector('input#phone').blur();", vec![]).await?;
+    b.js("document.querySelector('input#phone').blur();", vec![])
+        .await?;
     b.wait_testid("phone-problem", secs(5)).await?;
     b.type_into("input#phone", "+44 7700 900777").await?;
-    b.wait_js("!document.querySelector('[data-testid=phone-problem]').textContent.trim()", secs(5), "the phone message to clear").await?;
+    b.wait_js(
+        "!document.querySelector('[data-testid=phone-problem]').textContent.trim()",
+        secs(5),
+        "the phone message to clear",
+    )
+    .await?;
 
     // Code: letters, too short, then a wrong code from the store.
-    b.click(".sign-in form button[type=submit]", secs(5)).await?;
-    b.wait_js("document.querySelector('input#code')", secs(20), "the code field").await?;
+    b.click(".sign-in form button[type=submit]", secs(5))
+        .await?;
+    b.wait_js(
+        "document.querySelector('input#code')",
+        secs(20),
+        "the code field",
+    )
+    .await?;
     for (typed, says) in [("12a", "digits only"), ("123", "you typed 3")] {
         b.type_into("input#code", typed).await?;
-        b.click(".sign-in form button[type=submit]", secs(5)).await?;
+        b.click(".sign-in form button[type=submit]", secs(5))
+            .await?;
         let problem = b.wait_testid("code-problem", secs(5)).await?;
-        ensure!(problem.contains(says), "code {typed:?}: message {problem:?} should say {says:?}");
+        ensure!(
+            problem.contains(says),
+            "code {typed:?}: message {problem:?} should say {says:?}"
+        );
         let kept = b.value("input#code").await?;
         ensure!(kept == typed, "code {typed:?} became {kept:?}");
     }
     let code = texted_code(b).await?;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     b.type_into("input#code", wrong).await?;
-    b.click(".sign-in form button[type=submit]", secs(5)).await?;
+    b.click(".sign-in form button[type=submit]", secs(5))
+        .await?;
     let error = b.wait_testid("sign-in-error", secs(20)).await?;
     ensure!(!error.is_empty(), "no message for a wrong code");
     ctx.shoot(b, "sign-in-error").await?;
@@ -363,17 +498,28 @@ async fn bad_input_gets_a_message_and_keeps_the_text(ctx: &Ctx, b: &Browser) -> 
     // Five wrong codes in all lock the number: even the right code is refused then.
     for _ in 0..4 {
         b.wait_js("(() => { const s = document.querySelector('.sign-in form button[type=submit]'); return s && !s.disabled; })()", secs(20), "the sign-in button").await?;
-        b.js("document.querySelector('[data-testid=sign-in-error]').dataset.seen = '1';", vec![]).await?;
+        b.js(
+            "document.querySelector('[data-testid=sign-in-error]').dataset.seen = '1';",
+            vec![],
+        )
+        .await?;
         b.type_into("input#code", wrong).await?;
-        b.click(".sign-in form button[type=submit]", secs(10)).await?;
+        b.click(".sign-in form button[type=submit]", secs(10))
+            .await?;
         b.wait_js("(() => { const s = document.querySelector('.sign-in form button[type=submit]'); return s && !s.disabled && document.querySelector('[data-testid=sign-in-error]').textContent.trim(); })()", secs(20), "a wrong-code message").await?;
     }
     b.type_into("input#code", &code).await?;
-    b.click(".sign-in form button[type=submit]", secs(10)).await?;
+    b.click(".sign-in form button[type=submit]", secs(10))
+        .await?;
     tokio::time::sleep(secs(2)).await;
     let error = b.wait_testid("sign-in-error", secs(10)).await?;
-    let still_out = b.js("return !!document.querySelector('.sign-in');", vec![]).await?;
-    ensure!(still_out == json!(true), "signed in with the right code after 5 wrong ones (expected a lock); message {error:?}");
+    let still_out = b
+        .js("return !!document.querySelector('.sign-in');", vec![])
+        .await?;
+    ensure!(
+        still_out == json!(true),
+        "signed in with the right code after 5 wrong ones (expected a lock); message {error:?}"
+    );
     ctx.shoot(b, "sign-in-locked").await?;
 
     // Checkout: every empty field is named; what was typed stays.
@@ -383,23 +529,61 @@ async fn bad_input_gets_a_message_and_keeps_the_text(ctx: &Ctx, b: &Browser) -> 
     b.wait_state(&["checkout"], secs(10)).await?;
     let p = click_until(b, "[data-testid=pay]", &format!("(() => {{ const p = {PROBLEMS_JS}; return p && p.name && p.line1 && p.city && p.postcode ? p : null; }})()"), "a message for each empty field").await?;
     for field in ["name", "line1", "city", "postcode"] {
-        ensure!(p[field].as_str().is_some_and(|t| t.starts_with("Enter")), "{field}: {}", p[field]);
+        ensure!(
+            p[field].as_str().is_some_and(|t| t.starts_with("Enter")),
+            "{field}: {}",
+            p[field]
+        );
     }
-    ensure!(b.state().await.as_deref() == Some("checkout"), "an empty form was sent");
+    ensure!(
+        b.state().await.as_deref() == Some("checkout"),
+        "an empty form was sent"
+    );
     ctx.shoot(b, "checkout-problems").await?;
     b.type_into("#name", "Ada Lovelace").await?;
     b.type_into("#line1", "12").await?;
     b.type_into("#postcode", "SW1Y#4JH").await?;
     let p = click_until(b, "[data-testid=pay]", &format!("(() => {{ const p = {PROBLEMS_JS}; return p && p.line1 && p.city && p.postcode ? p : null; }})()"), "messages for the three bad fields").await?;
-    ensure!(p["name"] == json!(""), "a message for the typed name: {}", p["name"]);
-    ensure!(p["line1"].as_str().is_some_and(|t| t.contains("at least 3")), "line1 of 2 characters: {}", p["line1"]);
-    ensure!(p["city"].as_str().is_some_and(|t| t.contains("town")), "city missing: {}", p["city"]);
-    ensure!(p["postcode"].as_str().is_some_and(|t| t.contains("3 to 10")), "postcode with #: {}", p["postcode"]);
-    for (id, want) in [("#name", "Ada Lovelace"), ("#line1", "12"), ("#city", ""), ("#postcode", "SW1Y#4JH")] {
+    ensure!(
+        p["name"] == json!(""),
+        "a message for the typed name: {}",
+        p["name"]
+    );
+    ensure!(
+        p["line1"]
+            .as_str()
+            .is_some_and(|t| t.contains("at least 3")),
+        "line1 of 2 characters: {}",
+        p["line1"]
+    );
+    ensure!(
+        p["city"].as_str().is_some_and(|t| t.contains("town")),
+        "city missing: {}",
+        p["city"]
+    );
+    ensure!(
+        p["postcode"]
+            .as_str()
+            .is_some_and(|t| t.contains("3 to 10")),
+        "postcode with #: {}",
+        p["postcode"]
+    );
+    for (id, want) in [
+        ("#name", "Ada Lovelace"),
+        ("#line1", "12"),
+        ("#city", ""),
+        ("#postcode", "SW1Y#4JH"),
+    ] {
         let got = b.value(id).await?;
-        ensure!(got == want, "{id} holds {got:?} after a refused submit, typed {want:?}");
+        ensure!(
+            got == want,
+            "{id} holds {got:?} after a refused submit, typed {want:?}"
+        );
     }
-    ensure!(b.state().await.as_deref() == Some("checkout"), "a bad form was sent");
+    ensure!(
+        b.state().await.as_deref() == Some("checkout"),
+        "a bad form was sent"
+    );
     Ok(())
 }
 
@@ -409,14 +593,41 @@ async fn unregistered_shopper_is_told_why(ctx: &Ctx, b: &Browser) -> Result<()> 
     ctx.scenario(b, "demo=fresh&speed=10&crowd=200").await?;
     sign_in(ctx, b, "+44 7700 900888").await?;
     ctx.reach(b, &["registration-closed"], secs(40)).await?;
-    let text = b.js("return document.querySelector('section[data-state]').innerText;", vec![]).await?;
-    ensure!(text.as_str().is_some_and(|t| t.contains("did not register")), "registration-closed says {text}");
+    let text = b
+        .js(
+            "return document.querySelector('section[data-state]').innerText;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        text.as_str()
+            .is_some_and(|t| t.contains("did not register")),
+        "registration-closed says {text}"
+    );
     // Still so once the sale is live, with no way to join.
-    b.wait_js("window.wasmBindings && window.wasmBindings.store_now_ms() > 0", secs(10), "store time").await?;
+    b.wait_js(
+        "window.wasmBindings && window.wasmBindings.store_now_ms() > 0",
+        secs(10),
+        "store time",
+    )
+    .await?;
     tokio::time::sleep(secs(8)).await;
-    let state = b.wait_state(&["registration-closed", "live-queue"], secs(10)).await?;
-    ensure!(state == "registration-closed", "an unregistered shopper sees {state} after the start");
-    ensure!(b.js("return !document.querySelector('[data-testid=join]');", vec![]).await? == json!(true), "a join button for an unregistered shopper");
+    let state = b
+        .wait_state(&["registration-closed", "live-queue"], secs(10))
+        .await?;
+    ensure!(
+        state == "registration-closed",
+        "an unregistered shopper sees {state} after the start"
+    );
+    ensure!(
+        b.js(
+            "return !document.querySelector('[data-testid=join]');",
+            vec![]
+        )
+        .await?
+            == json!(true),
+        "a join button for an unregistered shopper"
+    );
     Ok(())
 }
 
@@ -425,7 +636,10 @@ async fn sold_out_says_where_you_stood(ctx: &Ctx, b: &Browser) -> Result<()> {
     ctx.scenario(b, "demo=sold-out").await?;
     ctx.reach(b, &["sold-out"], secs(30)).await?;
     let place = b.wait_testid("queue-position", secs(10)).await?;
-    ensure!(place.chars().any(|c| c.is_ascii_digit()), "sold-out queue-position reads {place:?}");
+    ensure!(
+        place.chars().any(|c| c.is_ascii_digit()),
+        "sold-out queue-position reads {place:?}"
+    );
     Ok(())
 }
 
@@ -444,18 +658,41 @@ async fn ended_sale_and_deep_links(ctx: &Ctx, b: &Browser) -> Result<()> {
     ensure!(!seed.is_empty(), "no seed");
     let verdict = click_until(b, "[data-testid=verify]", "(() => { const e = document.querySelector('[data-testid=verdict]'); return e && e.textContent.trim(); })()", "a verdict").await?;
     ctx.shoot(b, "sale-ended-verified").await?;
-    ensure!(verdict.as_str().is_some_and(|v| !v.is_empty()), "no verdict");
+    ensure!(
+        verdict.as_str().is_some_and(|v| !v.is_empty()),
+        "no verdict"
+    );
     // Home: the sale cards link to their sales.
     b.goto(&format!("{}/", ctx.base)).await?;
-    b.wait_js("document.querySelector('.sale-card')", secs(30), "sale cards").await?;
+    b.wait_js(
+        "document.querySelector('.sale-card')",
+        secs(30),
+        "sale cards",
+    )
+    .await?;
     ctx.shoot(b, "home").await?;
     b.click("a[data-sale=k7-first-drop]", secs(10)).await?;
-    b.wait_js(&format!("location.pathname === '{SALE}' && document.querySelector('section[data-state]')"), secs(30), "the sale page from its card").await?;
+    b.wait_js(
+        &format!("location.pathname === '{SALE}' && document.querySelector('section[data-state]')"),
+        secs(30),
+        "the sale page from its card",
+    )
+    .await?;
     // A deep link loads straight from the server.
     b.goto(&format!("{}{SALE}", ctx.base)).await?;
-    b.wait_js("document.querySelector('section[data-state]')", secs(30), "the sale page from a deep link").await?;
+    b.wait_js(
+        "document.querySelector('section[data-state]')",
+        secs(30),
+        "the sale page from a deep link",
+    )
+    .await?;
     b.goto(&format!("{}/no/such/page", ctx.base)).await?;
-    b.wait_js("document.querySelector('[data-state=not-found]')", secs(30), "the not-found page").await?;
+    b.wait_js(
+        "document.querySelector('[data-state=not-found]')",
+        secs(30),
+        "the not-found page",
+    )
+    .await?;
     ctx.shoot(b, "not-found").await?;
     Ok(())
 }
@@ -464,14 +701,26 @@ async fn ended_sale_and_deep_links(ctx: &Ctx, b: &Browser) -> Result<()> {
 /// being typed in was replaced and focus jumped to the screen's heading.
 async fn typing_keeps_focus_on_the_sale_page(ctx: &Ctx, b: &Browser) -> Result<()> {
     ctx.scenario(b, "demo=fresh").await?;
-    b.wait_js("document.querySelector('input#phone')", secs(20), "the phone field").await?;
+    b.wait_js(
+        "document.querySelector('input#phone')",
+        secs(20),
+        "the phone field",
+    )
+    .await?;
     b.find("input#phone").await?.click().await?;
-    b.js("window.__field = document.querySelector('input#phone');", vec![]).await?;
+    b.js(
+        "window.__field = document.querySelector('input#phone');",
+        vec![],
+    )
+    .await?;
     tokio::time::sleep(secs(3)).await;
     let v = b
         .js("return { same: window.__field === document.querySelector('input#phone'), focused: document.activeElement === document.querySelector('input#phone'), active: document.activeElement.tagName };", vec![])
         .await?;
-    ensure!(v["same"] == json!(true) && v["focused"] == json!(true), "3 s after clicking into the phone field on the registration-open screen: {v}");
+    ensure!(
+        v["same"] == json!(true) && v["focused"] == json!(true),
+        "3 s after clicking into the phone field on the registration-open screen: {v}"
+    );
     Ok(())
 }
 
@@ -480,14 +729,29 @@ async fn typing_keeps_focus_on_the_sale_page(ctx: &Ctx, b: &Browser) -> Result<(
 async fn inline_sign_in_keeps_the_code_step(ctx: &Ctx, b: &Browser) -> Result<()> {
     ctx.scenario(b, "demo=fresh").await?;
     b.type_into("input#phone", "+44 7700 900555").await?;
-    b.click(".sign-in form button[type=submit]", secs(10)).await?;
-    b.wait_js("document.querySelector('input#code')", secs(20), "the code field").await?;
+    b.click(".sign-in form button[type=submit]", secs(10))
+        .await?;
+    b.wait_js(
+        "document.querySelector('input#code')",
+        secs(20),
+        "the code field",
+    )
+    .await?;
     tokio::time::sleep(secs(3)).await;
-    let stage = b.js("const f = document.querySelector('.sign-in'); return f ? f.dataset.state : null;", vec![]).await?;
-    ensure!(stage == json!("sign-in-code"), "3 s after the code was sent the inline sign-in shows {stage}");
+    let stage = b
+        .js(
+            "const f = document.querySelector('.sign-in'); return f ? f.dataset.state : null;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        stage == json!("sign-in-code"),
+        "3 s after the code was sent the inline sign-in shows {stage}"
+    );
     let code = texted_code(b).await?;
     b.type_into("input#code", &code).await?;
-    b.click(".sign-in form button[type=submit]", secs(10)).await?;
+    b.click(".sign-in form button[type=submit]", secs(10))
+        .await?;
     b.click("[data-testid=register]", secs(20)).await?;
     b.wait_state(&["registered"], secs(20)).await?;
     b.wait_testid("registration-number", secs(10)).await?;
@@ -520,15 +784,31 @@ fn main() {
     // Journeys that show a known app bug: reported, run only when asked for.
     let known_bugs: Vec<(&str, Journey)> = journeys![];
     let run_known = std::env::var_os("E2E_KNOWN_BUGS").is_some();
-    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
-    let skipped: Vec<&str> = if run_known { vec![] } else { known_bugs.iter().map(|(n, _)| *n).collect() };
-    let journeys: Vec<_> = journeys.into_iter().chain(known_bugs.into_iter().filter(|_| run_known)).collect();
-    let chosen: Vec<_> = journeys.into_iter().filter(|(n, _)| filters.is_empty() || filters.iter().any(|f| n.contains(f.as_str()))).collect();
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let skipped: Vec<&str> = if run_known {
+        vec![]
+    } else {
+        known_bugs.iter().map(|(n, _)| *n).collect()
+    };
+    let journeys: Vec<_> = journeys
+        .into_iter()
+        .chain(known_bugs.into_iter().filter(|_| run_known))
+        .collect();
+    let chosen: Vec<_> = journeys
+        .into_iter()
+        .filter(|(n, _)| filters.is_empty() || filters.iter().any(|f| n.contains(f.as_str())))
+        .collect();
 
     let root = e2e::workspace_root();
     let target = e2e::target_dir();
-    let dist = std::env::var_os("E2E_DIST").map(PathBuf::from).unwrap_or_else(|| root.join("dist"));
-    let server = StaticServer::start(&dist).unwrap_or_else(|e| panic!("serving {}: {e} (run `make build`)", dist.display()));
+    let dist = std::env::var_os("E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("dist"));
+    let server = StaticServer::start(&dist)
+        .unwrap_or_else(|e| panic!("serving {}: {e} (run `make build`)", dist.display()));
     let profiles = target.join("e2e-profiles");
     let driver = Driver::start(&profiles).unwrap_or_else(|e| panic!("{e}"));
     // Screens of this run only (a run of some journeys keeps the others' screens).
@@ -542,10 +822,22 @@ fn main() {
             }
         }
     }
-    let ctx = Ctx { base: server.base_url(), shots, shot: Mutex::new(HashSet::new()) };
-    println!("\nrunning {} journeys against {} (dist {})", chosen.len(), ctx.base, dist.display());
+    let ctx = Ctx {
+        base: server.base_url(),
+        shots,
+        shot: Mutex::new(HashSet::new()),
+    };
+    println!(
+        "\nrunning {} journeys against {} (dist {})",
+        chosen.len(),
+        ctx.base,
+        dist.display()
+    );
 
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
     let (mut passed, mut failed) = (0, Vec::new());
     let started = Instant::now();
     for (name, journey) in chosen {
@@ -557,7 +849,9 @@ fn main() {
                 Err(_) => Err(format!("timed out after 240 s: {}", b.describe().await).into()),
             };
             if outcome.is_err() {
-                let _ = b.screenshots(&ctx.shots, &format!("FAILED-{name}"), &[1280]).await;
+                let _ = b
+                    .screenshots(&ctx.shots, &format!("FAILED-{name}"), &[1280])
+                    .await;
             }
             b.quit().await;
             outcome
@@ -568,7 +862,10 @@ fn main() {
                 println!("journey {name} ... ok ({:.1} s)", t.elapsed().as_secs_f64());
             }
             Err(e) => {
-                println!("journey {name} ... FAILED ({:.1} s)\n    {e}", t.elapsed().as_secs_f64());
+                println!(
+                    "journey {name} ... FAILED ({:.1} s)\n    {e}",
+                    t.elapsed().as_secs_f64()
+                );
                 failed.push(name);
             }
         }
@@ -583,6 +880,10 @@ fn main() {
     for name in &skipped {
         println!("journey {name} ... skipped (known app bug; E2E_KNOWN_BUGS=1 runs it)");
     }
-    println!("{passed} passed, {} failed, {} skipped", failed.len(), skipped.len());
+    println!(
+        "{passed} passed, {} failed, {} skipped",
+        failed.len(),
+        skipped.len()
+    );
     std::process::exit(if failed.is_empty() { 0 } else { 1 });
 }
