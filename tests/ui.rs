@@ -250,3 +250,40 @@ async fn polls_update_the_page_without_rebuilding_what_the_shopper_is_using() {
     let input: web_sys::HtmlInputElement = still.unchecked_into();
     assert_eq!(input.value(), "12");
 }
+
+#[wasm_bindgen_test]
+async fn a_failed_action_leaves_the_checkout_form_as_it_was() {
+    let storage = Rc::new(DemoStorage::memory());
+    let tab = support::fresh_store(storage.clone(), settings());
+    let session = sign_in(&tab.client, "+447700900206").await;
+    storage.set("session", &serde_json::to_string(&session).unwrap());
+    reach_hold(&tab.client).await;
+    drop(tab);
+    let (shop, _handle, root) = mount_at(&format!("/sale/{SALE}"), storage, None).await;
+    wait_for_state(&root, "your-turn", 5_000).await;
+    click(&root, "[data-testid=go-checkout]");
+    wait_for_state(&root, "checkout", 3_000).await;
+    click(&root, "[data-testid=pay]");
+    settle().await;
+    assert!(!text(&root, "[data-testid=name-problem]").is_empty(), "field messages show for the empty form");
+    let heading = find(&root, "section[data-state=checkout] h2").unwrap();
+
+    // Another tab uses the one extension; this page, not yet told, tries it too and is refused.
+    let elsewhere = flash_sale::api::http::HttpRequest {
+        method: Method::Post,
+        path: format!("/api/sales/{SALE}/hold/extend"),
+        bearer: Some(session.token.clone()),
+        idempotency_key: Some("another-tab".into()),
+        body: None,
+    };
+    assert_eq!(shop.store().borrow_mut().handle(&elsewhere, flash_sale::device::real_now()).status, 200);
+    click(&root, "[data-testid=extend]");
+    let started = monotonic_ms();
+    while text(&root, "[data-testid=action-error]").is_empty() {
+        assert!(monotonic_ms() - started < 3_000.0, "the refusal is shown: {}", root.inner_text());
+        sleep_ms(20).await;
+    }
+    sleep_ms(1_200).await; // and a poll
+    assert!(find(&root, "section[data-state=checkout] h2").unwrap().is_same_node(Some(&heading)), "the screen was rebuilt");
+    assert!(!text(&root, "[data-testid=name-problem]").is_empty(), "the field messages are still there");
+}

@@ -38,7 +38,7 @@ fn HoldTimer(data: SaleData) -> impl IntoView {
                 <p class="warning-text" role="alert">"Less than 30 seconds left on your hold. Check out now, or extend it once."</p>
             })}
             {move || extension.get().map(|ms| view! {
-                <button class="button" disabled=move || data.busy.get()
+                <button class="button" data-testid="extend" disabled=move || data.busy.get()
                     on:click=move |_| data.act(Method::Post, "hold/extend", None::<()>)>{format!("Extend by {}", format::duration(ms))}</button>
             })}
         </div>

@@ -170,10 +170,14 @@ pub fn SalePage() -> impl IntoView {
     let loaded = Memo::new(move |_| data.detail.with(Option::is_some));
     view! {
         <div class="page sale">
-            {move || match (loaded.get(), data.error.get()) {
-                (false, Some(problem)) => view! { <h1>"This sale could not be loaded"</h1><p class="form-error">{problem}</p> }.into_any(),
-                (false, None) => view! { <p class="loading">"Loading the sale…"</p> }.into_any(),
-                (true, _) => view! { <SaleJourney data/> }.into_any(),
+            {move || match loaded.get() {
+                true => view! { <SaleJourney data/> }.into_any(),
+                // Errors are read here only before the sale has loaded: afterwards they show inside
+                // the journey, and reading them here would rebuild it on every failed action.
+                false => match data.error.get() {
+                    Some(problem) => view! { <h1>"This sale could not be loaded"</h1><p class="form-error">{problem}</p> }.into_any(),
+                    None => view! { <p class="loading">"Loading the sale…"</p> }.into_any(),
+                },
             }}
         </div>
     }
