@@ -83,13 +83,15 @@ fn Report(data: SaleData) -> impl IntoView {
     view! {
         {move || data.report.get().map(|r| view! {
             <section class="report" aria-label="Sale report">
-                <h3>"The sale in numbers"</h3>
+                <h3>{if r.seed_hex.is_some() { "The sale in numbers" } else { "The sale so far" }}</h3>
                 <dl class="facts">
                     <Stat label="Registered" value=format::count(r.registrants as u64)/>
                     <Stat label="Came to buy" value=format::count(r.arrivals as u64)/>
                     <Stat label="Units" value=format::count(r.units as u64)/>
                     <Stat label="Sold" value=format::count(r.sold as u64)/>
-                    <Stat label="Sold out after" value=r.sold_out_ms.map_or_else(|| "did not sell out".into(), format::duration)/>
+                    <Stat label="Sold out after" value=r.sold_out_ms.map_or_else(
+                        || if r.seed_hex.is_some() { "did not sell out".into() } else { "still on sale".into() },
+                        format::duration)/>
                     <Stat label="Holds that ran out" value=format::count(r.holds_expired as u64)/>
                     <Stat label="Units offered again" value=format::count(r.reoffered as u64)/>
                     <Stat label="In the waiting room" value=format::count(r.pre_queue_len as u64)/>
