@@ -32,8 +32,10 @@ test-native:
 	cargo test --workspace --exclude e2e --exclude bench-counter
 	PROPTEST_CASES=$(PROPTEST_CASES) cargo test --release -p sale-engine
 
+# The runner's limit covers a whole test file (20 s by default); a file of journeys under 30 %
+# faults needs more on a loaded machine.
 test-browser: tools-browser
-	wasm-pack test --release --headless --chrome --chromedriver $(CHROMEDRIVER) --mode no-install
+	WASM_BINDGEN_TEST_TIMEOUT=300 wasm-pack test --release --headless --chrome --chromedriver $(CHROMEDRIVER) --mode no-install
 
 ## test-e2e: the release build served on 127.0.0.1, driven in headless Chromium through
 ## chromedriver (crates/e2e); screenshots of every screen in target/screenshots/
