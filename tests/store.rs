@@ -129,7 +129,7 @@ async fn thirty_percent_faults_still_end_in_exactly_one_order() {
     };
     act(&shop.client, Method::Post, "checkout", Some(request.clone())).await.expect("checkout accepted");
     let client = shop.client.clone();
-    until(30_000.0, "the order", || {
+    until(90_000.0, "the order", || {
         let client = client.clone();
         async move { matches!(me(&client).await.status, ShopperStatus::Ordered { .. }) }
     })

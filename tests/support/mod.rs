@@ -119,7 +119,8 @@ pub async fn reach_hold(client: &StoreClient) -> ShopperView {
         if matches!(view.status, ShopperStatus::Holding { .. }) {
             return view;
         }
-        assert!(monotonic_ms() - started < 20_000.0, "no hold after 20 s: {view:?}");
+        // Generous: under 30 % faults every call may wait out a Retry-After or a lost answer.
+        assert!(monotonic_ms() - started < 90_000.0, "no hold after 90 s: {view:?}");
         sleep_ms(25).await;
     }
 }
