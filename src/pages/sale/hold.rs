@@ -75,7 +75,10 @@ pub fn checkout(data: SaleData) -> AnyView {
         if !validation::address(&address()).is_empty() {
             return;
         }
-        let variant = hold(data).map_or(0, |h| h.variant);
+        let variant = data.me.with_untracked(|m| match m.as_ref().map(|m| &m.status) {
+            Some(ShopperStatus::Holding { hold }) => hold.variant,
+            _ => 0,
+        });
         data.act(Method::Post, "checkout", Some(CheckoutRequest { variant, address: address(), payment: payment() }));
     };
     let declined = move || data.me.get().and_then(|m| m.payment).filter(|p| p.state == PaymentState::Declined).map(|p| p.message);

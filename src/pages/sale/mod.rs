@@ -73,8 +73,9 @@ impl SaleData {
         }
     }
 
+    /// The sale's id: fixed for the page, so reading it subscribes to nothing.
     pub fn id(&self) -> String {
-        self.detail.with(|d| d.as_ref().map(|d| d.summary.id.clone()).unwrap_or_default())
+        self.detail.with_untracked(|d| d.as_ref().map(|d| d.summary.id.clone()).unwrap_or_default())
     }
 
     pub fn status(&self) -> Option<ShopperStatus> {
@@ -105,10 +106,12 @@ impl SaleData {
             } else if self.me.with_untracked(Option::is_some) {
                 self.me.set(None);
             }
-            let done_for_me = matches!(
-                self.status(),
-                Some(ShopperStatus::Ordered { .. } | ShopperStatus::SoldOut { .. } | ShopperStatus::HoldExpired { .. })
-            );
+            let done_for_me = self.me.with_untracked(|m| {
+                matches!(
+                    m.as_ref().map(|m| &m.status),
+                    Some(ShopperStatus::Ordered { .. } | ShopperStatus::SoldOut { .. } | ShopperStatus::HoldExpired { .. })
+                )
+            });
             if ended || done_for_me {
                 if let Ok(report) = client.get::<SaleReport>(&format!("/api/sales/{id}/report")).await {
                     set_if_changed(self.report, report);
