@@ -3,7 +3,7 @@
 //! so a request that failed can simply be retried; there are about as many records as
 //! checkouts, not shoppers.
 
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 use crate::sale::{Hold, Settlement};
 use crate::SaleError;
@@ -19,7 +19,9 @@ pub(crate) struct Payment {
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Payments {
-    by_key: BTreeMap<(u32, u64), Payment>,
+    // Only looked up by key, never walked in order, so a hash map with a fast, fixed hasher
+    // (deterministic: no random state) is the quickest fit.
+    by_key: FxHashMap<(u32, u64), Payment>,
 }
 
 impl Payments {
@@ -45,8 +47,7 @@ impl Payments {
     }
 
     pub fn memory_bytes(&self) -> usize {
-        // BTreeMap nodes hold up to 11 entries plus pointers; ~1.5x the entries is a fair
-        // estimate without reaching into its internals.
-        self.by_key.len() * core::mem::size_of::<((u32, u64), Payment)>() * 3 / 2
+        // A hash table holds its capacity in entries plus one control byte each.
+        self.by_key.capacity() * (core::mem::size_of::<((u32, u64), Payment)>() + 1)
     }
 }
