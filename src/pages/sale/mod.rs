@@ -192,6 +192,14 @@ pub fn SaleJourney(data: SaleData) -> impl IntoView {
     let state = Memo::new(move |_| {
         data.detail.with(|d| d.as_ref().map(|d| data.me.with(|me| sale_state(d, me.as_ref(), data.checkout_open.get() == "1"))))
     });
+    // The step to the checkout form belongs to one hold: once that hold has ended, forget it.
+    Effect::new(move |_| {
+        if matches!(state.get(), Some(SaleState::OrderConfirmed | SaleState::HoldExpired | SaleState::SoldOut | SaleState::SaleEnded))
+            && !data.checkout_open.get_untracked().is_empty()
+        {
+            data.checkout_open.set(String::new());
+        }
+    });
     let detail = move || data.detail.get().expect("the journey renders once the sale is loaded");
     view! {
         <div class="journey">
