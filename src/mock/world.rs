@@ -16,7 +16,7 @@ use super::settings::DemoSettings;
 /// Store time advances in steps of this many ms; actions take effect at a step's end.
 pub const TICK_MS: Millis = 100;
 /// Crowd work done between two looks at the time budget.
-const STEPS_PER_CHECK: u32 = 500;
+const STEPS_PER_CHECK: u32 = 200;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Action {
@@ -112,7 +112,10 @@ impl SaleWorld {
             &config,
         );
         let first_tick = config.registration_opens.div_ceil(TICK_MS) * TICK_MS;
-        let sale = Sale::new(config).map_err(|e| e.to_string())?;
+        let mut sale = Sale::new(config).map_err(|e| e.to_string())?;
+        // Room for the whole crowd now, while the demo is being set up, rather than in one
+        // long allocation inside a time slice.
+        sale.reserve(crowd_size as usize + 1_024);
         Ok(Self {
             sale,
             crowd,
