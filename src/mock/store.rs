@@ -11,7 +11,7 @@ use super::catalog::Catalog;
 use super::clock::StoreClock;
 use super::settings::DemoSettings;
 use super::storage::DemoStorage;
-use super::world::{sale_config, Action, LoggedAction, Outcome, SaleWorld};
+use super::world::{sale_config, Action, LoggedAction, SaleWorld};
 use crate::api::http::{HttpRequest, HttpResponse, Method};
 use crate::api::validation;
 use crate::api::*;
@@ -294,7 +294,7 @@ impl MockStore {
             let Some(w) = self.worlds.iter().position(|w| w.id() == payment.sale) else { continue };
             let result = self.worlds[w].act(payment.account, Action::Settle { key: payment.key, approved }, now);
             self.doc.payments[*i].state = match result {
-                Ok((Outcome::Settled(Settlement::Ordered(order)), logged)) => {
+                Ok((Some(Settlement::Ordered(order)), logged)) => {
                     self.doc.log.push(logged);
                     let item = &self.catalog.sales[w];
                     let variant = &item.variants[order.variant as usize];

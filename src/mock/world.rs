@@ -38,15 +38,6 @@ pub struct LoggedAction {
     pub action: Action,
 }
 
-/// What an applied action produced, beyond success.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    Done,
-    Registered(u32),
-    Ticket(u32),
-    Settled(Settlement),
-}
-
 pub struct SaleWorld {
     pub sale: Sale,
     crowd: Crowd,
@@ -181,7 +172,8 @@ impl SaleWorld {
     }
 
     /// Applies a new action now (after a full catch-up) and logs it if it took effect.
-    pub fn act(&mut self, account: u32, action: Action, now: Millis) -> Result<(Outcome, LoggedAction), SaleError> {
+    /// Answers the settlement when the action settled a payment.
+    pub fn act(&mut self, account: u32, action: Action, now: Millis) -> Result<(Option<Settlement>, LoggedAction), SaleError> {
         self.catch_up(now, &mut || false);
         let outcome = self.apply(account, &action, self.tick)?;
         let logged = LoggedAction { sale: self.id().to_string(), tick: self.tick, account, action };
@@ -195,7 +187,7 @@ impl SaleWorld {
         self.actions.extend(log.filter(|a| a.sale == self.sale.config().id));
     }
 
-    fn apply(&mut self, account: u32, action: &Action, now: Millis) -> Result<Outcome, SaleError> {
+    fn apply(&mut self, account: u32, action: &Action, now: Millis) -> Result<Option<Settlement>, SaleError> {
         let id = self.account(account);
         let sale = &mut self.sale;
         let outcome = match *action {
@@ -203,24 +195,24 @@ impl SaleWorld {
                 let number = sale.register(id, now)?;
                 self.registration_numbers.retain(|(a, _)| *a != account);
                 self.registration_numbers.push((account, number));
-                Outcome::Registered(number)
+                None
             }
             Action::Cancel => {
                 sale.cancel_registration(id, now)?;
                 self.registration_numbers.retain(|(a, _)| *a != account);
-                Outcome::Done
+                None
             }
             Action::Join(preference) => {
                 let ticket = sale.join(id, preference, now)?;
                 self.tickets.push((account, ticket));
-                Outcome::Ticket(ticket)
+                None
             }
-            Action::Prefer(preference) => sale.set_preference(id, preference, now).map(|_| Outcome::Done)?,
-            Action::Extend => sale.extend_hold(id, now).map(|_| Outcome::Done)?,
+            Action::Prefer(preference) => sale.set_preference(id, preference, now).map(|_| None)?,
+            Action::Extend => sale.extend_hold(id, now).map(|_| None)?,
             Action::BeginCheckout { key, request_hash } => {
-                sale.begin_checkout(id, key, request_hash, now).map(|_| Outcome::Done)?
+                sale.begin_checkout(id, key, request_hash, now).map(|_| None)?
             }
-            Action::Settle { key, approved } => Outcome::Settled(sale.settle_payment(id, key, approved, now)?),
+            Action::Settle { key, approved } => Some(sale.settle_payment(id, key, approved, now)?),
         };
         // Events stay queued in the engine: the crowd reads them on its next run.
         Ok(outcome)
