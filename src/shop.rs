@@ -24,6 +24,9 @@ pub struct Shop {
     pub notices: RwSignal<Vec<String>>,
     /// Whether the demo controls are shown (`?dev=1` or Alt+Shift+D).
     pub dev_panel: RwSignal<bool>,
+    /// Store time for every screen: one clock per shop, started by the first `use_store_clock`.
+    pub(crate) store_clock: RwSignal<Option<f64>>,
+    pub(crate) store_clock_running: StoredValue<bool>,
 }
 
 impl Shop {
@@ -42,6 +45,8 @@ impl Shop {
             parts: StoredValue::new_local(ShopParts { client, store: transport.store, storage: session_storage }),
             notices,
             dev_panel: RwSignal::new(false),
+            store_clock: RwSignal::new(None),
+            store_clock_running: StoredValue::new(false),
         };
         Effect::new(move |_| {
             let storage = shop.storage();
