@@ -1,16 +1,17 @@
 //! Kestrel drops: a flash-sale storefront. The app is here; `main.rs` only mounts it.
 pub mod api;
+#[cfg(feature = "bench")]
 pub mod bench_hooks;
 pub mod components;
 pub mod device;
 pub mod format;
 pub mod hooks;
-pub mod mock;
 pub mod pages;
 pub mod preview;
 pub mod sale_state;
 pub mod scenario;
 pub mod shop;
+pub mod storage;
 
 use leptos::prelude::*;
 use leptos_router::{

@@ -4,9 +4,8 @@
 //! reload keeps the place instead of starting over.
 use leptos::prelude::Set;
 
-use crate::api::{ApiError, CodeRequest, CodeSent, Method, Preference, SaleDetail, Session, ShopperView, Sms, StoreClient, VerifyRequest};
-use crate::mock::DemoSettings;
-use crate::mock::store::{ClockChange, DevState};
+use crate::api::demo::{ClockChange, DemoSettings, DevState, Sms};
+use crate::api::{ApiError, CodeRequest, CodeSent, Method, Preference, SaleDetail, Session, ShopperView, StoreClient, VerifyRequest};
 
 pub const PRESETS: &[(&str, &str)] = &[
     ("fresh", "the demo from its first moment: registration open"),

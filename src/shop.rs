@@ -1,27 +1,41 @@
-//! The shop as the UI sees it: the store client, the demo store behind it, storage for drafts,
-//! and notices about the demo itself. Opened once at start and shared through context.
-use std::{cell::RefCell, rc::Rc};
+//! The shop as the UI sees it: the store client, the page's storage for drafts and the
+//! session, and notices about the demo. Opened once at start and shared through context.
+use std::rc::Rc;
 
 use leptos::prelude::*;
+use wasm_bindgen::{closure::Closure, JsCast};
 
-use crate::api::{Session, StoreClient};
-use crate::device::real_now;
-use crate::mock::{Catalog, DemoStorage, MockStore, MockTransport};
+use crate::api::demo::{DevState, StoreNotice};
+use crate::api::service_worker::{self, StoreKind};
+use crate::api::{FetchTransport, Method, Session, StoreClient, Transport};
+use crate::device::sleep_ms;
 use crate::scenario;
+use crate::storage::PageStorage;
 
 const SESSION_KEY: &str = "session";
+/// The newest store notice this browser has shown, so each shows once.
+const SEEN_NOTICE_KEY: &str = "notices.seen";
+/// How often the page asks the demo store for news about itself.
+const NOTICE_POLL_MS: u64 = 15_000;
 
 struct ShopParts {
     client: StoreClient,
-    store: Rc<RefCell<MockStore>>,
-    storage: Rc<DemoStorage>,
+    storage: Rc<PageStorage>,
+}
+
+/// A notice on screen, with an id of its own so dismissing one removes that one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub id: u64,
+    pub text: String,
 }
 
 #[derive(Clone, Copy)]
 pub struct Shop {
     parts: StoredValue<ShopParts, LocalStorage>,
     /// Notices about the demo itself (reset, storage trouble, ignored scenario values).
-    pub notices: RwSignal<Vec<String>>,
+    pub notices: RwSignal<Vec<Notice>>,
+    next_notice: StoredValue<u64>,
     /// Whether the demo controls are shown (`?dev=1` or Alt+Shift+D).
     pub dev_panel: RwSignal<bool>,
     /// Store time for every screen: one clock per shop, started by the first `use_store_clock`.
@@ -30,24 +44,22 @@ pub struct Shop {
 }
 
 impl Shop {
-    /// Opens the demo store on `storage`, restores the signed-in session and starts the store
-    /// running in the background. Call [`StoreClient::sync_clock`] before showing times.
-    pub fn open(catalog: Catalog, storage: Rc<DemoStorage>) -> Shop {
-        let mut store = MockStore::open(catalog, storage.clone(), real_now());
-        let notices = RwSignal::new(store.take_notices());
-        let transport = MockTransport::new(store);
-        transport.run_in_background();
+    /// A shop whose calls go through `transport`, with the session saved in `storage`.
+    pub fn open(transport: Rc<dyn Transport>, storage: Rc<PageStorage>) -> Shop {
         let session = storage.get(SESSION_KEY).and_then(|raw| serde_json::from_str::<Session>(&raw).ok());
-        let client = StoreClient::new(Rc::new(transport.clone()), session);
-        let session_storage = storage.clone();
+        let client = StoreClient::new(transport, session);
         let session_signal = client.session;
         let shop = Shop {
-            parts: StoredValue::new_local(ShopParts { client, store: transport.store, storage: session_storage }),
-            notices,
+            parts: StoredValue::new_local(ShopParts { client, storage: storage.clone() }),
+            notices: RwSignal::new(vec![]),
+            next_notice: StoredValue::new(1),
             dev_panel: RwSignal::new(false),
             store_clock: RwSignal::new(None),
             store_clock_running: StoredValue::new(false),
         };
+        if let Some(why) = storage.degraded() {
+            shop.notify(why);
+        }
         Effect::new(move |_| {
             let storage = shop.storage();
             match session_signal.get() {
@@ -55,23 +67,35 @@ impl Shop {
                 None => storage.remove(SESSION_KEY),
             }
         });
+        let refused = shop.client().session_refused;
+        Effect::new(move |_| {
+            // The store refused the saved session (the demo was reset, or it ran out).
+            if refused.get() {
+                refused.set(false);
+                shop.notify("You were signed out: the store no longer knows this session. Sign in again to carry on.".into());
+            }
+        });
+        shop.follow_other_tabs();
         shop
     }
 
-    /// Fetches the catalog, opens the shop and plays a scenario URL if there is one: what the app
-    /// does at start. The store clock syncs in the background; times show once it has.
+    /// Connects to the store (the demo's Service Worker unless the page says a server serves
+    /// it), opens the shop and plays a scenario URL if there is one: what the app does at start.
+    /// The store clock syncs in the background; times show once it has.
     pub async fn boot() -> Result<Shop, String> {
-        let catalog = Catalog::fetch().await?;
-        let shop = Shop::open(catalog, Rc::new(DemoStorage::open()));
-        let location = window().location();
-        shop.dev_panel.set(location.search().unwrap_or_default().contains("dev=1"));
-        if let Some((scenario, notices)) = scenario::parse(&location.search().unwrap_or_default()) {
-            notices.into_iter().for_each(|n| shop.notify(n));
-            shop.start_scenario(&scenario).await;
-            // The scenario is spent: a reload now keeps the shopper's place instead of starting over.
-            let dev = location.search().unwrap_or_default().contains("dev=1");
-            let url = scenario::landing(&scenario.preset) + if dev { "?dev=1" } else { "" };
-            let _ = window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+        let kind = service_worker::connect().await?;
+        let shop = Shop::open(Rc::new(FetchTransport::default()), Rc::new(PageStorage::open()));
+        let search = window().location().search().unwrap_or_default();
+        shop.dev_panel.set(search.contains("dev=1"));
+        if kind == StoreKind::Demo {
+            shop.watch_store_notices();
+            if let Some((scenario, notices)) = scenario::parse(&search) {
+                notices.into_iter().for_each(|n| shop.notify(n));
+                shop.start_scenario(&scenario).await;
+                // The scenario is spent: a reload now keeps the shopper's place instead of starting over.
+                let url = scenario::landing(&scenario.preset) + if search.contains("dev=1") { "?dev=1" } else { "" };
+                let _ = window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+            }
         }
         let client = shop.client();
         leptos::task::spawn_local(async move {
@@ -82,13 +106,13 @@ impl Shop {
         Ok(shop)
     }
 
-    /// Resets the demo to a scenario's settings and plays its preset.
+    /// Resets the demo store to a scenario's settings and plays its preset.
     pub async fn start_scenario(&self, scenario: &scenario::Scenario) {
-        if let Err(problem) = self.store().borrow_mut().reset(scenario.settings.clone(), real_now()) {
-            self.notify(format!("The scenario's settings could not be used ({problem}); the demo kept its own."));
-        }
-        self.client().session.set(None);
         let client = self.client();
+        client.session.set(None);
+        if let Err(e) = client.call::<DevState>(Method::Post, "/api/dev/reset", Some(Some(scenario.settings.clone()))).await {
+            self.notify(format!("The scenario's settings could not be used ({}); the demo kept its own.", e.message));
+        }
         let played = match client.sync_clock().await {
             Ok(_) => scenario::play(&client, &scenario.preset).await,
             Err(e) => Err(e),
@@ -102,17 +126,50 @@ impl Shop {
         self.parts.with_value(|p| p.client.clone())
     }
 
-    pub fn storage(&self) -> Rc<DemoStorage> {
+    pub fn storage(&self) -> Rc<PageStorage> {
         self.parts.with_value(|p| p.storage.clone())
     }
 
-    /// The demo store itself, for the dev panel and tests; the shopper's UI goes through the client.
-    pub fn store(&self) -> Rc<RefCell<MockStore>> {
-        self.parts.with_value(|p| p.store.clone())
+    pub fn notify(&self, text: String) {
+        let id = self.next_notice.get_value();
+        self.next_notice.set_value(id + 1);
+        self.notices.update(|n| n.push(Notice { id, text }));
     }
 
-    pub fn notify(&self, notice: String) {
-        self.notices.update(|n| n.push(notice));
+    pub fn dismiss(&self, id: u64) {
+        self.notices.update(|n| n.retain(|notice| notice.id != id));
+    }
+
+    /// Shows the demo store's notices (storage refused, data reset) as they are raised, each once.
+    fn watch_store_notices(&self) {
+        let shop = *self;
+        leptos::task::spawn_local(async move {
+            loop {
+                if let Ok(notices) = shop.client().get::<Vec<StoreNotice>>("/api/dev/notices").await {
+                    let seen: u64 = shop.storage().get(SEEN_NOTICE_KEY).and_then(|s| s.parse().ok()).unwrap_or(0);
+                    for notice in notices.into_iter().filter(|n| n.id > seen) {
+                        shop.storage().set(SEEN_NOTICE_KEY, &notice.id.to_string());
+                        shop.notify(notice.text);
+                    }
+                }
+                sleep_ms(NOTICE_POLL_MS).await;
+            }
+        });
+    }
+
+    /// Signing in or out in another tab shows here too.
+    fn follow_other_tabs(&self) {
+        let session = self.client().session;
+        let on_storage = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+            if event.key().is_some_and(|k| PageStorage::owns(&k, SESSION_KEY)) {
+                let now = event.new_value().and_then(|raw| serde_json::from_str::<Session>(&raw).ok());
+                if session.get_untracked() != now {
+                    session.set(now);
+                }
+            }
+        });
+        let _ = window().add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+        on_storage.forget();
     }
 }
 

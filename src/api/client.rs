@@ -5,8 +5,8 @@ use std::{cell::Cell, rc::Rc};
 use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::contract::*;
-use super::http::{HttpRequest, Method, Transport, TransportError};
+use super::transport::{Transport, TransportError};
+use store_contract::*;
 use crate::device::{device_now, random_key, sleep_ms};
 
 /// At 30 % faults, eight tries all failing happens about once in 15,000 calls.
@@ -46,6 +46,8 @@ pub struct StoreClient {
     pub session: RwSignal<Option<Session>>,
     pub clock: RwSignal<Option<ClockSync>>,
     pub notice: RwSignal<Option<NetworkNotice>>,
+    /// Set when the store answered 401 to the saved session and the client signed out.
+    pub session_refused: RwSignal<bool>,
     in_flight_retries: Rc<Cell<u32>>,
 }
 
@@ -56,6 +58,7 @@ impl StoreClient {
             session: RwSignal::new(session),
             clock: RwSignal::new(None),
             notice: RwSignal::new(None),
+            session_refused: RwSignal::new(false),
             in_flight_retries: Rc::default(),
         }
     }
@@ -77,6 +80,7 @@ impl StoreClient {
             };
             if best.is_none_or(|(rtt, _)| round_trip < rtt) {
                 best = Some((round_trip, sample));
+                #[cfg(feature = "bench")]
                 crate::bench_hooks::record_sync(sample);
                 self.clock.set(Some(sample));
             }
@@ -105,7 +109,7 @@ impl StoreClient {
         serde_json::from_str(&answer).map_err(|e| {
             // The detail is for developers; the shopper gets a sentence.
             web_sys::console::warn_1(&format!("{method:?} {path}: unreadable answer: {e}").into());
-            ApiError::new(502, "bad_response", "The store sent an answer this page cannot read. Reload the page to get the latest version.")
+            ApiError::new(502, codes::BAD_RESPONSE, "The store sent an answer this page cannot read. Reload the page to get the latest version.")
         })
     }
 
@@ -114,7 +118,7 @@ impl StoreClient {
     /// across its retries, so an answer lost after the store acted causes no second effect.
     /// Not generic, so the retry logic exists once in the wasm, not once per answer type.
     pub async fn send(&self, method: Method, path: &str, body: Option<String>) -> Result<String, ApiError> {
-        let request = HttpRequest {
+        let request = StoreRequest {
             method,
             path: path.to_string(),
             bearer: self.bearer(),
@@ -126,11 +130,20 @@ impl StoreClient {
             attempt += 1;
             let error = match self.transport.send(request.clone()).await {
                 Ok(response) if (200..300).contains(&response.status) => return Ok(response.body),
-                Ok(response) => serde_json::from_str::<ApiError>(&response.body).unwrap_or_else(|_| {
-                    ApiError::new(response.status, "http_error", format!("The store answered {}.", response.status))
-                }),
-                Err(TransportError::Timeout) => ApiError::new(0, "timeout", "The store did not answer in time."),
+                Ok(response) => {
+                    let mut error = serde_json::from_str::<ApiError>(&response.body).unwrap_or_else(|_| {
+                        ApiError::new(response.status, "http_error", format!("The store answered {}.", response.status))
+                    });
+                    error.retry_after_ms = error.retry_after_ms.or(response.retry_after_ms);
+                    error
+                }
+                Err(TransportError::Timeout) => ApiError::new(0, codes::NO_ANSWER, "The store did not answer in time."),
+                Err(TransportError::NoConnection) => ApiError::new(0, codes::NO_ANSWER, "The connection to the store dropped."),
             };
+            if error.status == 401 && error.code == codes::SIGN_IN && request.bearer.is_some() {
+                self.session_refused.set(true);
+                self.session.set(None);
+            }
             if !error.is_transient() || attempt >= MAX_ATTEMPTS {
                 return Err(error);
             }

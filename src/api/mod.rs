@@ -1,9 +1,11 @@
-//! The store API: the contract, the wire it travels over, and the client the UI uses.
+//! The store API as the UI uses it: the contract's types, the fetch transport they travel
+//! over, and the client with its retries and clock sync.
 pub mod client;
-pub mod contract;
-pub mod http;
-pub mod validation;
+pub mod service_worker;
+pub mod transport;
 
 pub use client::{ClockSync, NetworkNotice, StoreClient};
-pub use contract::*;
-pub use http::Method;
+pub use store_contract::*;
+/// The demo store's SMS gateway, which the sign-in form reads to offer the code.
+pub use store_contract::demo::Sms;
+pub use transport::{FetchTransport, Transport};

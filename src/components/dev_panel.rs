@@ -4,8 +4,7 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use crate::api::Method;
 use crate::format;
 use crate::hooks::{use_polling, use_store_clock};
-use crate::mock::store::{ClockChange, DevState};
-use crate::mock::DemoSettings;
+use crate::api::demo::{ClockChange, DemoSettings, DevState};
 use crate::scenario::DEMO_SALE;
 use crate::shop::use_shop;
 

@@ -12,10 +12,10 @@ pub fn Notices() -> impl IntoView {
     view! {
         <div class="notices" aria-live="polite">
             {move || notice.get().map(|notice| view! { <NetworkBanner notice/> })}
-            <For each=move || shop.notices.get().into_iter().enumerate() key=|(i, _)| *i let:item>
-                <p class="notice notice-demo">
-                    {item.1}
-                    <button class="link" on:click=move |_| shop.notices.update(|n| { n.remove(item.0); })>"Dismiss"</button>
+            <For each=move || shop.notices.get() key=|notice| notice.id let:notice>
+                <p class="notice notice-demo" data-testid="demo-notice">
+                    {notice.text}
+                    <button class="link" on:click=move |_| shop.dismiss(notice.id)>"Dismiss"</button>
                 </p>
             </For>
         </div>

@@ -1,6 +1,4 @@
 //! Made-up but believable data for every screen, so a designer sees each state at once.
-use sale_engine::{AccountId, Order, VariantReport};
-
 use crate::api::*;
 use crate::sale_state::SaleState;
 
@@ -127,7 +125,7 @@ pub fn sale_fixture(state: SaleState) -> (SaleDetail, Option<ShopperView>, Optio
         }
         OrderConfirmed => {
             let mut view = me(ShopperStatus::Ordered {
-                order: Order { number: 146, account: AccountId(3_127), variant: 0, price_cents: 29_900, at: NOW - 20_000 },
+                order: Purchase { number: 146, variant: 0, price_cents: 29_900, at: NOW - 20_000 },
             })
             .expect("a shopper");
             view.order = Some(order);

@@ -1,6 +1,6 @@
 //! Input rules shared by the forms (inline messages) and the store (which never trusts a client).
 //! Each rule answers with a sentence that says what to fix.
-use super::contract::Address;
+use crate::Address;
 
 pub const CODE_LENGTH: usize = 6;
 

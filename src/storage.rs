@@ -1,17 +1,18 @@
-//! Durable storage for the demo: localStorage when the browser allows it, memory when it throws
-//! (quota, private mode, blocked storage), with a notice the app shows instead of failing.
+//! The page's own storage (the signed-in session, drafts of what the shopper types):
+//! localStorage when the browser allows it, memory when it throws (quota, private mode, blocked
+//! storage), with a notice the app shows instead of failing. The store keeps its data itself.
 use std::{cell::RefCell, collections::HashMap};
 
 /// Every key the app writes starts with this, so foreign data under other keys is never touched.
 pub const NAMESPACE: &str = "kestrel.v1.";
 
-pub struct DemoStorage {
+pub struct PageStorage {
     local: Option<web_sys::Storage>,
     memory: RefCell<HashMap<String, String>>,
     degraded: RefCell<Option<String>>,
 }
 
-impl DemoStorage {
+impl PageStorage {
     /// localStorage if it can be read and written, memory otherwise.
     pub fn open() -> Self {
         let local = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
@@ -21,7 +22,7 @@ impl DemoStorage {
         if usable {
             Self { local, ..storage }
         } else {
-            storage.degrade("This browser will not let the store save anything, so your place is kept only while this tab stays open.");
+            storage.degrade("This browser will not let the page save anything, so after a reload you will need to sign in again and what you typed is not kept.");
             storage
         }
     }
@@ -42,7 +43,7 @@ impl DemoStorage {
             Some(local) => match local.get_item(&key) {
                 Ok(value) => value,
                 Err(_) => {
-                    self.degrade("Saved data could not be read; your place is kept only while this tab stays open.");
+                    self.degrade("This page's saved data could not be read; your sign-in and what you type are kept only while this tab stays open.");
                     self.memory.borrow().get(&key).cloned()
                 }
             },
@@ -55,7 +56,7 @@ impl DemoStorage {
         self.memory.borrow_mut().insert(key.clone(), value.to_string());
         if let Some(local) = &self.local {
             if local.set_item(&key, value).is_err() {
-                self.degrade("This browser's storage is full, so your place is kept only while this tab stays open.");
+                self.degrade("This browser's storage is full; your sign-in and what you type are kept only while this tab stays open.");
             }
         }
     }

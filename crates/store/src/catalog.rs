@@ -1,7 +1,9 @@
 //! The catalog the demo store sells from: products, variants, prices, images, copy and the sale
 //! schedule, read from `public/catalog.json` so a designer can change it without recompiling.
+//! Whoever runs the store fetches the file; the store only reads its text.
 use serde::{Deserialize, Serialize};
 
+/// Where the app's build serves the catalog.
 pub const CATALOG_URL: &str = "/public/catalog.json";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -52,20 +54,6 @@ impl Catalog {
             return Err("catalog.json: every sale needs at least one variant".into());
         }
         Ok(catalog)
-    }
-
-    pub async fn fetch() -> Result<Catalog, String> {
-        let response = gloo_net::http::Request::get(CATALOG_URL)
-            .send()
-            .await
-            .map_err(|e| {
-                web_sys::console::warn_1(&format!("{CATALOG_URL}: {e}").into());
-                "The catalog could not be loaded. Check your connection, then reload the page.".to_string()
-            })?;
-        if !response.ok() {
-            return Err(format!("The catalog could not be loaded (HTTP {}).", response.status()));
-        }
-        Catalog::parse(&response.text().await.map_err(|e| e.to_string())?)
     }
 
     pub fn sale(&self, id: &str) -> Option<&CatalogSale> {

@@ -1,17 +1,16 @@
 //! One sale inside the demo store: the engine, its simulated crowd, and the shopper actions
 //! logged against it. Store time advances in fixed ticks and every action is stamped with the
 //! tick it was applied at, so replaying the log over a fresh crowd rebuilds the same sale
-//! exactly: that is how a reload, a second tab or a corrupt cache recovers without storing
-//! the crowd (localStorage holds about 5 MB; a crowd of 100,000 would not fit).
+//! exactly: that is how a stopped worker, a reload or a corrupt cache recovers without storing
+//! the crowd.
 use serde::{Deserialize, Serialize};
 
 use sale_engine::{
-    sha256_hex, seed_from_hex, AccountId, Crowd, CrowdConfig, Event, Millis, Preference, Progress, Sale, SaleConfig,
-    SaleError, Settlement, Variant,
+    AccountId, Crowd, CrowdConfig, Event, Millis, Preference, Progress, Sale, SaleConfig, SaleError, Settlement, Variant,
 };
+use store_contract::demo::DemoSettings;
 
-use super::catalog::CatalogSale;
-use super::settings::DemoSettings;
+use crate::catalog::CatalogSale;
 
 /// Store time advances in steps of this many ms; actions take effect at a step's end.
 pub const TICK_MS: Millis = 100;
@@ -53,8 +52,9 @@ pub struct SaleWorld {
     tickets: Vec<(u32, u32)>,
 }
 
-/// The engine's sale built from the catalog, the demo's first-open moment and its settings.
-pub fn sale_config(item: &CatalogSale, base_ms: Millis, settings: &DemoSettings) -> SaleConfig {
+/// The engine's sale built from the catalog, the demo's first-open moment, its settings and the
+/// sale's secret draw seed.
+pub fn sale_config(item: &CatalogSale, base_ms: Millis, settings: &DemoSettings, draw_seed: [u8; 32]) -> SaleConfig {
     let at = |minutes: f64| (base_ms as f64 + minutes * 60_000.0).max(0.0) as Millis;
     let catalog_units: u32 = item.variants.iter().map(|v| v.stock).sum::<u32>().max(1);
     let units = settings.stock.unwrap_or(catalog_units);
@@ -71,7 +71,6 @@ pub fn sale_config(item: &CatalogSale, base_ms: Millis, settings: &DemoSettings)
     // Rounding down may lose a few units; they go to the first variant so the total is exact.
     let shortfall = units - variants.iter().map(|v| v.stock).sum::<u32>();
     variants[0].stock += shortfall;
-    let seed_text = format!("{}:{}", settings.seed, item.id);
     SaleConfig {
         id: item.id.clone(),
         product: item.product.clone(),
@@ -84,7 +83,7 @@ pub fn sale_config(item: &CatalogSale, base_ms: Millis, settings: &DemoSettings)
         admission_per_second: item.admission_per_second,
         hold_ms: settings.hold_s.unwrap_or(item.hold_seconds) * 1_000,
         hold_extension_ms: item.hold_extension_seconds.map(|s| s * 1_000),
-        seed: seed_from_hex(&sha256_hex(seed_text.as_bytes())).expect("sha256 is 32 bytes"),
+        seed: draw_seed,
     }
 }
 

@@ -1,0 +1,63 @@
+//! The one shape of every error a store answers with.
+use serde::{Deserialize, Serialize};
+
+/// Stable machine codes a store answers with, beside the HTTP status. The engine's refusals
+/// (`already_registered`, `sold_out`, …) use the same snake_case style.
+pub mod codes {
+    pub const BAD_REQUEST: &str = "bad_request";
+    pub const NOT_FOUND: &str = "not_found";
+    pub const UNKNOWN_SALE: &str = "unknown_sale";
+    pub const UNKNOWN_ORDER: &str = "unknown_order";
+    /// The call needs a signed-in shopper: no token, or one the store does not know.
+    pub const SIGN_IN: &str = "sign_in";
+    pub const INVALID_PHONE: &str = "invalid_phone";
+    pub const INVALID_CODE: &str = "invalid_code";
+    pub const WRONG_CODE: &str = "wrong_code";
+    pub const NO_CODE: &str = "no_code";
+    pub const CODE_EXPIRED: &str = "code_expired";
+    pub const TOO_SOON: &str = "too_soon";
+    pub const LOCKED: &str = "locked";
+    pub const INVALID_ADDRESS: &str = "invalid_address";
+    pub const ALREADY_IN_QUEUE: &str = "already_in_queue";
+    pub const BAD_SETTINGS: &str = "bad_settings";
+    /// The store sheds load: try again after `Retry-After`.
+    pub const BUSY: &str = "busy";
+    pub const UNAVAILABLE: &str = "unavailable";
+    /// No answer reached the app (timeout or a dropped connection): the app's own code.
+    pub const NO_ANSWER: &str = "no_answer";
+    /// An answer the app could not read: the app's own code.
+    pub const BAD_RESPONSE: &str = "bad_response";
+}
+
+/// Every error a store answers with: an HTTP status, a stable machine code, a sentence for a
+/// person, and when to try again where that applies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub retry_after_ms: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+        Self { status, code: code.into(), message: message.into(), retry_after_ms: None }
+    }
+
+    pub fn retry_after(mut self, ms: u64) -> Self {
+        self.retry_after_ms = Some(ms);
+        self
+    }
+
+    /// Worth sending again unchanged: the store was overloaded or the answer was lost. A 429 that
+    /// limits the shopper (codes asked too often, a locked number) is not: the shopper is told.
+    pub fn is_transient(&self) -> bool {
+        matches!(self.status, 0 | 408 | 502 | 503 | 504) || (self.status == 429 && self.code == codes::BUSY)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}

@@ -1,0 +1,101 @@
+//! What the store saves, and where. Only the settings, the clock, the secret, accounts and the
+//! real shoppers' actions are saved: small whatever the crowd's size. Everything else (the
+//! engine, the crowd) is rebuilt from them by replay, so a stopped Service Worker, a reload or
+//! a restarted server lands exactly where it was.
+use std::{cell::RefCell, future::Future};
+
+use serde::{Deserialize, Serialize};
+use store_contract::demo::DemoSettings;
+
+use crate::clock::StoreClock;
+use crate::payments::Payments;
+use crate::random::Randomness;
+use crate::sign_in::SignIn;
+use crate::world::LoggedAction;
+use sale_engine::Millis;
+
+/// Bumped whenever the saved shape changes: older documents reset the demo with a notice.
+pub const VERSION: u32 = 2;
+
+/// Where the store's saved document lives: IndexedDB in the Service Worker, memory in tests,
+/// a file on a server. The caller waits for a save to finish before the answer that caused it
+/// leaves, so an acknowledged action is never lost.
+pub trait Persistence {
+    /// Writes `document`. Writes finish in the order they were started: an implementation
+    /// must queue its write before its first await.
+    fn save(&self, document: String) -> impl Future<Output = Result<(), String>>;
+}
+
+/// Persistence in memory: for tests, and the fallback when a browser's storage throws.
+#[derive(Default)]
+pub struct InMemory {
+    pub document: RefCell<Option<String>>,
+}
+
+impl Persistence for InMemory {
+    async fn save(&self, document: String) -> Result<(), String> {
+        *self.document.borrow_mut() = Some(document);
+        Ok(())
+    }
+}
+
+/// One answer kept under its idempotency key, so a retried call gets the first answer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoredReply {
+    pub key: String,
+    pub status: u16,
+    pub body: String,
+}
+
+/// The saved document.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Saved {
+    pub version: u32,
+    pub settings: DemoSettings,
+    pub random: Randomness,
+    /// Demo resets so far: each unseeded reset draws a new secret.
+    pub resets: u64,
+    pub clock: StoreClock,
+    /// Store time when the demo was first opened: the catalog's schedule counts from here.
+    pub base_ms: Millis,
+    pub sign_in: SignIn,
+    pub log: Vec<LoggedAction>,
+    pub replies: Vec<StoredReply>,
+    pub payments: Payments,
+}
+
+impl Saved {
+    pub fn fresh(settings: DemoSettings, real_now: f64, random: Randomness) -> Self {
+        let clock = StoreClock::new(real_now, settings.skew_ms as f64, settings.speed);
+        let random = settings.seed.map_or(random, Randomness::from_seed);
+        Self {
+            version: VERSION,
+            // Whole seconds, so every sale moment falls on a store-second boundary and a countdown
+            // flips exactly when the store clock does.
+            base_ms: clock.now_ms(real_now).div_ceil(1_000) * 1_000,
+            clock,
+            settings,
+            random,
+            resets: 0,
+            sign_in: SignIn::default(),
+            log: vec![],
+            replies: vec![],
+            payments: Payments::default(),
+        }
+    }
+
+    /// Reads a saved document. The error says, as the end of a sentence, why it cannot be used.
+    pub fn parse(raw: &str) -> Result<Saved, &'static str> {
+        // The version is read on its own first: an older document may not parse as today's.
+        let version = serde_json::from_str::<serde_json::Value>(raw).ok().and_then(|v| v.get("version")?.as_u64());
+        match version {
+            Some(v) if v == u64::from(VERSION) => serde_json::from_str(raw).map_err(|_| "could not be read"),
+            Some(_) => Err("came from another version of the store"),
+            None => Err("could not be read"),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("the document serialises")
+    }
+}

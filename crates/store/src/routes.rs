@@ -1,0 +1,90 @@
+//! Which call a request is: the contract's paths, parsed once into a [`Route`].
+use store_contract::{Method, StoreRequest};
+
+/// Something a signed-in shopper does in a sale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaleCall {
+    Register,
+    Cancel,
+    Join,
+    Prefer,
+    Extend,
+    Checkout,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Time,
+    SendCode,
+    Verify,
+    Sales,
+    Sale(String),
+    Report(String),
+    Me(String),
+    Shopper(String, SaleCall),
+    Orders,
+    Order(String),
+    DevInbox,
+    DevState,
+    DevNotices,
+    DevReset,
+    DevSettings,
+    DevClock,
+}
+
+impl Route {
+    /// The route a request names; `None` when the contract has nothing there.
+    pub fn of(request: &StoreRequest) -> Option<Route> {
+        let path = request.path.split('?').next().unwrap_or_default();
+        let parts: Vec<&str> = path.strip_prefix("/api/")?.split('/').collect();
+        use Method::*;
+        let id = |s: &str| s.to_string();
+        Some(match (request.method, parts.as_slice()) {
+            (Get, ["time"]) => Route::Time,
+            (Post, ["auth", "code"]) => Route::SendCode,
+            (Post, ["auth", "verify"]) => Route::Verify,
+            (Get, ["sales"]) => Route::Sales,
+            (Get, ["sales", sale]) => Route::Sale(id(sale)),
+            (Get, ["sales", sale, "report"]) => Route::Report(id(sale)),
+            (Get, ["sales", sale, "me"]) => Route::Me(id(sale)),
+            (Post, ["sales", sale, "registration"]) => Route::Shopper(id(sale), SaleCall::Register),
+            (Delete, ["sales", sale, "registration"]) => Route::Shopper(id(sale), SaleCall::Cancel),
+            (Post, ["sales", sale, "queue"]) => Route::Shopper(id(sale), SaleCall::Join),
+            (Put, ["sales", sale, "preference"]) => Route::Shopper(id(sale), SaleCall::Prefer),
+            (Post, ["sales", sale, "hold", "extend"]) => Route::Shopper(id(sale), SaleCall::Extend),
+            (Post, ["sales", sale, "checkout"]) => Route::Shopper(id(sale), SaleCall::Checkout),
+            (Get, ["orders"]) => Route::Orders,
+            (Get, ["orders", number]) => Route::Order(id(number)),
+            (Get, ["dev", "inbox"]) => Route::DevInbox,
+            (Get, ["dev", "state"]) => Route::DevState,
+            (Get, ["dev", "notices"]) => Route::DevNotices,
+            (Post, ["dev", "reset"]) => Route::DevReset,
+            (Put, ["dev", "settings"]) => Route::DevSettings,
+            (Post, ["dev", "clock"]) => Route::DevClock,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(method: Method, path: &str) -> Option<Route> {
+        Route::of(&StoreRequest { method, path: path.into(), bearer: None, idempotency_key: None, body: None })
+    }
+
+    #[test]
+    fn paths_name_their_calls() {
+        assert_eq!(route(Method::Get, "/api/sales/k7/me?x=1"), Some(Route::Me("k7".into())));
+        assert_eq!(route(Method::Post, "/api/sales/k7/hold/extend"), Some(Route::Shopper("k7".into(), SaleCall::Extend)));
+        assert_eq!(route(Method::Delete, "/api/sales/k7/registration"), Some(Route::Shopper("k7".into(), SaleCall::Cancel)));
+    }
+
+    #[test]
+    fn unknown_paths_and_methods_name_nothing() {
+        assert_eq!(route(Method::Get, "/api/sales/k7/registration"), None);
+        assert_eq!(route(Method::Get, "/elsewhere"), None);
+        assert_eq!(route(Method::Delete, "/api/time"), None);
+    }
+}

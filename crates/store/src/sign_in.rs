@@ -1,0 +1,125 @@
+//! Signing in by SMS: codes with expiry, a resend limit and a lock-out after wrong guesses;
+//! accounts by phone number; sessions by token. The demo's SMS gateway is an inbox the dev
+//! API reads.
+use serde::{Deserialize, Serialize};
+use store_contract::{codes, demo::Sms, ApiError, CodeRequest, CodeSent, Session, VerifyRequest};
+
+use crate::random::Randomness;
+use store_contract::validation;
+use sale_engine::Millis;
+
+const CODE_VALID_MS: Millis = 5 * 60_000;
+const CODE_RESEND_MS: Millis = 30_000;
+const WRONG_CODES_BEFORE_LOCK: u32 = 5;
+const LOCK_MS: Millis = 10 * 60_000;
+const INBOX_SIZE: usize = 20;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct CodeState {
+    phone: String,
+    code: String,
+    expires_at: Millis,
+    resend_at: Millis,
+    wrong: u32,
+    locked_until: Millis,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SignIn {
+    /// Phone numbers; an account's number is its index.
+    accounts: Vec<String>,
+    codes: Vec<CodeState>,
+    inbox: Vec<Sms>,
+    sessions: Vec<(String, u32)>,
+    /// Codes and tokens handed out so far: the index of the next random draw.
+    drawn: u64,
+}
+
+impl SignIn {
+    pub fn send_code(&mut self, request: CodeRequest, now: Millis, random: &Randomness) -> Result<CodeSent, ApiError> {
+        let phone = validation::phone(&request.phone).map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m))?;
+        let wrong = match self.codes.iter().find(|c| c.phone == phone) {
+            Some(state) if state.locked_until > now => return Err(locked(state.locked_until - now)),
+            Some(state) if state.resend_at > now => {
+                let wait = state.resend_at - now;
+                let message = format!("A code was just sent. You can ask for another in {} s.", wait.div_ceil(1_000));
+                return Err(ApiError::new(429, codes::TOO_SOON, message).retry_after(wait));
+            }
+            // Wrong guesses count across codes until a lock-out has been served.
+            Some(state) if state.locked_until == 0 => state.wrong,
+            _ => 0,
+        };
+        self.drawn += 1;
+        let code = random.code(self.drawn);
+        self.codes.retain(|c| c.phone != phone);
+        self.codes.push(CodeState {
+            phone: phone.clone(),
+            code: code.clone(),
+            expires_at: now + CODE_VALID_MS,
+            resend_at: now + CODE_RESEND_MS,
+            wrong,
+            locked_until: 0,
+        });
+        self.inbox.push(Sms { phone: phone.clone(), text: format!("Your Kestrel code is {code}. It expires in 5 minutes."), at_ms: now });
+        let excess = self.inbox.len().saturating_sub(INBOX_SIZE);
+        self.inbox.drain(..excess);
+        Ok(CodeSent { phone, resend_at_ms: now + CODE_RESEND_MS, code_length: validation::CODE_LENGTH as u8 })
+    }
+
+    pub fn verify(&mut self, request: VerifyRequest, now: Millis, random: &Randomness) -> Result<Session, ApiError> {
+        let phone = validation::phone(&request.phone).map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m))?;
+        let code = validation::sms_code(&request.code).map_err(|m| ApiError::new(422, codes::INVALID_CODE, m))?;
+        let Some(state) = self.codes.iter_mut().find(|c| c.phone == phone) else {
+            return Err(ApiError::new(404, codes::NO_CODE, "No code was sent to this number: ask for one first."));
+        };
+        if state.locked_until > now {
+            return Err(locked(state.locked_until - now));
+        }
+        if state.expires_at <= now {
+            return Err(ApiError::new(410, codes::CODE_EXPIRED, "That code has expired: ask for a new one."));
+        }
+        if state.code != code {
+            state.wrong += 1;
+            if state.wrong >= WRONG_CODES_BEFORE_LOCK {
+                state.locked_until = now + LOCK_MS;
+                return Err(locked(LOCK_MS));
+            }
+            let left = WRONG_CODES_BEFORE_LOCK - state.wrong;
+            let message = format!("That code is not right. {left} tries left before this number is locked for 10 minutes.");
+            return Err(ApiError::new(401, codes::WRONG_CODE, message));
+        }
+        self.codes.retain(|c| c.phone != phone);
+        let account = match self.accounts.iter().position(|p| *p == phone) {
+            Some(i) => i as u32,
+            None => {
+                self.accounts.push(phone.clone());
+                self.accounts.len() as u32 - 1
+            }
+        };
+        self.drawn += 1;
+        let token = random.token(self.drawn);
+        self.sessions.push((token.clone(), account));
+        Ok(Session { token, phone })
+    }
+
+    /// The account a bearer token belongs to.
+    pub fn account(&self, bearer: Option<&str>) -> Result<u32, ApiError> {
+        let token = bearer.unwrap_or_default();
+        self.sessions
+            .iter()
+            .find(|(t, _)| t == token)
+            .map(|(_, account)| *account)
+            .ok_or_else(|| ApiError::new(401, codes::SIGN_IN, "Sign in with your phone number to do this."))
+    }
+
+    pub fn inbox(&self) -> &[Sms] {
+        &self.inbox
+    }
+}
+
+fn locked(for_ms: Millis) -> ApiError {
+    let minutes = for_ms.div_ceil(60_000);
+    let plural = if minutes == 1 { "" } else { "s" };
+    ApiError::new(429, codes::LOCKED, format!("Too many wrong codes: this number is locked for {minutes} more minute{plural}."))
+        .retry_after(for_ms)
+}

@@ -1,0 +1,388 @@
+//! The demo store: answers the contract's calls from its saved document and the sales rebuilt
+//! from it. Sans-I/O: the caller brings the request, the real time, the platform's entropy and
+//! the saved text, and takes away the response and the text to save.
+use serde::{de::DeserializeOwned, Serialize};
+use sha2::{Digest, Sha256};
+use store_contract::demo::{ClockChange, DemoSettings, DevSale, DevState, StoreNotice};
+use store_contract::*;
+
+use crate::catalog::Catalog;
+use crate::network::{Network, Passage, RUSH_WINDOW_MS};
+use crate::persistence::{Saved, StoredReply};
+use crate::random::Randomness;
+use crate::routes::{Route, SaleCall};
+use crate::views;
+use crate::world::{sale_config, Action, SaleWorld};
+use crate::payments::{Payment, StoredOrder};
+use sale_engine::Settlement;
+
+const REMEMBERED_REPLIES: usize = 200;
+
+pub struct Store {
+    catalog: Catalog,
+    saved: Saved,
+    worlds: Vec<SaleWorld>,
+    notices: Vec<StoreNotice>,
+    network: Network,
+    /// The platform entropy the store was opened with: never saved, never answered.
+    entropy: [u8; 32],
+    unsaved: bool,
+    opened_in_ms: f64,
+    /// Set once the platform refused a save: the shopper has been told.
+    pub(crate) storage_refused: bool,
+}
+
+type Answer = Result<String, ApiError>;
+
+fn json<T: Serialize>(value: &T) -> Answer {
+    Ok(serde_json::to_string(value).expect("contract types serialise"))
+}
+
+fn body<T: DeserializeOwned>(request: &StoreRequest) -> Result<T, ApiError> {
+    let text = request.body.as_deref().unwrap_or("null");
+    serde_json::from_str(text).map_err(|e| ApiError::new(400, codes::BAD_REQUEST, format!("The request could not be read: {e}.")))
+}
+
+/// The first 64 bits of sha256: the engine's keys are numbers, the contract's are strings.
+fn hash64(text: &str) -> u64 {
+    u64::from_be_bytes(Sha256::digest(text.as_bytes())[..8].try_into().expect("8 bytes"))
+}
+
+fn not_found(path: &str) -> ApiError {
+    ApiError::new(404, codes::NOT_FOUND, format!("The store has nothing at {path}."))
+}
+
+impl Store {
+    /// Opens the store from its saved text, or starts it fresh. Text that cannot be used
+    /// (corrupt, from another version, or foreign) starts afresh with a notice; it never fails.
+    pub fn open(catalog: Catalog, saved: Option<&str>, real_now: f64, entropy: [u8; 32]) -> Store {
+        let fresh = || Saved::fresh(DemoSettings::default(), real_now, Randomness::from_entropy(entropy));
+        let mut notices = Vec::new();
+        let doc = match saved.map(Saved::parse) {
+            Some(Ok(doc)) => doc,
+            Some(Err(problem)) => {
+                notices.push(format!("Saved demo data {problem}, so the demo was started afresh."));
+                fresh()
+            }
+            None => fresh(),
+        };
+        let unsaved = saved.is_none() || !notices.is_empty();
+        let mut store = Store { catalog, saved: doc, worlds: vec![], notices: vec![], network: Network::default(), entropy, unsaved, opened_in_ms: 0.0, storage_refused: false };
+        for text in notices {
+            store.notice(text, real_now);
+        }
+        if let Err(problem) = store.build_worlds() {
+            store.notice(format!("Saved demo data did not fit the catalog ({problem}), so the demo was started afresh."), real_now);
+            store.saved = fresh();
+            store.build_worlds().expect("the catalog builds fresh sales");
+            store.unsaved = true;
+        }
+        store
+    }
+
+    /// Starts the demo again from now: new schedule, no accounts, no orders. Without a seed in
+    /// `settings` the new run's secret is fresh.
+    pub fn reset(&mut self, settings: DemoSettings, real_now: f64) -> Result<(), String> {
+        settings.validate()?;
+        let resets = self.saved.resets + 1;
+        let random = self.saved.random.successor(&self.entropy, resets);
+        let previous = std::mem::replace(&mut self.saved, Saved::fresh(settings, real_now, random));
+        self.saved.resets = resets;
+        if let Err(problem) = self.build_worlds() {
+            self.saved = previous;
+            self.build_worlds().expect("the previous demo still builds");
+            return Err(problem);
+        }
+        self.network.reset();
+        self.unsaved = true;
+        Ok(())
+    }
+
+    fn build_worlds(&mut self) -> Result<(), String> {
+        let (saved, catalog) = (&self.saved, &self.catalog);
+        self.worlds = catalog
+            .sales
+            .iter()
+            .map(|item| {
+                let config = sale_config(item, saved.base_ms, &saved.settings, saved.random.draw_seed(&item.id));
+                let crowd = saved.settings.crowd.unwrap_or(item.crowd);
+                let mut world = SaleWorld::new(config, crowd, saved.random.crowd_seed(&item.id))?;
+                world.load_log(saved.log.iter().cloned());
+                Ok(world)
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(())
+    }
+
+    /// Tells every page something about the demo store itself (storage trouble, a reset), and
+    /// returns it for the caller to pass on to open pages.
+    pub fn notice(&mut self, text: String, real_now: f64) -> StoreNotice {
+        let id = self.notices.last().map_or(0, |n| n.id + 1).max(real_now as u64);
+        self.notices.push(StoreNotice { id, text });
+        self.notices.last().expect("just pushed").clone()
+    }
+
+    pub fn settings(&self) -> &DemoSettings {
+        &self.saved.settings
+    }
+
+    pub fn now(&self, real_now: f64) -> Millis {
+        self.saved.clock.now_ms(real_now)
+    }
+
+    /// Records how long opening took (the caller measures: the store reads no clock).
+    pub fn set_opened_in(&mut self, ms: f64) {
+        self.opened_in_ms = ms;
+    }
+
+    /// The saved document's new text, once per change: write it before answering.
+    pub fn take_unsaved(&mut self) -> Option<String> {
+        std::mem::take(&mut self.unsaved).then(|| self.saved.to_json())
+    }
+
+    /// How the network treats this call: its delays and its fault, from the store's seed.
+    pub fn passage(&mut self, request: &StoreRequest, real_now: f64) -> Passage {
+        let now = self.now(real_now);
+        let rush = self.worlds.iter().any(|w| w.sale.config().starts_at.abs_diff(now) <= RUSH_WINDOW_MS);
+        self.network.passage(request, &self.saved.settings, &self.saved.random, rush)
+    }
+
+    /// Advances every sale towards now until `out_of_time` says stop, then settles payments
+    /// that are due. Returns true when fully caught up; calling again resumes.
+    pub fn run_slice(&mut self, real_now: f64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        let now = self.now(real_now);
+        for world in &mut self.worlds {
+            if !world.catch_up(now, out_of_time) {
+                return false;
+            }
+        }
+        self.settle_due_payments(now);
+        true
+    }
+
+    fn settle_due_payments(&mut self, now: Millis) {
+        let due = self.saved.payments.due(now);
+        for &i in &due {
+            let payment = self.saved.payments.payments[i].clone();
+            let Some(w) = self.worlds.iter().position(|w| w.id() == payment.sale) else { continue };
+            let settled = self.worlds[w].act(payment.account, Action::Settle { key: payment.key, approved: payment.approved() }, now);
+            let state = match settled {
+                Ok((settlement, logged)) => {
+                    self.saved.log.push(logged);
+                    match settlement {
+                        Some(Settlement::Ordered(order)) => {
+                            let item = &self.catalog.sales[w];
+                            let view = OrderView {
+                                number: format!("KS-{}{:05}", w + 1, order.number),
+                                sale_id: item.id.clone(),
+                                product: item.product.clone(),
+                                variant: item.variants[order.variant as usize].name.clone(),
+                                price_cents: order.price_cents,
+                                at_ms: order.at,
+                                address: payment.request.address.clone(),
+                            };
+                            self.saved.payments.orders.push(StoredOrder { account: payment.account, view });
+                            PaymentState::Approved
+                        }
+                        _ => PaymentState::Declined,
+                    }
+                }
+                Err(_) => PaymentState::Declined,
+            };
+            self.saved.payments.payments[i].state = state;
+        }
+        self.unsaved |= !due.is_empty();
+    }
+
+    /// Answers one request as a store would: same paths, same JSON, same errors.
+    pub fn handle(&mut self, request: &StoreRequest, real_now: f64) -> StoreResponse {
+        if let Some(key) = &request.idempotency_key {
+            if let Some(reply) = self.saved.replies.iter().find(|r| &r.key == key) {
+                return StoreResponse { status: reply.status, retry_after_ms: None, body: reply.body.clone() };
+            }
+        }
+        let now = self.now(real_now);
+        self.settle_due_payments(now);
+        let answer = match Route::of(request) {
+            Some(route) => self.answer(route, request, now, real_now),
+            None => Err(not_found(request.path.split('?').next().unwrap_or_default())),
+        };
+        let (status, retry_after_ms, body) = match answer {
+            Ok(body) => (200, None, body),
+            Err(error) => (error.status, error.retry_after_ms, serde_json::to_string(&error).expect("errors serialise")),
+        };
+        if request.method.changes_state() {
+            if let Some(key) = &request.idempotency_key {
+                self.saved.replies.push(StoredReply { key: key.clone(), status, body: body.clone() });
+                let excess = self.saved.replies.len().saturating_sub(REMEMBERED_REPLIES);
+                self.saved.replies.drain(..excess);
+            }
+            self.unsaved = true;
+        }
+        StoreResponse { status, retry_after_ms, body }
+    }
+
+    fn answer(&mut self, route: Route, request: &StoreRequest, now: Millis, real_now: f64) -> Answer {
+        match route {
+            Route::Time => json(&StoreTime { now_ms: now, rate: self.saved.clock.speed }),
+            Route::SendCode => json(&self.saved.sign_in.send_code(body(request)?, now, &self.saved.random)?),
+            Route::Verify => json(&self.saved.sign_in.verify(body(request)?, now, &self.saved.random)?),
+            Route::Sales => {
+                let summaries: Vec<SaleSummary> = (0..self.worlds.len())
+                    .map(|w| {
+                        self.worlds[w].catch_up(now, &mut || false);
+                        views::summary(&self.catalog.sales[w], &self.worlds[w], now)
+                    })
+                    .collect();
+                json(&summaries)
+            }
+            Route::Sale(id) => {
+                let w = self.world(&id, now)?;
+                json(&views::detail(&self.catalog.sales[w], &self.worlds[w], now))
+            }
+            Route::Report(id) => {
+                let w = self.world(&id, now)?;
+                json(&views::report(self.worlds[w].sale.report(now)))
+            }
+            Route::Me(id) => {
+                let (w, account) = (self.world(&id, now)?, self.account(request)?);
+                json(&self.shopper_view(w, account))
+            }
+            Route::Shopper(id, call) => {
+                let (w, account) = (self.world(&id, now)?, self.account(request)?);
+                let action = match call {
+                    SaleCall::Register => Action::Register,
+                    SaleCall::Cancel => Action::Cancel,
+                    SaleCall::Join => Action::Join(views::preference(body(request)?)),
+                    SaleCall::Prefer => Action::Prefer(views::preference(body(request)?)),
+                    SaleCall::Extend => Action::Extend,
+                    SaleCall::Checkout => return self.checkout(w, account, request, now),
+                };
+                let (_, logged) = self.worlds[w].act(account, action, now).map_err(views::refusal)?;
+                self.saved.log.push(logged);
+                json(&self.shopper_view(w, account))
+            }
+            Route::Orders => json(&self.saved.payments.orders_of(self.account(request)?)),
+            Route::Order(number) => {
+                let account = self.account(request)?;
+                let order = self.saved.payments.orders_of(account).into_iter().find(|o| o.number == number);
+                order.map_or_else(|| Err(ApiError::new(404, codes::UNKNOWN_ORDER, format!("No order {number} on this account."))), json)
+            }
+            Route::DevInbox => json(&self.saved.sign_in.inbox()),
+            Route::DevState => json(&self.dev_state(now)),
+            Route::DevNotices => json(&self.notices),
+            Route::DevReset => {
+                let settings = body::<Option<DemoSettings>>(request)?.unwrap_or_else(|| self.saved.settings.clone());
+                self.reset(settings, real_now).map_err(|e| ApiError::new(422, codes::BAD_SETTINGS, e))?;
+                json(&self.dev_state(self.now(real_now)))
+            }
+            Route::DevSettings => {
+                let settings: DemoSettings = body(request)?;
+                self.change_settings(settings, real_now).map_err(|e| ApiError::new(422, codes::BAD_SETTINGS, e))?;
+                json(&self.dev_state(self.now(real_now)))
+            }
+            Route::DevClock => {
+                let change: ClockChange = body(request)?;
+                if let Some(speed) = change.speed {
+                    let speed = speed.clamp(1.0, 60.0);
+                    self.saved.clock.set_speed(real_now, speed);
+                    self.saved.settings.speed = speed;
+                }
+                if let Some(to) = change.jump_to_ms {
+                    self.saved.clock.jump_to(real_now, to as f64);
+                }
+                json(&self.dev_state(self.now(real_now)))
+            }
+        }
+    }
+
+    fn change_settings(&mut self, settings: DemoSettings, real_now: f64) -> Result<(), String> {
+        settings.validate()?;
+        let old = self.saved.settings.clone();
+        if settings.seed != old.seed {
+            return Err("The seed is chosen when the demo starts: reset the demo to change it.".into());
+        }
+        if settings.speed != old.speed {
+            self.saved.clock.set_speed(real_now, settings.speed);
+        }
+        if settings.skew_ms != old.skew_ms {
+            let now = self.saved.clock.now(real_now);
+            self.saved.clock.jump_to(real_now, now + (settings.skew_ms - old.skew_ms) as f64);
+        }
+        self.saved.settings = settings;
+        if (self.saved.settings.crowd, self.saved.settings.stock, self.saved.settings.hold_s) != (old.crowd, old.stock, old.hold_s) {
+            if let Err(problem) = self.build_worlds() {
+                self.saved.settings = old;
+                self.build_worlds().expect("the previous settings still build");
+                return Err(problem);
+            }
+        }
+        Ok(())
+    }
+
+    fn account(&self, request: &StoreRequest) -> Result<u32, ApiError> {
+        self.saved.sign_in.account(request.bearer.as_deref())
+    }
+
+    /// The sale's index, caught up to now.
+    fn world(&mut self, id: &str, now: Millis) -> Result<usize, ApiError> {
+        let w = self
+            .worlds
+            .iter()
+            .position(|w| w.id() == id)
+            .ok_or_else(|| ApiError::new(404, codes::UNKNOWN_SALE, format!("There is no sale called “{id}”.")))?;
+        self.worlds[w].catch_up(now, &mut || false);
+        Ok(w)
+    }
+
+    fn checkout(&mut self, w: usize, account: u32, request: &StoreRequest, now: Millis) -> Answer {
+        let checkout: CheckoutRequest = body(request)?;
+        let problems = validation::address(&checkout.address);
+        if let Some(problem) = [problems.name, problems.line1, problems.city, problems.postcode].into_iter().flatten().next() {
+            return Err(ApiError::new(422, codes::INVALID_ADDRESS, problem));
+        }
+        if checkout.variant as usize >= self.catalog.sales[w].variants.len() {
+            return Err(views::refusal(sale_engine::SaleError::UnknownVariant));
+        }
+        let key = hash64(request.idempotency_key.as_deref().unwrap_or_default());
+        let request_hash = hash64(request.body.as_deref().unwrap_or_default());
+        let (_, logged) = self.worlds[w].act(account, Action::BeginCheckout { key, request_hash }, now).map_err(views::refusal)?;
+        self.saved.log.push(logged);
+        let sale = self.worlds[w].id().to_string();
+        self.saved.payments.payments.push(Payment::new(sale, account, key, checkout, now));
+        json(&self.shopper_view(w, account))
+    }
+
+    fn shopper_view(&self, w: usize, account: u32) -> ShopperView {
+        let world = &self.worlds[w];
+        ShopperView {
+            sale_id: world.id().to_string(),
+            status: views::status(world.sale.status(world.account(account), world.tick)),
+            registration_number: world.registration_number(account),
+            ticket: world.ticket(account),
+            payment: self.saved.payments.latest(world.id(), account),
+            order: self.saved.payments.order_in(world.id(), account).cloned(),
+        }
+    }
+
+    fn dev_state(&self, now: Millis) -> DevState {
+        DevState {
+            store_now_ms: now,
+            settings: self.saved.settings.clone(),
+            replayable: self.saved.settings.seed.is_some(),
+            opened_in_ms: self.opened_in_ms,
+            sales: self
+                .worlds
+                .iter()
+                .map(|w| DevSale {
+                    id: w.id().to_string(),
+                    phase: views::phase(w.sale.phase(now)),
+                    registration_closes: w.sale.config().registration_closes,
+                    starts_at: w.sale.config().starts_at,
+                    counters: views::counters(w.sale.counters()),
+                    engine_bytes: w.memory_bytes(),
+                })
+                .collect(),
+        }
+    }
+}

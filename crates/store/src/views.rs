@@ -1,0 +1,142 @@
+//! What the store answers with: the engine's state translated into the contract's words. The
+//! contract is the app's; the engine's types stay inside the store.
+use sale_engine as engine;
+use store_contract as contract;
+use store_contract::{ApiError, Counters, Hold, Phase, SaleDetail, SaleReport, SaleSummary, ShopperStatus, VariantView};
+
+use crate::catalog::CatalogSale;
+use crate::world::SaleWorld;
+use sale_engine::Millis;
+
+pub fn phase(phase: engine::Phase) -> Phase {
+    match phase {
+        engine::Phase::Announced => Phase::Announced,
+        engine::Phase::RegistrationOpen => Phase::RegistrationOpen,
+        engine::Phase::RegistrationClosed => Phase::RegistrationClosed,
+        engine::Phase::Live => Phase::Live,
+        engine::Phase::Ended => Phase::Ended,
+    }
+}
+
+pub fn preference(preference: contract::Preference) -> engine::Preference {
+    engine::Preference { variant: preference.variant, accept_other_variant: preference.accept_other_variant }
+}
+
+fn hold(hold: engine::Hold) -> Hold {
+    Hold { variant: hold.variant, deadline: hold.deadline, extended: hold.extended, paying: hold.paying }
+}
+
+pub fn status(status: engine::ShopperStatus) -> ShopperStatus {
+    use engine::ShopperStatus as S;
+    match status {
+        S::NotRegistered => ShopperStatus::NotRegistered,
+        S::Registered { number } => ShopperStatus::Registered { number },
+        S::PreQueue { number, ticket, pre_queue_len } => ShopperStatus::PreQueue { number, ticket, pre_queue_len },
+        S::Waiting { ticket, position, ahead, estimated_wait_ms, odds } => {
+            ShopperStatus::Waiting { ticket, position, ahead, estimated_wait_ms, odds }
+        }
+        S::Waitlisted { ticket, position, ahead, held_elsewhere, odds } => {
+            ShopperStatus::Waitlisted { ticket, position, ahead, held_elsewhere, odds }
+        }
+        S::Holding { hold: h } => ShopperStatus::Holding { hold: hold(h) },
+        S::Ordered { order } => ShopperStatus::Ordered {
+            order: contract::Purchase { number: order.number, variant: order.variant, price_cents: order.price_cents, at: order.at },
+        },
+        S::HoldExpired { ticket } => ShopperStatus::HoldExpired { ticket },
+        S::SoldOut { ticket, position, stock, sold_out_at } => ShopperStatus::SoldOut { ticket, position, stock, sold_out_at },
+        S::Missed => ShopperStatus::Missed,
+    }
+}
+
+pub fn counters(c: engine::Counters) -> Counters {
+    Counters {
+        registrations: c.registrations,
+        arrivals: c.arrivals,
+        in_line: c.in_line,
+        available: c.available,
+        held: c.held,
+        paying: c.paying,
+        sold: c.sold,
+        holds_expired: c.holds_expired,
+        reoffered: c.reoffered,
+        orders: c.orders,
+    }
+}
+
+pub fn report(r: engine::SaleReport) -> SaleReport {
+    SaleReport {
+        sale_id: r.sale_id,
+        registrants: r.registrants,
+        arrivals: r.arrivals,
+        pre_queue_len: r.pre_queue_len,
+        units: r.units,
+        sold: r.sold,
+        sold_out_ms: r.sold_out_ms,
+        holds_expired: r.holds_expired,
+        reoffered: r.reoffered,
+        orders: r.orders,
+        commitment_hex: r.commitment_hex,
+        seed_hex: r.seed_hex,
+        variants: r.variants.into_iter().map(|v| contract::VariantReport { id: v.id, stock: v.stock, sold: v.sold }).collect(),
+    }
+}
+
+/// The engine's refusal as the contract's error: a stable code and the engine's sentence.
+pub fn refusal(error: engine::SaleError) -> ApiError {
+    use engine::SaleError::*;
+    let status = match error {
+        NotRegistered | NoHold | NotInQueue | NoPaymentInFlight => 404,
+        IdempotencyKeyReused => 422,
+        _ => 409,
+    };
+    ApiError::new(status, error.code(), error.to_string())
+}
+
+pub fn summary(item: &CatalogSale, world: &SaleWorld, now: Millis) -> SaleSummary {
+    let (sale, config) = (&world.sale, world.sale.config());
+    SaleSummary {
+        id: item.id.clone(),
+        product: item.product.clone(),
+        tagline: item.tagline.clone(),
+        image: item.image.clone(),
+        from_price_cents: config.variants.iter().map(|v| v.price_cents).min().unwrap_or(0),
+        units: config.variants.iter().map(|v| v.stock).sum(),
+        registration_opens: config.registration_opens,
+        registration_closes: config.registration_closes,
+        starts_at: config.starts_at,
+        ends_at: config.ends_at,
+        phase: phase(sale.phase(now)),
+        registrants: sale.counters().registrations,
+    }
+}
+
+pub fn detail(item: &CatalogSale, world: &SaleWorld, now: Millis) -> SaleDetail {
+    let (sale, config) = (&world.sale, world.sale.config());
+    SaleDetail {
+        summary: summary(item, world, now),
+        description: item.description.clone(),
+        variants: config
+            .variants
+            .iter()
+            .zip(&item.variants)
+            .enumerate()
+            .map(|(i, (v, c))| VariantView {
+                index: i as u8,
+                id: v.id.clone(),
+                name: v.name.clone(),
+                colour: c.colour.clone(),
+                price_cents: v.price_cents,
+                stock: v.stock,
+                available: sale.available(i as u8),
+            })
+            .collect(),
+        per_account_limit: config.per_account_limit,
+        admission_per_second: config.admission_per_second,
+        hold_ms: config.hold_ms,
+        hold_extension_ms: config.hold_extension_ms,
+        commitment: (now >= config.registration_closes).then(|| sale.commitment_hex()),
+        seed: sale.revealed_seed_hex(now),
+        counters: counters(sale.counters()),
+        pre_queue_tickets: if now >= config.starts_at { sale.pre_queue_tickets() } else { vec![] },
+    }
+}
