@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::fairness::to_hex;
+use fair_draw::to_hex;
 use crate::{Millis, Phase, Sale};
 
 /// Live totals, cheap to read on every frame.
