@@ -109,6 +109,35 @@ mod tests {
     use super::*;
     use alloc::vec;
 
+    /// SHA-256 of the ASCII text "kestrel": the seed of the published known-answer vectors.
+    const KESTREL_SEED: &str = "07f15cde5b181425db8524becd96263d600c9652c7de5b89fe1a644f8fd0724b";
+
+    /// Known-answer vectors, also computed by an independent Python script written from
+    /// the prose in `docs/fair-draw.md`: if these change, published draws no longer verify.
+    #[test]
+    fn known_answer_ten_tickets() {
+        let seed = crate::seed_from_hex(KESTREL_SEED).unwrap();
+        assert_eq!(crate::sha256_hex(b"kestrel"), KESTREL_SEED);
+        let tickets: Vec<u32> = (1..=10).collect();
+        assert_eq!(
+            shuffle_tickets(&seed, &tickets),
+            [2, 3, 10, 4, 7, 6, 1, 5, 8, 9]
+        );
+    }
+
+    #[test]
+    fn known_answer_hundred_thousand_tickets() {
+        let seed = crate::seed_from_hex(KESTREL_SEED).unwrap();
+        let tickets: Vec<u32> = (1..=100_000).collect();
+        assert_eq!(
+            shuffle_tickets(&seed, &tickets)[..20],
+            [
+                85676, 29600, 97551, 72805, 79269, 89664, 29234, 66359, 55032, 72026, 47591,
+                67399, 87027, 77180, 68574, 56532, 22816, 97211, 67606, 95291
+            ]
+        );
+    }
+
     #[test]
     fn shuffle_is_a_permutation_independent_of_input_order() {
         let seed = [42; 32];
