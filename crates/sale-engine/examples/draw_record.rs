@@ -42,8 +42,6 @@ fn number<T: std::str::FromStr>(flag: &str, value: &str) -> T {
 }
 
 fn usage(problem: &str) -> ! {
-    eprintln!(
-        "{problem}\nusage: draw_record --out PATH [--shoppers N] [--stock N] [--seed N]"
-    );
+    eprintln!("{problem}\nusage: draw_record --out PATH [--shoppers N] [--stock N] [--seed N]");
     std::process::exit(2)
 }

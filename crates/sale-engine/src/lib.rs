@@ -17,8 +17,8 @@
 
 mod config;
 mod crowd;
-mod error;
 mod draw_log;
+mod error;
 mod holds;
 mod line;
 mod odds;

@@ -1,7 +1,7 @@
 use std::collections::VecDeque;
 
-use serde::{Deserialize, Serialize};
 use fair_draw::{to_hex, DrawRecord};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::draw_log::DrawLog;

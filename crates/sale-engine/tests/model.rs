@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proptest::prelude::*;
 use fair_draw::{Failure, Verdict};
+use proptest::prelude::*;
 use sale_engine::*;
 
 const OPENS: Millis = 1_000;
