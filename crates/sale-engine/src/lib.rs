@@ -8,15 +8,17 @@
 //! the pre-queue once it closes, and at the start the pre-queue is shuffled with a seed
 //! whose SHA-256 was published beforehand ([`shuffle_tickets`]); later arrivals join the
 //! back of the line. Shoppers are let through at a fixed rate and get a time-limited
-//! [`Hold`] on one unit, which they turn into an [`Order`] by paying.
+//! [`Hold`] on one unit, which they turn into an [`Order`] by paying. After the end,
+//! [`Sale::draw_record`] publishes the seed and the admissions by ticket, which anyone can
+//! check with [`fair_draw::verify`].
 //!
 //! [`Crowd`] simulates many shoppers against a [`Sale`]; [`simulate_sale`] runs a whole
 //! sale with it.
 
 mod config;
 mod crowd;
+mod draw_log;
 mod error;
-mod fairness;
 mod holds;
 mod line;
 mod odds;
@@ -31,7 +33,7 @@ use serde::{Deserialize, Serialize};
 pub use config::{ConfigError, SaleConfig, Variant};
 pub use crowd::{Crowd, CrowdConfig, Progress};
 pub use error::SaleError;
-pub use fairness::{seed_from_hex, sha256_hex, shuffle_tickets};
+pub use fair_draw::{seed_from_hex, sha256_hex, shuffle_tickets, DrawRecord};
 pub use odds::{odds_of_getting_one, RETURN_PRIOR};
 pub use report::{Counters, SaleReport, VariantReport};
 pub use sale::{Event, Hold, Order, Phase, Preference, Sale, Settlement, ShopperStatus};

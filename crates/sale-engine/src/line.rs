@@ -2,7 +2,7 @@
 //! where shoppers wait whose variant is momentarily gone while holds on it are out, so they
 //! do not block shoppers behind them who want something still in stock.
 
-use crate::fairness::shuffle_in_place;
+use fair_draw::shuffle_in_place;
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Line {

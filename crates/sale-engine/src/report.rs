@@ -1,8 +1,8 @@
 //! Numbers for dashboards and the after-sale report.
 
+use fair_draw::to_hex;
 use serde::{Deserialize, Serialize};
 
-use crate::fairness::to_hex;
 use crate::{Millis, Phase, Sale};
 
 /// Live totals, cheap to read on every frame.

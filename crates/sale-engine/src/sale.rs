@@ -1,9 +1,10 @@
 use std::collections::VecDeque;
 
+use fair_draw::{to_hex, DrawRecord};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::fairness::to_hex;
+use crate::draw_log::DrawLog;
 use crate::holds::Holds;
 use crate::line::Line;
 use crate::payments::{Payment, Payments};
@@ -229,6 +230,7 @@ pub struct Sale {
     commitment: [u8; 32],
     pub(crate) shoppers: Vec<Shopper>,
     pub(crate) line: Line,
+    draw_log: DrawLog,
     pub(crate) holds: Holds,
     payments: Payments,
     pub(crate) stock: Vec<Stock>,
@@ -268,6 +270,7 @@ impl Sale {
         Ok(Sale {
             commitment: Sha256::digest(config.seed).into(),
             line: Line::new(config.variants.len()),
+            draw_log: DrawLog::default(),
             available: config.units() as u32,
             stock,
             config,
@@ -327,6 +330,27 @@ impl Sale {
     /// The seed in hex, only once the sale has ended, so the draw can be checked.
     pub fn revealed_seed_hex(&self, now: Millis) -> Option<String> {
         (self.phase(now) == Phase::Ended).then(|| to_hex(&self.config.seed))
+    }
+
+    /// The draw as published for checking with [`fair_draw::verify`]: the fingerprint
+    /// always, the checked-in tickets once the pre-queue has been drawn (the first call at or
+    /// after the start), admissions and turns so far, and the seed once the sale has ended
+    /// (as [`Sale::revealed_seed_hex`]). Ticket numbers only: no accounts.
+    pub fn draw_record(&self, now: Millis) -> DrawRecord {
+        let log = &self.draw_log;
+        DrawRecord {
+            sale_id: self.config.id.clone(),
+            fingerprint: self.commitment_hex(),
+            checked_in: if self.line.drawn {
+                self.pre_queue_tickets()
+            } else {
+                Vec::new()
+            },
+            admitted: log.admitted.clone(),
+            waitlisted: log.waitlisted.clone(),
+            turned_away: log.turned_away.clone(),
+            seed: self.revealed_seed_hex(now),
+        }
     }
 
     /// Registers an account while registration is open; returns its registration number.
@@ -640,6 +664,7 @@ impl Sale {
         core::mem::size_of::<Sale>()
             + self.shoppers.capacity() * core::mem::size_of::<Shopper>()
             + self.line.memory_bytes()
+            + self.draw_log.memory_bytes()
             + self.holds.memory_bytes()
             + self.payments.memory_bytes()
             + self.stock.capacity() * core::mem::size_of::<Stock>()
@@ -721,11 +746,13 @@ impl Sale {
             if let Some(v) = self.pick_variant(s.variant, s.accept_other) {
                 self.grant(account, v, now);
             } else if self.stock[usize::from(s.variant)].held > 0 {
+                self.draw_log.waitlisted.push(s.ticket);
                 let shopper = &mut self.shoppers[account as usize];
                 shopper.state = State::Waitlisted;
                 shopper.slot = self.line.park(s.variant, account);
             } else {
                 // Their variant is gone for good; status() reports it from the variant.
+                self.draw_log.turned_away.push(s.ticket);
                 self.in_line -= 1;
             }
         }
@@ -755,6 +782,9 @@ impl Sale {
         self.in_line -= 1;
         let idx = self.holds.open(account, variant, now + self.config.hold_ms);
         let shopper = &mut self.shoppers[account as usize];
+        // A shopper holds one ticket at a time (they rejoin with a new one only after
+        // ordering), so their current ticket is the one being admitted.
+        self.draw_log.admitted.push(shopper.ticket);
         shopper.state = State::Holding;
         shopper.slot = idx;
         let hold = self.holds.get(idx).hold();

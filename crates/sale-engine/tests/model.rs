@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use fair_draw::{Failure, Verdict};
 use proptest::prelude::*;
 use sale_engine::*;
 
@@ -346,8 +347,58 @@ impl Model {
         );
         prop_assert_eq!(sale.counters().held, 0);
         prop_assert_eq!(sale.phase(self.now), Phase::Ended);
-        Ok(())
+        let record = sale.draw_record(self.now);
+        prop_assert_eq!(&record.admitted, &self.admitted_tickets);
+        let verdict = fair_draw::verify(&record, None);
+        prop_assert!(verdict.is_verified(), "{}: {:?}", verdict, record);
+        tampering_is_detected(&record)
     }
+}
+
+/// Every way of tampering that changes who was let in before whom fails the check.
+fn tampering_is_detected(record: &DrawRecord) -> Result<(), TestCaseError> {
+    let other_seed = sha256_hex(record.seed.as_deref().unwrap_or_default().as_bytes());
+    let forged = DrawRecord {
+        seed: Some(other_seed),
+        ..record.clone()
+    };
+    let verdict = fair_draw::verify(&forged, None);
+    prop_assert!(
+        matches!(verdict, Verdict::Failed(Failure::SeedMismatch { .. })),
+        "{}",
+        verdict
+    );
+
+    // Admissions at their turn (not from a waitlist): these follow the draw exactly.
+    let in_turn: Vec<usize> = (0..record.admitted.len())
+        .filter(|&i| !record.waitlisted.contains(&record.admitted[i]))
+        .collect();
+    if let [first, .., last] = in_turn[..] {
+        let mut swapped = record.clone();
+        swapped.admitted.swap(first, last);
+        prop_assert_eq!(
+            fair_draw::verify(&swapped, None),
+            Verdict::Failed(Failure::Mismatch {
+                admission: first + 1,
+                expected: Some(record.admitted[first]),
+                published: record.admitted[last],
+            })
+        );
+    }
+
+    // A checked-in ticket below the last one, dropped, is in no possible order.
+    let last_checked_in = record.checked_in.last().copied().unwrap_or(0);
+    let droppable = in_turn
+        .iter()
+        .map(|&i| record.admitted[i])
+        .find(|t| *t < last_checked_in);
+    if let Some(ticket) = droppable {
+        let mut dropped = record.clone();
+        dropped.checked_in.retain(|&t| t != ticket);
+        let verdict = fair_draw::verify(&dropped, None);
+        prop_assert!(matches!(verdict, Verdict::Failed(_)), "{}", verdict);
+    }
+    Ok(())
 }
 
 proptest! {

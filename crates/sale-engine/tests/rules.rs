@@ -243,6 +243,66 @@ fn pre_queue_is_drawn_with_the_published_shuffle() {
     );
 }
 
+/// The published record through a whole sale: a hold that expires and goes to the
+/// waitlist, a variant that sells out, a late arrival turned away and one admitted.
+#[test]
+fn draw_record_publishes_every_turn_and_verifies() {
+    let mut c = config(&[1, 1]);
+    c.admission_per_second = 1_000;
+    let mut sale = Sale::new(c.clone()).unwrap();
+    for a in 0..5 {
+        sale.register(AccountId(a), OPENS).unwrap();
+    }
+    for a in 0..3 {
+        // Account a holds ticket a + 1.
+        sale.join(AccountId(a), pref(0), CLOSES).unwrap();
+    }
+    let before = sale.draw_record(CLOSES);
+    assert_eq!(before.fingerprint, sha256_hex(&c.seed));
+    assert!(before.checked_in.is_empty() && before.seed.is_none());
+    assert_eq!(
+        fair_draw::verify(&before, None),
+        fair_draw::Verdict::AwaitingSeed
+    );
+
+    sale.advance(START);
+    let drawn = shuffle_tickets(&c.seed, &[1, 2, 3]);
+    let account = |ticket: u32| AccountId(ticket - 1);
+    // The second in line is waitlisted at once; the page showed them place 2 before the start.
+    let ShopperStatus::Waitlisted { ticket, .. } = sale.status(account(drawn[1]), START) else {
+        panic!("the second in line waits for the only unit of their variant");
+    };
+    let during = sale.draw_record(START);
+    assert_eq!(during.checked_in, vec![1, 2, 3]);
+    assert_eq!(during.admitted, vec![drawn[0]]);
+    assert_eq!(during.waitlisted, vec![drawn[1], drawn[2]]);
+    assert_eq!(during.seed, None);
+
+    sale.advance(START + HOLD); // the first hold expires: the unit goes to the waitlist
+    sale.checkout(account(drawn[1]), 1, 1, START + HOLD)
+        .unwrap();
+    assert_eq!(sale.join(AccountId(3), pref(0), START + HOLD), Ok(4));
+    assert_eq!(sale.join(AccountId(4), pref(1), START + HOLD), Ok(5));
+
+    let mut after = sale.draw_record(END);
+    assert_eq!(after.admitted, vec![drawn[0], drawn[1], 5]);
+    assert_eq!(after.waitlisted, vec![drawn[1], drawn[2]]);
+    assert_eq!(after.turned_away, vec![4]);
+    assert_eq!(after.seed, Some(fair_draw::to_hex(&c.seed)));
+    let verdict = fair_draw::verify(&after, Some((ticket, 2)));
+    assert_eq!(
+        verdict.to_string(),
+        format!("Verified: 3 admissions follow the draw. Ticket {ticket} is at place 2, as shown.")
+    );
+
+    // Hiding the turned-away late arrival makes the next admission jump the line.
+    after.turned_away.clear();
+    assert_eq!(
+        fair_draw::verify(&after, None).to_string(),
+        "Mismatch at admission 3: the draw puts ticket 4 there, the store admitted ticket 5."
+    );
+}
+
 #[test]
 fn admission_follows_the_rate_and_arrival_order() {
     let mut sale = sale_with(&[10], 6);
