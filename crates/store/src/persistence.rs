@@ -99,3 +99,9 @@ impl Saved {
         serde_json::to_string(self).expect("the document serialises")
     }
 }
+
+impl<P: Persistence> Persistence for std::rc::Rc<P> {
+    fn save(&self, document: String) -> impl Future<Output = Result<(), String>> {
+        (**self).save(document)
+    }
+}

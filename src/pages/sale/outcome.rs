@@ -116,13 +116,13 @@ pub fn verify_draw(detail: &crate::api::SaleDetail, my_ticket: Option<u32>) -> S
     let (Some(seed_hex), Some(commitment)) = (&detail.seed, &detail.commitment) else {
         return "The seed has not been revealed yet.".into();
     };
-    let Some(seed) = sale_engine::seed_from_hex(seed_hex) else {
+    let Some(seed) = fair_draw::seed_from_hex(seed_hex) else {
         return "The revealed seed is not 32 bytes of hex: the draw cannot be checked.".into();
     };
-    if sale_engine::sha256_hex(&seed) != *commitment {
+    if fair_draw::sha256_hex(&seed) != *commitment {
         return "The revealed seed does not match the fingerprint published before the start.".into();
     }
-    let order = sale_engine::shuffle_tickets(&seed, &detail.pre_queue_tickets);
+    let order = fair_draw::shuffle_tickets(&seed, &detail.pre_queue_tickets);
     let mine = my_ticket.and_then(|t| order.iter().position(|x| *x == t));
     let place = match mine {
         Some(i) => format!(" Your ticket no. {} was drawn {} of {}.", order[i], format::count(i as u64 + 1), format::count(order.len() as u64)),

@@ -1,0 +1,280 @@
+//! The demo store through its contract, natively: every rule that does not need a browser.
+//! A "restart" opens a new store from the saved text, as a stopped Service Worker does.
+use std::{cell::RefCell, rc::Rc};
+
+use sale_store::{Catalog, InMemory, Persistence, Service, Store};
+use store_contract::demo::{ClockChange, DemoSettings, DevState, Sms, StoreNotice};
+use store_contract::*;
+
+const SALE: &str = "k7-first-drop";
+const CATALOG: &str = include_str!("../../../public/catalog.json");
+/// Real time in these tests: the store only ever sees what it is given.
+const T0: f64 = 1_800_000_000_000.0;
+
+fn catalog() -> Catalog {
+    Catalog::parse(CATALOG).expect("the shipped catalog parses")
+}
+
+fn small() -> DemoSettings {
+    DemoSettings { crowd: Some(40), stock: Some(100), latency_ms: 0, seed: Some(1), ..DemoSettings::default() }
+}
+
+/// A store, the text it saved, and real time that the test moves.
+struct Demo {
+    service: Service<Rc<InMemory>>,
+    saved: Rc<InMemory>,
+    now: RefCell<f64>,
+}
+
+impl Demo {
+    fn fresh(settings: DemoSettings) -> Demo {
+        let mut store = Store::open(catalog(), None, T0, [9; 32]);
+        store.reset(settings, T0).expect("valid settings");
+        let saved = Rc::new(InMemory::default());
+        let demo = Demo { service: Service::new(store, saved.clone()), saved, now: RefCell::new(T0) };
+        pollster::block_on(demo.service.save(T0));
+        demo
+    }
+
+    /// The store a restarted worker opens: only what was saved survives.
+    fn restarted(&self) -> Demo {
+        let now = *self.now.borrow();
+        let text = self.saved.document.borrow().clone();
+        let store = Store::open(catalog(), text.as_deref(), now, [8; 32]);
+        let saved = Rc::new(InMemory { document: RefCell::new(text) });
+        Demo { service: Service::new(store, saved.clone()), saved, now: RefCell::new(now) }
+    }
+
+    fn send(&self, method: Method, path: &str, token: Option<&str>, key: Option<&str>, body: Option<String>) -> StoreResponse {
+        let request = StoreRequest {
+            method,
+            path: path.into(),
+            bearer: token.map(str::to_string),
+            idempotency_key: key.map(str::to_string),
+            body,
+        };
+        let now = *self.now.borrow();
+        pollster::block_on(self.service.answer(&request, || now, |_| async {})).expect("no faults in these tests")
+    }
+
+    fn call<T: serde::de::DeserializeOwned>(&self, method: Method, path: &str, token: Option<&str>, body: Option<impl serde::Serialize>) -> Result<T, ApiError> {
+        let key = method.changes_state().then(|| format!("key-{path}-{}", self.now.borrow()));
+        let response = self.send(method, path, token, key.as_deref(), body.map(|b| serde_json::to_string(&b).unwrap()));
+        if response.status == 200 {
+            Ok(serde_json::from_str(&response.body).expect("the contract's shape"))
+        } else {
+            Err(serde_json::from_str(&response.body).expect("an ApiError"))
+        }
+    }
+
+    fn sign_in(&self, phone: &str) -> Session {
+        let sent: CodeSent = self.call(Method::Post, "/api/auth/code", None, Some(CodeRequest { phone: phone.into() })).unwrap();
+        let inbox: Vec<Sms> = self.call(Method::Get, "/api/dev/inbox", None, None::<()>).unwrap();
+        let code: String = inbox.iter().rev().find(|m| m.phone == sent.phone).unwrap().text.chars().filter(char::is_ascii_digit).take(6).collect();
+        self.call(Method::Post, "/api/auth/verify", None, Some(VerifyRequest { phone: sent.phone, code })).unwrap()
+    }
+
+    fn me(&self, session: &Session) -> ShopperView {
+        self.call(Method::Get, &format!("/api/sales/{SALE}/me"), Some(&session.token), None::<()>).unwrap()
+    }
+
+    fn detail(&self) -> SaleDetail {
+        self.call(Method::Get, &format!("/api/sales/{SALE}"), None, None::<()>).unwrap()
+    }
+
+    fn act(&self, session: &Session, method: Method, action: &str, body: Option<impl serde::Serialize>) -> Result<ShopperView, ApiError> {
+        self.call(method, &format!("/api/sales/{SALE}/{action}"), Some(&session.token), body)
+    }
+
+    /// Moves store time to `store_ms` (real time stands still; the demo's clock jumps).
+    fn jump_to(&self, store_ms: u64) {
+        let _: DevState = self.call(Method::Post, "/api/dev/clock", None, Some(ClockChange { jump_to_ms: Some(store_ms), speed: None })).unwrap();
+    }
+
+    /// Lets `ms` of real time pass, running the store as a worker's background loop does.
+    fn wait(&self, ms: f64) {
+        *self.now.borrow_mut() += ms;
+        let now = *self.now.borrow();
+        assert!(pollster::block_on(self.service.run_slice(now, &mut || false)));
+    }
+}
+
+fn preference() -> Option<Preference> {
+    Some(Preference { variant: 0, accept_other_variant: true })
+}
+
+fn checkout() -> CheckoutRequest {
+    let address = Address { name: "Ada".into(), line1: "1 Long Street".into(), city: "Leeds".into(), postcode: "LS1 4AP".into() };
+    CheckoutRequest { variant: 0, address, payment: PaymentMethod::CardApproves }
+}
+
+/// Registers, checks in before the start and waits until the shopper holds a unit.
+fn reach_hold(demo: &Demo, session: &Session) -> ShopperView {
+    let summary = demo.detail().summary;
+    demo.act(session, Method::Post, "registration", None::<()>).unwrap();
+    demo.jump_to(summary.registration_closes + 1_000);
+    demo.act(session, Method::Post, "queue", preference()).unwrap();
+    demo.jump_to(summary.starts_at + 100);
+    for _ in 0..600 {
+        let view = demo.me(session);
+        if matches!(view.status, ShopperStatus::Holding { .. }) {
+            return view;
+        }
+        demo.wait(100.0);
+    }
+    panic!("no hold after a minute: {:?}", demo.me(session));
+}
+
+#[test]
+fn a_restart_at_every_step_lands_exactly_where_the_shopper_was() {
+    let demo = Demo::fresh(small());
+    let session = demo.sign_in("+447700900101");
+    let same_after_restart = |demo: &Demo, expected: &ShopperView| {
+        let restarted = demo.restarted();
+        assert_eq!(&restarted.me(&session), expected, "the restarted store answers exactly as before");
+        restarted
+    };
+    let registered = demo.act(&session, Method::Post, "registration", None::<()>).unwrap();
+    assert!(registered.registration_number.is_some());
+    let demo = same_after_restart(&demo, &registered);
+
+    let summary = demo.detail().summary;
+    demo.jump_to(summary.registration_closes + 1_000);
+    let checked_in = demo.act(&session, Method::Post, "queue", preference()).unwrap();
+    assert!(matches!(checked_in.status, ShopperStatus::PreQueue { .. }));
+    let demo = same_after_restart(&demo, &checked_in);
+
+    demo.jump_to(summary.starts_at + 100);
+    let holding = reach_hold(&demo, &session);
+    let demo = same_after_restart(&demo, &holding);
+
+    let paying = demo.act(&session, Method::Post, "checkout", Some(checkout())).unwrap();
+    assert_eq!(paying.payment.as_ref().map(|p| &p.state), Some(&PaymentState::Pending));
+    let demo = same_after_restart(&demo, &paying);
+    demo.wait(2_500.0);
+    let ordered = demo.me(&session);
+    assert!(ordered.order.is_some(), "the payment settled into an order: {ordered:?}");
+    same_after_restart(&demo, &ordered);
+}
+
+#[test]
+fn pay_pressed_twice_within_milliseconds_makes_one_order() {
+    let demo = Demo::fresh(small());
+    let session = demo.sign_in("+447700900102");
+    reach_hold(&demo, &session);
+    // Two tabs, two clicks, two idempotency keys, the same instant.
+    let body = serde_json::to_string(&checkout()).unwrap();
+    let path = format!("/api/sales/{SALE}/checkout");
+    let first = demo.send(Method::Post, &path, Some(&session.token), Some("tab-a"), Some(body.clone()));
+    let second = demo.send(Method::Post, &path, Some(&session.token), Some("tab-b"), Some(body));
+    assert_eq!(first.status, 200);
+    assert_eq!(second.status, 409, "the second Pay is refused while the first is with the bank: {}", second.body);
+    assert!(second.body.contains("payment_in_flight"));
+    demo.wait(2_500.0);
+    let orders: Vec<OrderView> = demo.call(Method::Get, "/api/orders", Some(&session.token), None::<()>).unwrap();
+    assert_eq!(orders.len(), 1);
+    let restarted = demo.restarted();
+    let orders_after: Vec<OrderView> = restarted.call(Method::Get, "/api/orders", Some(&session.token), None::<()>).unwrap();
+    assert_eq!(orders_after, orders);
+}
+
+#[test]
+fn a_retried_call_gets_the_first_answer_and_acts_once() {
+    let demo = Demo::fresh(small());
+    let session = demo.sign_in("+447700900103");
+    let path = format!("/api/sales/{SALE}/registration");
+    let first = demo.send(Method::Post, &path, Some(&session.token), Some("same-key"), None);
+    let again = demo.restarted().send(Method::Post, &path, Some(&session.token), Some("same-key"), None);
+    assert_eq!((first.status, &first.body), (again.status, &again.body), "a replay after a restart answers as the first time");
+    let other_key = demo.send(Method::Post, &path, Some(&session.token), Some("other-key"), None);
+    assert!(other_key.body.contains("already_registered"));
+}
+
+#[test]
+fn corrupt_old_or_foreign_data_starts_afresh_with_a_notice() {
+    for (raw, said) in [
+        ("{not json", "could not be read"),
+        (r#"{"version": 99, "whatever": true}"#, "another version"),
+        (r#"{"version": 1, "revision": 3}"#, "another version"),
+        ("[1, 2, 3]", "could not be read"),
+    ] {
+        let mut store = Store::open(catalog(), Some(raw), T0, [1; 32]);
+        let request = StoreRequest { method: Method::Get, path: "/api/dev/notices".into(), bearer: None, idempotency_key: None, body: None };
+        let notices: Vec<StoreNotice> = serde_json::from_str(&store.handle(&request, T0).body).unwrap();
+        assert_eq!(notices.len(), 1, "{raw}");
+        assert!(notices[0].text.contains(said), "{raw}: {}", notices[0].text);
+        assert!(store.take_unsaved().is_some(), "the fresh start is saved over the bad data");
+    }
+}
+
+/// Storage that refuses every write, like a full or blocked IndexedDB.
+struct Refusing;
+
+impl Persistence for Refusing {
+    async fn save(&self, _: String) -> Result<(), String> {
+        Err("quota exceeded".into())
+    }
+}
+
+#[test]
+fn storage_that_refuses_writes_keeps_the_store_answering_and_says_so_once() {
+    let service = Service::new(Store::open(catalog(), None, T0, [2; 32]), Refusing);
+    let ask = |method, path: &str| {
+        let request = StoreRequest { method, path: path.into(), bearer: None, idempotency_key: Some(path.into()), body: None };
+        pollster::block_on(service.answer(&request, || T0, |_| async {})).unwrap()
+    };
+    assert_eq!(ask(Method::Post, "/api/dev/reset").status, 200);
+    assert_eq!(ask(Method::Post, "/api/dev/reset?again").status, 200);
+    let notices: Vec<StoreNotice> = serde_json::from_str(&ask(Method::Get, "/api/dev/notices").body).unwrap();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].text.contains("quota exceeded"));
+}
+
+#[test]
+fn a_seed_replays_codes_tokens_faults_and_the_draw_and_no_seed_is_secret() {
+    let run = |settings: DemoSettings, entropy: u8| {
+        let mut store = Store::open(catalog(), None, T0, [entropy; 32]);
+        store.reset(settings.clone(), T0).unwrap();
+        let demo = Demo { service: Service::new(store, Rc::new(InMemory::default())), saved: Rc::default(), now: RefCell::new(T0) };
+        let session = demo.sign_in("+447700900104");
+        let inbox: Vec<Sms> = demo.call(Method::Get, "/api/dev/inbox", None, None::<()>).unwrap();
+        let summary = demo.detail().summary;
+        demo.jump_to(summary.registration_closes);
+        let fingerprint = demo.detail().commitment.unwrap();
+        let faulty = DemoSettings { faults: 0.5, ..settings };
+        let _: DevState = demo.call(Method::Put, "/api/dev/settings", None, Some(faulty)).unwrap();
+        let request = StoreRequest { method: Method::Get, path: "/api/time".into(), bearer: None, idempotency_key: None, body: None };
+        let fates: Vec<_> = (0..30).map(|_| demo.service.store.borrow_mut().passage(&request, T0).fault).collect();
+        (inbox[0].text.clone(), session.token, fingerprint, fates)
+    };
+    let seeded = DemoSettings { seed: Some(77), ..small() };
+    let first = run(seeded.clone(), 1);
+    assert_eq!(first, run(seeded.clone(), 2), "the same ?seed= replays everything, whatever the platform's entropy");
+    assert!(first.3.iter().any(Option::is_some) && first.3.iter().any(Option::is_none));
+    let other = run(DemoSettings { seed: Some(78), ..seeded.clone() }, 1);
+    assert_ne!((&first.0, &first.2, &first.3), (&other.0, &other.2, &other.3));
+    let secret = DemoSettings { seed: None, ..seeded };
+    assert_ne!(run(secret.clone(), 3).2, run(secret, 4).2, "without a seed the draw comes from the platform's entropy");
+}
+
+#[test]
+fn settings_out_of_range_are_refused_with_a_sentence() {
+    let demo = Demo::fresh(small());
+    let too_fast = DemoSettings { speed: 500.0, ..small() };
+    let refused = demo.call::<DevState>(Method::Put, "/api/dev/settings", None, Some(too_fast)).unwrap_err();
+    assert_eq!((refused.status, refused.code.as_str()), (422, codes::BAD_SETTINGS));
+    assert!(refused.message.contains("speed takes 1 to 60"), "{}", refused.message);
+    let state: DevState = demo.call(Method::Get, "/api/dev/state", None, None::<()>).unwrap();
+    assert_eq!(state.settings.speed, 1.0);
+}
+
+#[test]
+fn an_unknown_path_or_a_missing_session_gets_the_contracts_error() {
+    let demo = Demo::fresh(small());
+    let nothing = demo.send(Method::Get, "/api/nowhere", None, None, None);
+    assert_eq!(nothing.status, 404);
+    let error: ApiError = serde_json::from_str(&nothing.body).unwrap();
+    assert_eq!(error.code, codes::NOT_FOUND);
+    let anonymous = demo.call::<ShopperView>(Method::Get, &format!("/api/sales/{SALE}/me"), Some("forged"), None::<()>).unwrap_err();
+    assert_eq!((anonymous.status, anonymous.code.as_str()), (401, codes::SIGN_IN));
+}
