@@ -6,7 +6,7 @@ mod support;
 use std::rc::Rc;
 
 use flash_sale::device::{monotonic_ms, sleep_ms};
-use flash_sale::mock::DemoStorage;
+use flash_sale::storage::PageStorage;
 use flash_sale::preview::screen_names;
 use flash_sale::scenario;
 use flash_sale::shop::Shop;
@@ -18,8 +18,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn new_shop() -> Shop {
-    let _ = any_spawner::Executor::init_wasm_bindgen();
-    Shop::open(catalog(), Rc::new(DemoStorage::memory()))
+    shop_on(&new_store(settings()), Rc::new(PageStorage::memory()))
 }
 
 async fn wait_until(root: &web_sys::HtmlElement, what: &str, timeout_ms: f64, check: impl Fn(&web_sys::HtmlElement) -> bool) {

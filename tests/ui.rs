@@ -8,8 +8,9 @@ use std::rc::Rc;
 use flash_sale::api::*;
 use flash_sale::components::Countdown;
 use flash_sale::device::{monotonic_ms, sleep_ms};
-use flash_sale::mock::{DemoSettings, DemoStorage};
+use flash_sale::api::demo::DemoSettings;
 use flash_sale::shop::Shop;
+use flash_sale::storage::PageStorage;
 use leptos::prelude::*;
 use leptos::mount::UnmountHandle;
 use support::*;
@@ -18,13 +19,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The app's shell at `path`, on its own storage, with the demo reset to `settings`.
-async fn mount_at(path: &str, storage: Rc<DemoStorage>, settings: Option<DemoSettings>) -> (Shop, UnmountHandle<impl Mountable>, web_sys::HtmlElement) {
-    let _ = any_spawner::Executor::init_wasm_bindgen();
-    let shop = Shop::open(catalog(), storage);
-    if let Some(settings) = settings {
-        shop.store().borrow_mut().reset(settings, flash_sale::device::real_now()).unwrap();
-    }
+/// The app's shell at `path` on `store`, with the page's own `storage` (a reload keeps both).
+async fn mount_at(path: &str, store: &InPageStore, storage: Rc<PageStorage>) -> (Shop, UnmountHandle<impl Mountable>, web_sys::HtmlElement) {
+    let shop = shop_on(store, storage);
     shop.client().sync_clock().await.unwrap();
     let (handle, root) = mount(path, shop);
     leptos::task::tick().await;
@@ -76,7 +73,7 @@ async fn settle() {
 
 #[wasm_bindgen_test]
 async fn the_first_page_lists_every_sale_with_its_state() {
-    let (_shop, _handle, root) = mount_at("/", Rc::new(DemoStorage::memory()), Some(settings())).await;
+    let (_shop, _handle, root) = mount_at("/", &new_store(settings()), Rc::new(PageStorage::memory())).await;
     wait_for(&root, ".sale-card", 5_000).await;
     let cards = root.query_selector_all(".sale-card").unwrap();
     assert_eq!(cards.length(), 3);
@@ -86,9 +83,8 @@ async fn the_first_page_lists_every_sale_with_its_state() {
 
 #[wasm_bindgen_test]
 async fn the_whole_journey_from_sign_up_to_order_with_an_accelerated_clock() {
-    let storage = Rc::new(DemoStorage::memory());
     let fast = DemoSettings { speed: 30.0, ..settings() };
-    let (shop, _handle, root) = mount_at(&format!("/sale/{SALE}"), storage, Some(fast)).await;
+    let (shop, _handle, root) = mount_at(&format!("/sale/{SALE}"), &new_store(fast), Rc::new(PageStorage::memory())).await;
     wait_for_state(&root, "registration-open", 5_000).await;
 
     type_into(&root, "#phone", "+44 7700 900201");
@@ -128,8 +124,8 @@ async fn the_whole_journey_from_sign_up_to_order_with_an_accelerated_clock() {
 
 #[wasm_bindgen_test]
 async fn forms_say_what_to_fix_and_keep_what_was_typed() {
-    let storage = Rc::new(DemoStorage::memory());
-    let (shop, _handle, root) = mount_at("/account", storage, Some(settings())).await;
+    let store = new_store(settings());
+    let (shop, _handle, root) = mount_at("/account", &store, Rc::new(PageStorage::memory())).await;
     wait_for(&root, "#phone", 5_000).await;
     type_into(&root, "#phone", "07700 900123");
     click(&root, "form button[type=submit]");
@@ -156,7 +152,7 @@ async fn forms_say_what_to_fix_and_keep_what_was_typed() {
     // The checkout form, with a hold in hand.
     sign_in(&shop.client(), "+447700900203").await;
     reach_hold(&shop.client()).await;
-    let (_shop2, _handle2, sale) = mount_at(&format!("/sale/{SALE}"), shop.storage(), None).await;
+    let (_shop2, _handle2, sale) = mount_at(&format!("/sale/{SALE}"), &store, shop.storage()).await;
     wait_for_state(&sale, "your-turn", 5_000).await;
     click(&sale, "[data-testid=go-checkout]");
     wait_for_state(&sale, "checkout", 3_000).await;
@@ -174,8 +170,7 @@ async fn forms_say_what_to_fix_and_keep_what_was_typed() {
 #[wasm_bindgen_test]
 async fn the_countdown_flips_within_50_ms_of_store_time() {
     let _ = any_spawner::Executor::init_wasm_bindgen();
-    let storage = Rc::new(DemoStorage::memory());
-    let shop = Shop::open(catalog(), storage);
+    let shop = shop_on(&new_store(settings()), Rc::new(PageStorage::memory()));
     shop.client().sync_clock().await.unwrap();
     let client = shop.client();
     let now = client.store_now().unwrap();
@@ -206,10 +201,10 @@ async fn the_countdown_flips_within_50_ms_of_store_time() {
 
 #[wasm_bindgen_test]
 async fn a_reload_in_the_middle_of_the_queue_keeps_the_place() {
-    let storage = Rc::new(DemoStorage::memory());
+    let storage = Rc::new(PageStorage::memory());
     // A long line, let in slowly, so the shopper is still waiting when the page reloads.
     let crowd = DemoSettings { crowd: Some(3_000), stock: Some(250), ..settings() };
-    let shop = support::fresh_store(storage.clone(), crowd);
+    let shop = support::fresh_store(crowd);
     let session = sign_in(&shop.client, "+447700900204").await;
     // Signed in as the app signs in: the session is kept in storage for the next page load.
     storage.set("session", &serde_json::to_string(&session).unwrap());
@@ -218,14 +213,14 @@ async fn a_reload_in_the_middle_of_the_queue_keeps_the_place() {
     jump_to(&shop.client, summary.starts_at + 2_000).await;
     let joined = act(&shop.client, Method::Post, "queue", preference()).await.unwrap();
     let ticket = joined.ticket;
-    drop(shop);
+    let store = shop.store;
 
-    let (_shop, handle, root) = mount_at(&format!("/sale/{SALE}"), storage.clone(), None).await;
+    let (_shop, handle, root) = mount_at(&format!("/sale/{SALE}"), &store, storage.clone()).await;
     wait_for_state(&root, "live-queue", 5_000).await;
     let before: u32 = wait_for(&root, "[data-testid=queue-position]", 3_000).await.text_content().unwrap().replace(',', "").parse().unwrap();
     drop(handle);
 
-    let (reloaded, _handle, root) = mount_at(&format!("/sale/{SALE}"), storage, None).await;
+    let (reloaded, _handle, root) = mount_at(&format!("/sale/{SALE}"), &store, storage).await;
     wait_for_state(&root, "live-queue", 5_000).await;
     let after: u32 = wait_for(&root, "[data-testid=queue-position]", 3_000).await.text_content().unwrap().replace(',', "").parse().unwrap();
     assert!(after <= before && after > 0, "place {before} before the reload, {after} after");
@@ -235,7 +230,7 @@ async fn a_reload_in_the_middle_of_the_queue_keeps_the_place() {
 
 #[wasm_bindgen_test]
 async fn polls_update_the_page_without_rebuilding_what_the_shopper_is_using() {
-    let (_shop, _handle, root) = mount_at(&format!("/sale/{SALE}"), Rc::new(DemoStorage::memory()), Some(settings())).await;
+    let (_shop, _handle, root) = mount_at(&format!("/sale/{SALE}"), &new_store(settings()), Rc::new(PageStorage::memory())).await;
     wait_for_state(&root, "registration-open", 5_000).await;
     type_into(&root, "#phone", "+44 7700 900205");
     click(&root, "form button[type=submit]");
@@ -253,13 +248,12 @@ async fn polls_update_the_page_without_rebuilding_what_the_shopper_is_using() {
 
 #[wasm_bindgen_test]
 async fn a_failed_action_leaves_the_checkout_form_as_it_was() {
-    let storage = Rc::new(DemoStorage::memory());
-    let tab = support::fresh_store(storage.clone(), settings());
+    let storage = Rc::new(PageStorage::memory());
+    let tab = support::fresh_store(settings());
     let session = sign_in(&tab.client, "+447700900206").await;
     storage.set("session", &serde_json::to_string(&session).unwrap());
     reach_hold(&tab.client).await;
-    drop(tab);
-    let (shop, _handle, root) = mount_at(&format!("/sale/{SALE}"), storage, None).await;
+    let (_shop, _handle, root) = mount_at(&format!("/sale/{SALE}"), &tab.store, storage).await;
     wait_for_state(&root, "your-turn", 5_000).await;
     click(&root, "[data-testid=go-checkout]");
     wait_for_state(&root, "checkout", 3_000).await;
@@ -269,14 +263,14 @@ async fn a_failed_action_leaves_the_checkout_form_as_it_was() {
     let heading = find(&root, "section[data-state=checkout] h2").unwrap();
 
     // Another tab uses the one extension; this page, not yet told, tries it too and is refused.
-    let elsewhere = flash_sale::api::http::HttpRequest {
+    let elsewhere = StoreRequest {
         method: Method::Post,
         path: format!("/api/sales/{SALE}/hold/extend"),
         bearer: Some(session.token.clone()),
         idempotency_key: Some("another-tab".into()),
         body: None,
     };
-    assert_eq!(shop.store().borrow_mut().handle(&elsewhere, flash_sale::device::real_now()).status, 200);
+    assert_eq!(tab.store.store.borrow_mut().handle(&elsewhere, flash_sale::device::real_now()).status, 200);
     click(&root, "[data-testid=extend]");
     let started = monotonic_ms();
     while text(&root, "[data-testid=action-error]").is_empty() {

@@ -1,21 +1,27 @@
-//! What the browser tests share: a store on fresh storage, signing in through the SMS inbox,
-//! moving the store clock, and waiting for a condition.
+//! What the browser tests share: the demo store running in the page behind the same
+//! `Transport` as fetch (the Service Worker's own journeys are in `crates/e2e`), signing in
+//! through the SMS inbox, moving the store clock, and waiting for a condition.
 #![allow(dead_code)] // each test file uses its own part of this module
 
-use std::{cell::RefCell, rc::Rc};
+use std::rc::{Rc, Weak};
 
+use flash_sale::api::demo::{ClockChange, DemoSettings, DevState};
+use flash_sale::api::transport::{Reply, Transport, TransportError};
 use flash_sale::api::*;
-use leptos::prelude::Set;
 use flash_sale::device::{monotonic_ms, real_now, sleep_ms};
-use flash_sale::mock::store::{ClockChange, DevState};
-use flash_sale::mock::{Catalog, DemoSettings, DemoStorage, MockStore, MockTransport};
 use flash_sale::shop::Shop;
+use flash_sale::storage::PageStorage;
 use leptos::mount::UnmountHandle;
-use leptos::prelude::{document, Mountable};
+use leptos::prelude::{document, Mountable, Set};
+use sale_store::{Catalog, InMemory, Service, Store};
 use wasm_bindgen::JsCast;
 
 pub const SALE: &str = "k7-first-drop";
 pub const CATALOG: &str = include_str!("../../public/catalog.json");
+/// The crowd's work between two frames, as the worker slices it.
+const SLICE_BUDGET_MS: f64 = 3.0;
+
+pub type InPageStore = Rc<Service<InMemory>>;
 
 pub fn catalog() -> Catalog {
     Catalog::parse(CATALOG).expect("the shipped catalog parses")
@@ -26,28 +32,58 @@ pub fn settings() -> DemoSettings {
     DemoSettings { crowd: Some(40), stock: Some(100), latency_ms: 4, speed: 1.0, ..DemoSettings::default() }
 }
 
+/// The demo store started afresh with `settings`, kept moving in the background while it lives.
+pub fn new_store(settings: DemoSettings) -> InPageStore {
+    let mut store = Store::open(catalog(), None, real_now(), [7; 32]);
+    store.reset(settings, real_now()).expect("settings are valid");
+    let service = Rc::new(Service::new(store, InMemory::default()));
+    let alive: Weak<Service<InMemory>> = Rc::downgrade(&service);
+    wasm_bindgen_futures::spawn_local(async move {
+        while let Some(service) = alive.upgrade() {
+            let started = monotonic_ms();
+            service.run_slice(real_now(), &mut || monotonic_ms() - started > SLICE_BUDGET_MS).await;
+            drop(service);
+            sleep_ms(16).await;
+        }
+    });
+    service
+}
+
+/// The store answering in this page, as the Service Worker answers fetch().
+struct InPage(InPageStore);
+
+impl Transport for InPage {
+    fn send(&self, request: StoreRequest) -> Reply {
+        let service = self.0.clone();
+        Box::pin(async move {
+            service.answer(&request, real_now, sleep_ms).await.map_err(|_lost| TransportError::NoConnection)
+        })
+    }
+}
+
+pub fn transport(store: &InPageStore) -> Rc<dyn Transport> {
+    Rc::new(InPage(store.clone()))
+}
+
+/// A client of `store`: another tab, or the same tab after a reload.
+pub fn tab(store: &InPageStore, session: Option<Session>) -> StoreClient {
+    StoreClient::new(transport(store), session)
+}
+
+/// A shop on `store`, with the page's own storage.
+pub fn shop_on(store: &InPageStore, storage: Rc<PageStorage>) -> Shop {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    Shop::open(transport(store), storage)
+}
+
 pub struct TestStore {
-    pub store: Rc<RefCell<MockStore>>,
+    pub store: InPageStore,
     pub client: StoreClient,
 }
 
-/// A demo store started afresh with `settings` on `storage`, running in the background.
-pub fn fresh_store(storage: Rc<DemoStorage>, settings: DemoSettings) -> TestStore {
-    let mut store = MockStore::open(catalog(), storage, real_now());
-    store.reset(settings, real_now()).expect("settings are valid");
-    connect(store, None)
-}
-
-/// The same storage opened again, as a reload or a second tab does.
-pub fn reopen(storage: Rc<DemoStorage>, session: Option<Session>) -> TestStore {
-    connect(MockStore::open(catalog(), storage, real_now()), session)
-}
-
-fn connect(store: MockStore, session: Option<Session>) -> TestStore {
-    let transport = MockTransport::new(store);
-    transport.run_in_background();
-    let client = StoreClient::new(Rc::new(transport.clone()), session);
-    TestStore { store: transport.store, client }
+pub fn fresh_store(settings: DemoSettings) -> TestStore {
+    let store = new_store(settings);
+    TestStore { client: tab(&store, None), store }
 }
 
 pub async fn sign_in(client: &StoreClient, phone: &str) -> Session {
@@ -60,7 +96,7 @@ pub async fn sign_in(client: &StoreClient, phone: &str) -> Session {
 }
 
 pub async fn latest_code(client: &StoreClient, phone: &str) -> String {
-    let inbox: Vec<Sms> = client.get("/api/dev/inbox").await.expect("inbox");
+    let inbox: Vec<demo::Sms> = client.get("/api/dev/inbox").await.expect("inbox");
     let text = inbox.iter().rev().find(|m| m.phone == phone).expect("an SMS for this number").text.clone();
     text.chars().filter(char::is_ascii_digit).take(6).collect()
 }
