@@ -8,7 +8,7 @@ export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 PROPTEST_CASES ?= 10000
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve build test test-native test-browser test-e2e bench tools-app tools-browser clean
+.PHONY: serve build test lint test-native test-browser test-e2e bench tools-app tools-browser clean
 
 tools-app:
 	@scripts/ensure-tools wasm-target wasm-bindgen wasm-opt trunk
@@ -25,8 +25,15 @@ build: tools-app
 	trunk build --release
 	@scripts/first-load-size dist
 
-## test: every test, native and in headless Chromium
-test: test-native test-browser test-e2e
+## test: formatting and lints, then every test, native and in headless Chromium
+test: lint test-native test-browser test-e2e
+
+## lint: rustfmt and clippy (warnings are errors), natively and for the browser build
+lint:
+	@scripts/ensure-tools wasm-target
+	cargo fmt --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p flash-sale -p store-worker --all-targets -- -D warnings
 
 test-native:
 	cargo test --workspace --exclude e2e --exclude bench-counter

@@ -277,41 +277,29 @@ impl Browser {
         }
     }
 
-    /// Types into an input (after clearing it), as a person would, key by key, and checks the
-    /// field then holds exactly `text`. Should the app replace the field while typing (it once
-    /// did, on every poll), the shopper types it again.
+    /// Types into an input (after clearing it) once, as a person would, key by key, and checks
+    /// the field then holds exactly `text`: a field the app replaced or reset while typing
+    /// fails the journey rather than being typed into again.
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         let q = serde_json::to_string(css)?;
-        let mut last = String::new();
-        for _ in 0..10 {
-            self.wait_js(
-                &format!("document.querySelector({q})"),
-                Duration::from_secs(10),
-                css,
-            )
+        self.wait_js(&format!("document.querySelector({q})"), Duration::from_secs(10), css)
             .await?;
-            let input = self.find(css).await?;
-            let typed = async {
-                input.clear().await?;
-                if !text.is_empty() {
-                    input.send_keys(text).await?;
-                }
-                Ok::<_, fantoccini::error::CmdError>(())
-            }
-            .await;
-            match typed {
-                Ok(()) => {}
-                Err(e) if is_stale(&e) => continue,
-                Err(e) => bail!("typing into {css}: {e}"),
-            }
-            // Let the input event reach the app's draft before reading the value back.
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            last = self.value(css).await?;
-            if last == text {
-                return Ok(());
-            }
+        let input = self.find(css).await?;
+        input
+            .clear()
+            .await
+            .map_err(|e| format!("clearing {css}: {e}"))?;
+        if !text.is_empty() {
+            input
+                .send_keys(text)
+                .await
+                .map_err(|e| format!("typing into {css}: {e}"))?;
         }
-        bail!("{css} holds {last:?} after typing {text:?} ten times")
+        // Let the input event reach the app's draft before reading the value back.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let got = self.value(css).await?;
+        ensure!(got == text, "{css} holds {got:?} after typing {text:?} once");
+        Ok(())
     }
 
     /// An input's current value.

@@ -104,19 +104,13 @@ async fn texted_code(b: &Browser) -> Result<String> {
     Ok(code)
 }
 
-/// Clicks `css` until `expr` holds soon after (a click whose effect the app's once-a-second
-/// screen rebuild wiped out is made again, as a shopper would).
-async fn click_until(b: &Browser, css: &str, expr: &str, what: &str) -> Result<serde_json::Value> {
-    for _ in 0..6 {
-        b.click(css, secs(10)).await?;
-        if let Ok(v) = b.wait_js(expr, Duration::from_millis(700), what).await {
-            return Ok(v);
-        }
-    }
-    bail!(
-        "after clicking {css} six times, still no {what}: {}",
-        b.describe().await
-    )
+/// Clicks `css` once and waits for `expr`: one click must take effect, so a click the app
+/// swallowed fails the journey instead of being made again.
+async fn click_then(b: &Browser, css: &str, expr: &str, what: &str) -> Result<serde_json::Value> {
+    b.click(css, secs(10)).await?;
+    b.wait_js(expr, secs(5), what)
+        .await
+        .map_err(|e| format!("one click on {css} did not give {what}: {e}").into())
 }
 
 /// Fills the checkout form's four fields.
@@ -253,7 +247,8 @@ async fn new_shopper_buys_a_unit(ctx: &Ctx, b: &Browser) -> Result<()> {
     let shown = b.wait_testid("order-number", secs(20)).await?;
     ensure!(shown == order, "/orders/{order} shows {shown:?}");
     ctx.shoot(b, "order").await?;
-    Ok(())
+    let order_call = format!("/api/orders/{order}");
+    ensure_served_by_the_worker(b, &["/api/time", &order_call]).await
 }
 
 async fn position(b: &Browser) -> Result<serde_json::Value> {
@@ -527,7 +522,7 @@ async fn bad_input_gets_a_message_and_keeps_the_text(ctx: &Ctx, b: &Browser) -> 
     b.wait_state(&["your-turn"], secs(20)).await?;
     b.click("[data-testid=go-checkout]", secs(10)).await?;
     b.wait_state(&["checkout"], secs(10)).await?;
-    let p = click_until(b, "[data-testid=pay]", &format!("(() => {{ const p = {PROBLEMS_JS}; return p && p.name && p.line1 && p.city && p.postcode ? p : null; }})()"), "a message for each empty field").await?;
+    let p = click_then(b, "[data-testid=pay]", &format!("(() => {{ const p = {PROBLEMS_JS}; return p && p.name && p.line1 && p.city && p.postcode ? p : null; }})()"), "a message for each empty field").await?;
     for field in ["name", "line1", "city", "postcode"] {
         ensure!(
             p[field].as_str().is_some_and(|t| t.starts_with("Enter")),
@@ -543,7 +538,7 @@ async fn bad_input_gets_a_message_and_keeps_the_text(ctx: &Ctx, b: &Browser) -> 
     b.type_into("#name", "Ada Lovelace").await?;
     b.type_into("#line1", "12").await?;
     b.type_into("#postcode", "SW1Y#4JH").await?;
-    let p = click_until(b, "[data-testid=pay]", &format!("(() => {{ const p = {PROBLEMS_JS}; return p && p.line1 && p.city && p.postcode ? p : null; }})()"), "messages for the three bad fields").await?;
+    let p = click_then(b, "[data-testid=pay]", &format!("(() => {{ const p = {PROBLEMS_JS}; return p && p.line1 && p.city && p.postcode ? p : null; }})()"), "messages for the three bad fields").await?;
     ensure!(
         p["name"] == json!(""),
         "a message for the typed name: {}",
@@ -656,7 +651,7 @@ async fn ended_sale_and_deep_links(ctx: &Ctx, b: &Browser) -> Result<()> {
     ctx.reach(b, &["sale-ended"], secs(30)).await?;
     let seed = b.wait_testid("seed", secs(10)).await?;
     ensure!(!seed.is_empty(), "no seed");
-    let verdict = click_until(b, "[data-testid=verify]", "(() => { const e = document.querySelector('[data-testid=verdict]'); return e && e.textContent.trim(); })()", "a verdict").await?;
+    let verdict = click_then(b, "[data-testid=verify]", "(() => { const e = document.querySelector('[data-testid=verdict]'); return e && e.textContent.trim(); })()", "a verdict").await?;
     ctx.shoot(b, "sale-ended-verified").await?;
     ensure!(
         verdict.as_str().is_some_and(|v| !v.is_empty()),
@@ -758,6 +753,164 @@ async fn inline_sign_in_keeps_the_code_step(ctx: &Ctx, b: &Browser) -> Result<()
     Ok(())
 }
 
+/// The `/api/...` paths this page has fetched, as the browser's resource timing lists them,
+/// with each answer's HTTP status (0 where none arrived), oldest first.
+async fn api_calls(b: &Browser) -> Result<Vec<(String, u64)>> {
+    let v = b
+        .js(
+            "return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname.startsWith('/api/')).map(e => [e.initiatorType + ' ' + new URL(e.name).pathname, e.responseStatus || 0]);",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+/// The page is controlled by the demo store's Service Worker and its calls went out as
+/// `fetch()` to `/api/...`, as they would to a real store.
+async fn ensure_served_by_the_worker(b: &Browser, wanted: &[&str]) -> Result<()> {
+    let controlled = b
+        .js("return !!navigator.serviceWorker.controller && navigator.serviceWorker.controller.scriptURL;", vec![])
+        .await?;
+    ensure!(
+        controlled.as_str().is_some_and(|u| u.ends_with("/sw.js")),
+        "navigator.serviceWorker.controller is {controlled}"
+    );
+    let calls = api_calls(b).await?;
+    for path in wanted {
+        ensure!(
+            calls.iter().any(|(call, _)| call == &format!("fetch {path}")),
+            "no fetch of {path} in the resource timing entries: {calls:?}"
+        );
+    }
+    Ok(())
+}
+
+/// Every Service Worker of the page unregistered: the next load starts a new worker, which
+/// has nothing in memory and rebuilds the store from IndexedDB.
+async fn stop_the_worker(b: &Browser) -> Result<()> {
+    let stopped = b
+        .js(
+            "return navigator.serviceWorker.getRegistrations().then(rs => Promise.all(rs.map(r => r.unregister()))).then(done => done.length > 0 && done.every(d => d));",
+            vec![],
+        )
+        .await?;
+    ensure!(stopped == json!(true), "unregistering the worker answered {stopped}");
+    Ok(())
+}
+
+/// Two tabs of one shopper press Pay within a millisecond of each other: one order, and after
+/// a reload both tabs show it.
+async fn two_tabs_pay_at_once_for_one_order(ctx: &Ctx, b: &Browser) -> Result<()> {
+    ctx.scenario(b, "demo=your-turn&speed=2").await?;
+    b.wait_state(&["your-turn"], secs(20)).await?;
+    b.click("[data-testid=go-checkout]", secs(10)).await?;
+    b.wait_state(&["checkout"], secs(10)).await?;
+    fill_address(b, true).await?;
+    // The second tab is opened from this one, so one script can press both Pay buttons; it
+    // opens at the checkout with the typed fields, as any tab of this browser would.
+    b.js("window.__other = window.open(location.href, 'second-tab'); return true;", vec![])
+        .await?;
+    b.wait_js(
+        "(() => { const d = window.__other.document; const p = d.querySelector('section[data-state=checkout] [data-testid=pay]'); return p && !p.disabled && d.querySelector('#postcode').value === 'SW1Y 4JH'; })()",
+        secs(30),
+        "the second tab at the checkout with the address",
+    )
+    .await?;
+    let gap = b
+        .js(
+            "const t = performance.now(); document.querySelector('[data-testid=pay]').click(); window.__other.document.querySelector('[data-testid=pay]').click(); return performance.now() - t;",
+            vec![],
+        )
+        .await?;
+    ensure!(gap.as_f64().is_some_and(|ms| ms < 5.0), "the two presses were {gap} ms apart");
+    let confirmed = "(() => { const s = d.querySelector('section[data-state]'); const n = d.querySelector('[data-testid=order-number]'); return s && s.dataset.state === 'order-confirmed' && n && n.textContent.trim(); })()";
+    let first = b
+        .wait_js(&format!("(d => {confirmed})(document)"), secs(60), "an order in the first tab")
+        .await?;
+    let second = b
+        .wait_js(&format!("(d => {confirmed})(window.__other.document)"), secs(60), "an order in the second tab")
+        .await?;
+    ensure!(first == second, "the tabs show orders {first} and {second}");
+    b.js("window.__other.location.reload(); return true;", vec![]).await?;
+    b.client.refresh().await?;
+    b.wait_state(&["order-confirmed"], secs(30)).await?;
+    let after = b.wait_testid("order-number", secs(10)).await?;
+    ensure!(json!(after) == first, "after a reload the first tab shows {after}, before {first}");
+    let second_tab = b.client.windows().await?;
+    ensure!(second_tab.len() == 2, "{} windows open", second_tab.len());
+    let here = b.client.window().await?;
+    let other = second_tab.into_iter().find(|w| *w != here).expect("two windows");
+    b.client.switch_to_window(other).await?;
+    b.wait_state(&["order-confirmed"], secs(30)).await?;
+    let after_b = b.wait_testid("order-number", secs(10)).await?;
+    ensure!(after_b == after, "after a reload the second tab shows {after_b}, the first {after}");
+    b.client.close_window().await?;
+    b.client.switch_to_window(here).await?;
+    let orders = account_orders(ctx, b).await?;
+    ensure!(orders == vec![after.clone()], "two presses of Pay: /account lists {orders:?}");
+    ensure_served_by_the_worker(b, &["/api/sales/k7-first-drop/checkout", "/api/orders"]).await
+}
+
+/// A stopped worker (unregistered, so the next load starts a new one with nothing in memory)
+/// loses neither the hold nor, later, the order.
+async fn a_stopped_worker_loses_nothing(ctx: &Ctx, b: &Browser) -> Result<()> {
+    ctx.scenario(b, "demo=your-turn&speed=2").await?;
+    b.wait_state(&["your-turn"], secs(20)).await?;
+    stop_the_worker(b).await?;
+    b.client.refresh().await?;
+    let state = b.wait_state(&["your-turn", "hold-expired", "registration-open", "pre-queue"], secs(60)).await?;
+    ensure!(state == "your-turn", "after the worker stopped the sale page shows {state}");
+    ensure_served_by_the_worker(b, &["/api/sales/k7-first-drop/me"]).await?;
+    b.click("[data-testid=go-checkout]", secs(10)).await?;
+    b.wait_state(&["checkout"], secs(10)).await?;
+    fill_address(b, true).await?;
+    let order = pay_until_confirmed(ctx, b, secs(60)).await?;
+    stop_the_worker(b).await?;
+    b.client.refresh().await?;
+    b.wait_state(&["order-confirmed"], secs(60)).await?;
+    let shown = b.wait_testid("order-number", secs(10)).await?;
+    ensure!(shown == order, "after the worker stopped: order {shown}, before {order}");
+    let orders = account_orders(ctx, b).await?;
+    ensure!(orders == vec![order.clone()], "after the worker stopped /account lists {orders:?}");
+    Ok(())
+}
+
+/// Statuses of the calls on each route, in the order they were made.
+fn fates(calls: &[(String, u64)]) -> std::collections::BTreeMap<String, Vec<u64>> {
+    let mut by_route = std::collections::BTreeMap::<String, Vec<u64>>::new();
+    for (route, status) in calls {
+        by_route.entry(route.clone()).or_default().push(*status);
+    }
+    by_route
+}
+
+/// A seeded run with faults, played twice: the n-th call on each route meets the same fate.
+async fn a_replayed_seed_fails_the_same_calls(ctx: &Ctx, b: &Browser) -> Result<()> {
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        ctx.scenario(b, "demo=your-turn&speed=2&faults=0.3&seed=42").await?;
+        b.wait_state(&["your-turn"], secs(60)).await?;
+        // A few seconds of polling under faults.
+        tokio::time::sleep(secs(6)).await;
+        runs.push(fates(&api_calls(b).await?));
+    }
+    let (mut compared, mut failed) = (0, 0);
+    for (route, first) in &runs[0] {
+        let Some(second) = runs[1].get(route) else { continue };
+        let n = first.len().min(second.len());
+        ensure!(
+            first[..n] == second[..n],
+            "{route}: statuses {:?} in the first run, {:?} in the replay",
+            &first[..n],
+            &second[..n]
+        );
+        compared += n;
+        failed += first[..n].iter().filter(|s| matches!(s, 0 | 429 | 503)).count();
+    }
+    ensure!(compared >= 20 && failed >= 3, "only {compared} calls compared, {failed} of them failed: {runs:?}");
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 
 type Journey = for<'a> fn(&'a Ctx, &'a Browser) -> Pin<Box<dyn Future<Output = Result<()>> + 'a>>;
@@ -780,6 +933,9 @@ fn main() {
         ended_sale_and_deep_links,
         typing_keeps_focus_on_the_sale_page,
         inline_sign_in_keeps_the_code_step,
+        two_tabs_pay_at_once_for_one_order,
+        a_stopped_worker_loses_nothing,
+        a_replayed_seed_fails_the_same_calls,
     ];
     // Journeys that show a known app bug: reported, run only when asked for.
     let known_bugs: Vec<(&str, Journey)> = journeys![];

@@ -2,7 +2,8 @@
 //! prints one table; writes target/bench.json (raw figures and a `budgets` list) and
 //! target/bench.md (the table for the README). Budgets are reported, never fail the run.
 //!
-//! Inputs (scripts/bench sets them): BENCH_DIST (the shop's dist/), BENCH_COUNTER_DIST (the
+//! Inputs (scripts/bench sets them): BENCH_DIST (the shop's dist/), BENCH_FEATURE_DIST (the same
+//! build with the `bench` feature, for the read-outs), BENCH_COUNTER_DIST (the
 //! Leptos counter built the same way), BENCH_SIMULATE (the native `simulate` example binary).
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,6 +15,7 @@ use serde_json::{json, Value};
 const LOADS: usize = 10;
 const FLIPS: usize = 30;
 const SALE_RUNS: usize = 3;
+const FIRST_VISITS: usize = 3;
 
 fn secs(s: u64) -> Duration {
     Duration::from_secs(s)
@@ -37,19 +39,31 @@ fn max(values: &[f64]) -> f64 {
     values.iter().copied().fold(f64::NAN, f64::max)
 }
 
-/// gzip -9 size of the concatenated files of one kind, as scripts/first-load-size counts them.
-fn gzip_size(dist: &Path, ext: &str) -> Result<(u64, u64)> {
-    let files: Vec<PathBuf> = std::fs::read_dir(dist)?
+/// The wasm, JS and CSS files of a dist/, split into those the page itself loads (named in
+/// its index.html) and the rest (the demo store's Service Worker: sw.js, store.js, store_bg.wasm).
+fn split_files(dist: &Path, ext: &str) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let index = std::fs::read_to_string(dist.join("index.html"))?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dist)?
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == ext))
         .collect();
+    files.sort();
+    Ok(files.into_iter().partition(|f| {
+        f.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| index.contains(&format!("/{n}")))
+    }))
+}
+
+/// Raw and gzip -9 sizes of `files` concatenated, as scripts/first-load-size counts them.
+fn gzip_size(files: &[PathBuf]) -> Result<(u64, u64)> {
     let raw: u64 = files
         .iter()
         .map(|f| f.metadata().map(|m| m.len()).unwrap_or(0))
         .sum();
     let mut cat = Vec::new();
-    for f in &files {
+    for f in files {
         cat.extend(std::fs::read(f)?);
     }
     let mut child = Command::new("gzip")
@@ -290,6 +304,33 @@ fn sale_native(simulate: &Path) -> Result<Vec<Value>> {
     Ok(runs)
 }
 
+/// The demo store's cold start with a 100,000-shopper sale under way: the worker is stopped
+/// (unregistered) and the page reloaded, so a new worker opens IndexedDB and replays the sale.
+/// Answers the worker's own measure of its opening (ms) and the sale's phase.
+async fn worker_cold_rebuild(b: &Browser, base: &str) -> Result<Value> {
+    b.scenario(base, "demo=live&crowd=100000", secs(180)).await?;
+    // A minute of the sale so the replay has the crowd's arrivals and admissions to redo.
+    tokio::time::sleep(secs(20)).await;
+    b.js(
+        "return navigator.serviceWorker.getRegistrations().then(rs => Promise.all(rs.map(r => r.unregister()))).then(() => true);",
+        vec![],
+    )
+    .await?;
+    b.client.refresh().await?;
+    let state = b
+        .wait_js(
+            "fetch('/api/dev/state').then(r => r.json()).then(s => JSON.stringify(s))",
+            secs(120),
+            "the rebuilt store's state",
+        )
+        .await?;
+    let state: Value = serde_json::from_str(state.as_str().unwrap_or("null"))?;
+    Ok(json!({
+        "opened_in_ms": state["opened_in_ms"],
+        "sales": state["sales"],
+    }))
+}
+
 fn budget(name: &str, value: f64, limit: f64, unit: &str) -> Value {
     json!({ "name": name, "value": (value * 100.0).round() / 100.0, "limit": limit, "unit": unit, "holds": value.is_finite() && value <= limit })
 }
@@ -307,31 +348,36 @@ async fn run() -> Result<()> {
     let target = e2e::target_dir();
     let env_path = |k: &str, d: PathBuf| std::env::var_os(k).map(PathBuf::from).unwrap_or(d);
     let dist = env_path("BENCH_DIST", root.join("dist"));
+    // The same build with the `bench` feature: read-outs of store time and the in-page engine.
+    let bench_dist = env_path("BENCH_FEATURE_DIST", target.join("bench-dist"));
     let counter_dist = env_path("BENCH_COUNTER_DIST", target.join("bench-counter-dist"));
     let simulate = env_path("BENCH_SIMULATE", target.join("release/examples/simulate"));
 
-    // 1. First load.
+    // 1. First load: what the page itself loads; the worker's files on their own line.
     let mut first_load = serde_json::Map::new();
+    let mut worker_files = Vec::new();
     let mut total_gz = 0;
     for ext in ["wasm", "js", "css"] {
-        let (raw, gz) = gzip_size(&dist, ext)?;
+        let (page, worker) = split_files(&dist, ext)?;
+        let (raw, gz) = gzip_size(&page)?;
         total_gz += gz;
-        first_load.insert(ext.into(), json!({ "bytes": raw, "gzip9_bytes": gz }));
+        first_load.insert(ext.into(), json!({ "files": page, "bytes": raw, "gzip9_bytes": gz }));
+        worker_files.extend(worker);
     }
     first_load.insert("total_gzip9_bytes".into(), json!(total_gz));
+    let (worker_raw, worker_gz) = gzip_size(&worker_files)?;
+    let worker_load = json!({ "files": worker_files, "bytes": worker_raw, "gzip9_bytes": worker_gz });
     let (counter_raw, counter_gz) = {
-        let mut raw = 0;
-        let mut gz = 0;
+        let mut files = Vec::new();
         for ext in ["wasm", "js", "css"] {
-            let (r, g) = gzip_size(&counter_dist, ext)?;
-            raw += r;
-            gz += g;
+            files.extend(split_files(&counter_dist, ext)?.0);
         }
-        (raw, gz)
+        gzip_size(&files)?
     };
     eprintln!("[bench] first load: {total_gz} B gzip -9");
 
     let shop = StaticServer::start(&dist)?;
+    let instrumented = StaticServer::start(&bench_dist)?;
     let counter = StaticServer::start(&counter_dist)?;
     let profiles = target.join("bench-profiles");
     let driver = Driver::start(&profiles)?;
@@ -348,21 +394,35 @@ async fn run() -> Result<()> {
             counter_ms.push(interactive_ms(&b, &counter_url).await?);
         }
         eprintln!("[bench] interactive: shop {shop_ms:?}, counter {counter_ms:?}");
+        // The first visit, in a fresh browser each time: the worker installs before any call.
+        let mut first_visit_ms = Vec::new();
+        for _ in 0..FIRST_VISITS {
+            let fresh = driver.session(1280, 900).await?;
+            let ms = interactive_ms(&fresh, &shop_url).await;
+            fresh.quit().await;
+            first_visit_ms.push(ms?);
+        }
+        eprintln!("[bench] interactive on a first visit: {first_visit_ms:?}");
+        let rebuild = worker_cold_rebuild(&b, &shop.base_url()).await?;
+        eprintln!("[bench] worker cold rebuild: {rebuild}");
         // 3. Countdown flips.
-        let (flip_errors, flips) = countdown_flips(&b, &shop.base_url()).await?;
+        let (flip_errors, flips) = countdown_flips(&b, &instrumented.base_url()).await?;
         eprintln!("[bench] countdown flip errors: {flip_errors:?}");
         // 4. Long tasks at the sale moment with 100,000 shoppers.
-        let tasks = long_tasks(&b, &shop.base_url()).await?;
+        let tasks = long_tasks(&b, &instrumented.base_url()).await?;
         eprintln!("[bench] long tasks: longest {} ms", tasks["longest_ms"]);
         // 5. The 1,000,000-shopper sale, in a fresh tab of the shop.
-        let in_browser = sale_in_browser(&b, &shop.base_url()).await?;
-        Ok::<_, e2e::Error>((shop_ms, counter_ms, flip_errors, flips, tasks, in_browser))
+        let in_browser = sale_in_browser(&b, &instrumented.base_url()).await?;
+        Ok::<_, e2e::Error>((shop_ms, counter_ms, first_visit_ms, rebuild, flip_errors, flips, tasks, in_browser))
     }
     .await;
     b.quit().await;
     drop(driver);
     let _ = std::fs::remove_dir_all(&profiles);
-    let (shop_ms, counter_ms, flip_errors, flips, tasks, in_browser) = result?;
+    let (shop_ms, counter_ms, first_visit_ms, rebuild, flip_errors, flips, tasks, in_browser) =
+        result?;
+    let first_visit = median(&first_visit_ms);
+    let rebuild_ms = rebuild["opened_in_ms"].as_f64().unwrap_or(f64::NAN);
     let native = sale_native(&simulate)?;
 
     let shop_tti = median(&shop_ms);
@@ -388,13 +448,13 @@ async fn run() -> Result<()> {
 
     let budgets = vec![
         budget(
-            "first load (wasm + JS + CSS, gzip -9)",
+            "first load (the page's wasm + JS + CSS, gzip -9)",
             total_gz as f64 / 1000.0,
             150.0,
             "KB",
         ),
         budget(
-            "time to interactive, shop / Leptos counter (median of 10)",
+            "time to interactive on a repeat visit, shop / Leptos counter (median of 10)",
             ratio,
             1.5,
             "×",
@@ -422,7 +482,7 @@ async fn run() -> Result<()> {
     let fl = |ext: &str, key: &str| first_load[ext][key].as_f64().unwrap_or(0.0);
     let rows: Vec<(String, String, String)> = vec![
         (
-            "First load, gzip -9 (wasm + JS + CSS)".into(),
+            "First load, gzip -9 (the page's wasm + JS + CSS)".into(),
             format!(
                 "{} + {} + {} = {}",
                 kb(fl("wasm", "gzip9_bytes")),
@@ -433,8 +493,18 @@ async fn run() -> Result<()> {
             format!("≤ 150 KB: {}", verdict(&budgets[0])),
         ),
         (
-            "Time to interactive, shop (median of 10)".into(),
+            "The demo store's worker (sw.js + store.js + store_bg.wasm), gzip -9, fetched by the worker".into(),
+            kb(worker_gz as f64),
+            String::new(),
+        ),
+        (
+            "Time to interactive, shop, repeat visit (median of 10)".into(),
             format!("{shop_tti:.0} ms"),
+            String::new(),
+        ),
+        (
+            format!("Time to interactive, shop, first visit with the worker's install (median of {FIRST_VISITS})"),
+            format!("{first_visit:.0} ms"),
             String::new(),
         ),
         (
@@ -482,6 +552,11 @@ async fn run() -> Result<()> {
             String::new(),
         ),
         (
+            "The worker's cold rebuild of a 100,000-shopper sale (IndexedDB + replay)".into(),
+            format!("{rebuild_ms:.0} ms"),
+            String::new(),
+        ),
+        (
             "wasm memory after that sale".into(),
             format!("{:.1} MB", memory / 1e6),
             String::new(),
@@ -493,7 +568,9 @@ async fn run() -> Result<()> {
         "chromium": "headless, --window-size=1280,900, fresh profile, served from 127.0.0.1 with Cache-Control: no-store",
         "first_load": first_load,
         "counter_first_load": { "bytes": counter_raw, "gzip9_bytes": counter_gz },
-        "interactive": { "shop_ms": shop_ms, "counter_ms": counter_ms, "shop_median_ms": shop_tti, "counter_median_ms": counter_tti, "ratio": ratio },
+        "worker_files": worker_load,
+        "interactive": { "shop_ms": shop_ms, "counter_ms": counter_ms, "shop_median_ms": shop_tti, "counter_median_ms": counter_tti, "ratio": ratio, "first_visit_ms": first_visit_ms, "first_visit_median_ms": first_visit },
+        "worker_cold_rebuild": rebuild,
         "countdown": { "flips": flips, "median_abs_error_ms": flip_median, "max_abs_error_ms": flip_max },
         "long_tasks": tasks,
         "sale_1m": { "browser": in_browser, "browser_median_ms": browser_sale, "native": native, "native_median_ms": native_sale, "wasm_memory_bytes": memory },
