@@ -38,6 +38,7 @@ lint:
 test-native:
 	cargo test --workspace --exclude e2e --exclude bench-counter
 	PROPTEST_CASES=$(PROPTEST_CASES) cargo test --release -p sale-engine
+	scripts/test-verify-draw
 
 # The runner's limit covers a whole test file (20 s by default); a file of journeys under 30 %
 # faults needs more on a loaded machine.

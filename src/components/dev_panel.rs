@@ -91,6 +91,14 @@ fn Panel() -> impl IntoView {
                     <dt>"Engine memory"</dt><dd>{format!("{} KB", s.engine_bytes / 1_000)}</dd>
                 })}
             </dl>
+            // Said here and not on the shopper's screens: a seeded run is for replaying a demo,
+            // and its draws are knowable in advance.
+            {move || state.get().filter(|s| s.replayable).map(|s| view! {
+                <p class="hint" data-testid="dev-replayable">{format!(
+                    "Replayable run (?seed={}): every random choice follows from that number, each sale's draw seed included, so anyone who knows it can work out the draw before the start. Without ?seed= the seed comes from the browser's cryptographic source and stays secret until the sale ends.",
+                    s.settings.seed.unwrap_or_default()
+                )}</p>
+            })}
             <div class="row">
                 <button class="button" data-testid="dev-jump-close" on:click=move |_| jump(sale().map(|s| s.registration_closes))>"Registration closes"</button>
                 <button class="button" data-testid="dev-jump-t10" on:click=move |_| jump(sale().map(|s| s.starts_at - 10_000))>"T−10 s"</button>

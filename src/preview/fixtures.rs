@@ -5,6 +5,14 @@ use crate::sale_state::SaleState;
 /// The instant every fixture is seen at: a whole store second, 14:00:00 UTC on a fixed day.
 pub const NOW: u64 = 1_795_442_400_000;
 const MINUTE: u64 = 60_000;
+/// The preview sale's draw seed, revealed in the ended fixtures, and its SHA-256: the pair
+/// must agree, or the preview's Verify would report a tampered draw.
+const SEED: &str = "4f1c2a9e0b7d3c5a8e6f1d2c3b4a59687766554433221100ffeeddccbbaa9988";
+const FINGERPRINT: &str = "e049e42c7eeb2ca2b55551edeae0bb5123c8753272231fa3d617d8c059ac714f";
+/// The report's story: 912 in the waiting room, 250 sold, 38 holds ran out and their units
+/// went to the next in line, so 288 shoppers were admitted, all at their turn.
+const CHECKED_IN: u32 = 912;
+const ADMITTED: usize = 250 + 38;
 
 fn detail(phase: Phase) -> SaleDetail {
     let (opens, closes, starts) = match phase {
@@ -51,10 +59,26 @@ fn detail(phase: Phase) -> SaleDetail {
         hold_ms: 180_000,
         hold_extension_ms: Some(60_000),
         commitment: (phase != Phase::Announced && phase != Phase::RegistrationOpen)
-            .then(|| "7d7aba2afe8d51fc06992143330b0da295cd2fd761c9f63583c52e6a5e403012".into()),
-        seed: revealed.then(|| "4f1c2a9e0b7d3c5a8e6f1d2c3b4a59687766554433221100ffeeddccbbaa9988".into()),
+            .then(|| FINGERPRINT.into()),
+        seed: revealed.then(|| SEED.into()),
         counters: Counters { registrations: 3_128, arrivals: 2_904, available: if selling { 43 } else { 250 }, held: 61, sold: 146, ..Counters::default() },
         pre_queue_tickets: (1..=912).collect(),
+    }
+}
+
+/// The draw record the store publishes after the end, consistent with the seed and the report.
+fn draw_record() -> DrawRecord {
+    let seed = fair_draw::seed_from_hex(SEED).expect("64 hex digits");
+    let checked_in: Vec<u32> = (1..=CHECKED_IN).collect();
+    let admitted = fair_draw::shuffle_tickets(&seed, &checked_in)[..ADMITTED].to_vec();
+    DrawRecord {
+        sale_id: "k7-first-drop".into(),
+        fingerprint: FINGERPRINT.into(),
+        checked_in,
+        admitted,
+        waitlisted: vec![],
+        turned_away: vec![],
+        seed: Some(SEED.into()),
     }
 }
 
@@ -85,14 +109,21 @@ fn report(sold_out_after: Option<u64>) -> SaleReport {
         holds_expired: 38,
         reoffered: 38,
         orders: 250,
-        commitment_hex: "7d7aba2afe8d51fc06992143330b0da295cd2fd761c9f63583c52e6a5e403012".into(),
-        seed_hex: Some("4f1c2a9e0b7d3c5a8e6f1d2c3b4a59687766554433221100ffeeddccbbaa9988".into()),
+        commitment_hex: FINGERPRINT.into(),
+        seed_hex: Some(SEED.into()),
         variants: vec![VariantReport { id: "k7-8-256-graphite".into(), stock: 120, sold: 120 }],
     }
 }
 
-/// The sale, the shopper, the report and whether the checkout form is open, for one state.
-pub fn sale_fixture(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleReport>, bool) {
+/// The sale, the shopper, the report, the draw record and whether the checkout form is open,
+/// for one state.
+pub fn sale_fixture(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleReport>, Option<DrawRecord>, bool) {
+    let (detail, me, report, checkout_open) = screen(state);
+    let draw = (detail.summary.phase == Phase::Ended).then(draw_record);
+    (detail, me, report, draw, checkout_open)
+}
+
+fn screen(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleReport>, bool) {
     use SaleState::*;
     let order = OrderView {
         number: "KS-100146".into(),
@@ -109,7 +140,7 @@ pub fn sale_fixture(state: SaleState) -> (SaleDetail, Option<ShopperView>, Optio
         Registered => (detail(Phase::RegistrationOpen), me(ShopperStatus::Registered { number: 3_127 }), None, false),
         RegistrationClosed => (detail(Phase::Live), me(ShopperStatus::NotRegistered).map(|m| ShopperView { registration_number: None, ticket: None, ..m }), None, false),
         PreQueue => (detail(Phase::RegistrationClosed), me(ShopperStatus::PreQueue { number: 3_127, ticket: 604, pre_queue_len: 912 }), None, false),
-        LiveQueue => (detail(Phase::Live), me(ShopperStatus::Waiting { ticket: 604, position: 214, ahead: 213, estimated_wait_ms: Some(8_520), odds: 0.93 }), None, false),
+        LiveQueue => (detail(Phase::Live), me(ShopperStatus::Waiting { ticket: 604, place: 288 + 214, position: 214, ahead: 213, estimated_wait_ms: Some(8_520), odds: 0.93 }), None, false),
         Waitlist => {
             let mut d = detail(Phase::Live);
             d.counters.available = 0;
@@ -134,5 +165,30 @@ pub fn sale_fixture(state: SaleState) -> (SaleDetail, Option<ShopperView>, Optio
         SoldOut => (detail(Phase::Ended), me(ShopperStatus::SoldOut { ticket: 2_210, position: 1_840, stock: 250, sold_out_at: NOW - 60 * MINUTE + 86_000 }), Some(report(Some(86_000))), false),
         HoldExpired => (detail(Phase::Live), me(ShopperStatus::HoldExpired { ticket: 604 }), Some(report(None)), false),
         SaleEnded => (detail(Phase::Ended), me(ShopperStatus::NotRegistered), Some(report(Some(86_000))), false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `/preview/sold-out` and `/preview/sale-ended` show Verify: their seed, fingerprint and
+    /// record must agree with each other and with the sale and report on the same screen.
+    #[test]
+    fn the_ended_fixtures_publish_a_draw_that_verifies() {
+        for state in [SaleState::SoldOut, SaleState::SaleEnded] {
+            let (detail, _, report, draw, _) = sale_fixture(state);
+            let (report, draw) = (report.expect("a report"), draw.expect("a draw record"));
+            assert_eq!(fair_draw::sha256_hex(&fair_draw::seed_from_hex(SEED).unwrap()), FINGERPRINT);
+            assert_eq!(detail.commitment.as_deref(), Some(FINGERPRINT));
+            assert_eq!(report.commitment_hex, FINGERPRINT);
+            assert_eq!(draw.seed, detail.seed);
+            assert_eq!(draw.seed, report.seed_hex);
+            assert_eq!(draw.checked_in.len() as u32, report.pre_queue_len);
+            assert_eq!(
+                fair_draw::verify(&draw, None).to_string(),
+                "Verified: 288 admissions follow the draw."
+            );
+        }
     }
 }

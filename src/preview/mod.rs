@@ -40,8 +40,8 @@ fn code_sent() -> SignInStage {
 /// One screen from its fixture; `None` for a name that is not a screen.
 pub fn render_screen(name: &str) -> Option<AnyView> {
     if let Some(state) = SaleState::from_name(name) {
-        let (detail, me, report, checkout_open) = sale_fixture(state);
-        let data = SaleData::fixture(detail, me, report, NOW as f64, checkout_open);
+        let (detail, me, report, draw, checkout_open) = sale_fixture(state);
+        let data = SaleData::fixture(detail, me, report, draw, NOW as f64, checkout_open);
         return Some(view! { <SaleJourney data/> }.into_any());
     }
     let retrying = |reason: &str, in_ms, attempt| NetworkNotice::Retrying { reason: reason.into(), in_ms, attempt };

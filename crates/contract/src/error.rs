@@ -8,6 +8,8 @@ pub mod codes {
     pub const NOT_FOUND: &str = "not_found";
     pub const UNKNOWN_SALE: &str = "unknown_sale";
     pub const UNKNOWN_ORDER: &str = "unknown_order";
+    /// The draw record is published from when registration closes (its fingerprint first).
+    pub const DRAW_NOT_PUBLISHED: &str = "draw_not_published";
     /// The call needs a signed-in shopper: no token, or one the store does not know.
     pub const SIGN_IN: &str = "sign_in";
     pub const INVALID_PHONE: &str = "invalid_phone";

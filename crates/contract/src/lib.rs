@@ -17,6 +17,7 @@
 //! | `POST /api/sales/{id}/hold/extend` | | [`ShopperView`] |
 //! | `POST /api/sales/{id}/checkout` | [`CheckoutRequest`] | [`ShopperView`] |
 //! | `GET /api/sales/{id}/report` | | [`SaleReport`] |
+//! | `GET /api/sales/{id}/draw` | | [`DrawRecord`] (from when registration closes) |
 //! | `GET /api/orders` | | `Vec<`[`OrderView`]`>` |
 //! | `GET /api/orders/{number}` | | [`OrderView`] |
 //!
@@ -37,6 +38,9 @@ mod shopper;
 
 pub use auth::{CodeRequest, CodeSent, Session, VerifyRequest};
 pub use error::{codes, ApiError};
+/// The draw record anyone can check (`docs/fair-draw.md`): the fingerprint, the checked-in
+/// tickets, the admissions and turns by ticket, and the seed once the sale has ended.
+pub use fair_draw::DrawRecord;
 pub use http::{Method, StoreRequest, StoreResponse};
 pub use sale::{Counters, Phase, SaleDetail, SaleReport, SaleSummary, StoreTime, VariantReport, VariantView};
 pub use shopper::{

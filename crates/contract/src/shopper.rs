@@ -37,8 +37,10 @@ pub enum ShopperStatus {
     Registered { number: u32 },
     /// Checked in before the start; their place is drawn at the start.
     PreQueue { number: u32, ticket: u32, pre_queue_len: u32 },
-    /// In line while stock is available; `position` is 1-based.
-    Waiting { ticket: u32, position: u32, ahead: u32, estimated_wait_ms: Option<u64>, odds: f32 },
+    /// In line while stock is available; `position` is 1-based and counts down as the line moves.
+    /// `place` is the ticket's 1-based place in the waiting-room order (the draw, then late
+    /// arrivals): it never changes, and the published [`crate::DrawRecord`] puts the ticket there.
+    Waiting { ticket: u32, place: u32, position: u32, ahead: u32, estimated_wait_ms: Option<u64>, odds: f32 },
     /// No stock left for them right now, but holds are out and may come back.
     Waitlisted { ticket: u32, position: u32, ahead: u32, held_elsewhere: u32, odds: f32 },
     Holding { hold: Hold },

@@ -83,6 +83,9 @@ pub enum ShopperStatus {
     /// In line while stock is available; `position` is 1-based.
     Waiting {
         ticket: u32,
+        /// 1-based place in the waiting-room order (the draw, then late arrivals): fixed
+        /// from the start on, unlike `position`, so the draw record can be checked against it.
+        place: u32,
         position: u32,
         ahead: u32,
         estimated_wait_ms: Option<u64>,

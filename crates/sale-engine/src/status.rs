@@ -106,6 +106,8 @@ impl Sale {
             .then(|| competing * 1000 / u64::from(self.config.admission_per_second));
         ShopperStatus::Waiting {
             ticket: s.ticket,
+            // A shopper in line's slot is their index in the line, which is the order drawn.
+            place: s.slot + 1,
             position: ahead + 1,
             ahead,
             estimated_wait_ms,

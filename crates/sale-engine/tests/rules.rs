@@ -303,6 +303,32 @@ fn draw_record_publishes_every_turn_and_verifies() {
     );
 }
 
+/// The place a shopper in line is shown is their place in the published waiting-room
+/// order, so the page can check it against the draw record after the end.
+#[test]
+fn the_place_shown_in_line_is_the_place_in_the_draw() {
+    let mut sale = sale_with(&[10], 6);
+    for a in 0..5 {
+        sale.join(AccountId(a), pref(0), CLOSES).unwrap();
+    }
+    sale.advance(START); // one admitted a second: the first at the start
+    sale.join(AccountId(5), pref(0), START).unwrap();
+    let drawn = shuffle_tickets(&[9; 32], &[1, 2, 3, 4, 5]);
+    let shown: Vec<(u32, u32)> = (0..6)
+        .filter_map(|a| match sale.status(AccountId(a), START) {
+            ShopperStatus::Waiting { ticket, place, .. } => Some((ticket, place)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(shown.len(), 5, "everyone but the first admitted is in line");
+    for &(ticket, place) in &shown {
+        let expected = drawn.get(place as usize - 1).copied().unwrap_or(place);
+        assert_eq!(ticket, expected, "ticket {ticket} shown at place {place}");
+        let record = sale.draw_record(END);
+        assert!(fair_draw::verify(&record, Some((ticket, place))).is_verified());
+    }
+}
+
 #[test]
 fn admission_follows_the_rate_and_arrival_order() {
     let mut sale = sale_with(&[10], 6);
@@ -324,6 +350,7 @@ fn admission_follows_the_rate_and_arrival_order() {
     match sale.status(AccountId(5), START + 3_000) {
         ShopperStatus::Waiting {
             ticket: 6,
+            place: 6,
             position: 2,
             ahead: 1,
             estimated_wait_ms,

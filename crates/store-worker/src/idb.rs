@@ -65,7 +65,7 @@ impl Idb {
         let request = factory.open_with_u32(DATABASE, 1).map_err(describe)?;
         let upgrading = request.clone();
         let on_upgrade = Closure::once_into_js(move || {
-            if let Ok(db) = upgrading.result().and_then(|r| r.dyn_into::<IdbDatabase>().map_err(JsValue::from)) {
+            if let Ok(db) = upgrading.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
                 let _ = db.create_object_store(OBJECTS);
             }
         });

@@ -87,12 +87,14 @@ async fn fetch_text(url: &str) -> Result<String, String> {
     text.as_string().ok_or_else(|| format!("{url} is not text"))
 }
 
-fn entropy() -> [u8; 32] {
+/// The store's secret, from which every sale's draw seed is derived, from crypto.getRandomValues.
+/// Without it the store does not open: a fallback secret (zeros, a clock) would let anyone who
+/// reads this code know every draw before its start. Every browser with Service Workers has it.
+fn entropy() -> Result<[u8; 32], String> {
     let mut bytes = [0u8; 32];
-    // Every browser that has Service Workers has crypto; if it threw, the zero secret would
-    // still give a working (if predictable) demo.
-    let _ = scope().crypto().and_then(|c| c.get_random_values_with_u8_array(&mut bytes).map(|_| ()));
-    bytes
+    let crypto = scope().crypto().map_err(describe)?;
+    crypto.get_random_values_with_u8_array(&mut bytes).map_err(describe)?;
+    Ok(bytes)
 }
 
 /// The open store, opening it first if need be. Every caller during the opening waits for the
@@ -129,7 +131,7 @@ async fn open() -> Result<Worker, String> {
         },
         Err(e) => (Saving::Memory(InMemory::default()), None, Some(e)),
     };
-    let mut store = Store::open(catalog, saved.as_deref(), real_now(), entropy());
+    let mut store = Store::open(catalog, saved.as_deref(), real_now(), entropy()?);
     if let Some(problem) = trouble {
         web_sys::console::warn_1(&format!("store storage: {problem}").into());
         store.notice("This browser will not let the demo store save anything, so your place is kept only while a tab stays open.".into(), real_now());

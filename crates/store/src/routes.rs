@@ -20,6 +20,8 @@ pub enum Route {
     Sales,
     Sale(String),
     Report(String),
+    /// The sale's draw record, to check the draw with.
+    Draw(String),
     Me(String),
     Shopper(String, SaleCall),
     Orders,
@@ -46,6 +48,7 @@ impl Route {
             (Get, ["sales"]) => Route::Sales,
             (Get, ["sales", sale]) => Route::Sale(id(sale)),
             (Get, ["sales", sale, "report"]) => Route::Report(id(sale)),
+            (Get, ["sales", sale, "draw"]) => Route::Draw(id(sale)),
             (Get, ["sales", sale, "me"]) => Route::Me(id(sale)),
             (Post, ["sales", sale, "registration"]) => Route::Shopper(id(sale), SaleCall::Register),
             (Delete, ["sales", sale, "registration"]) => Route::Shopper(id(sale), SaleCall::Cancel),
@@ -79,6 +82,12 @@ mod tests {
         assert_eq!(route(Method::Get, "/api/sales/k7/me?x=1"), Some(Route::Me("k7".into())));
         assert_eq!(route(Method::Post, "/api/sales/k7/hold/extend"), Some(Route::Shopper("k7".into(), SaleCall::Extend)));
         assert_eq!(route(Method::Delete, "/api/sales/k7/registration"), Some(Route::Shopper("k7".into(), SaleCall::Cancel)));
+    }
+
+    #[test]
+    fn the_draw_record_has_its_own_path() {
+        assert_eq!(route(Method::Get, "/api/sales/k7/draw"), Some(Route::Draw("k7".into())));
+        assert_eq!(route(Method::Post, "/api/sales/k7/draw"), None, "nobody but the store writes the draw");
     }
 
     #[test]

@@ -244,6 +244,16 @@ impl Store {
                 let w = self.world(&id, now)?;
                 json(&views::report(self.worlds[w].sale.report(now)))
             }
+            Route::Draw(id) => {
+                let w = self.world(&id, now)?;
+                let sale = &self.worlds[w].sale;
+                // The fingerprint is published when registration closes, as in the sale's detail:
+                // before then the store could still pick another seed, so it shows nothing.
+                if now < sale.config().registration_closes {
+                    return Err(ApiError::new(404, codes::DRAW_NOT_PUBLISHED, "The draw is published when registration closes."));
+                }
+                json(&sale.draw_record(now))
+            }
             Route::Me(id) => {
                 let (w, account) = (self.world(&id, now)?, self.account(request)?);
                 json(&self.shopper_view(w, account))

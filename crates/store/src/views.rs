@@ -32,8 +32,8 @@ pub fn status(status: engine::ShopperStatus) -> ShopperStatus {
         S::NotRegistered => ShopperStatus::NotRegistered,
         S::Registered { number } => ShopperStatus::Registered { number },
         S::PreQueue { number, ticket, pre_queue_len } => ShopperStatus::PreQueue { number, ticket, pre_queue_len },
-        S::Waiting { ticket, position, ahead, estimated_wait_ms, odds } => {
-            ShopperStatus::Waiting { ticket, position, ahead, estimated_wait_ms, odds }
+        S::Waiting { ticket, place, position, ahead, estimated_wait_ms, odds } => {
+            ShopperStatus::Waiting { ticket, place, position, ahead, estimated_wait_ms, odds }
         }
         S::Waitlisted { ticket, position, ahead, held_elsewhere, odds } => {
             ShopperStatus::Waitlisted { ticket, position, ahead, held_elsewhere, odds }

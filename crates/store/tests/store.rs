@@ -278,3 +278,80 @@ fn an_unknown_path_or_a_missing_session_gets_the_contracts_error() {
     let anonymous = demo.call::<ShopperView>(Method::Get, &format!("/api/sales/{SALE}/me"), Some("forged"), None::<()>).unwrap_err();
     assert_eq!((anonymous.status, anonymous.code.as_str()), (401, codes::SIGN_IN));
 }
+
+/// Lets the sale run until the waiting room has been drawn (the engine draws at its first
+/// step after the start, which the crowd's next arrival brings).
+fn wait_for_the_draw(demo: &Demo, session: &Session) {
+    for _ in 0..600 {
+        if !matches!(demo.me(session).status, ShopperStatus::PreQueue { .. }) {
+            return;
+        }
+        demo.wait(100.0);
+    }
+    panic!("not drawn after a minute: {:?}", demo.me(session));
+}
+
+/// The draw record over the contract: nothing before registration closes, then the
+/// fingerprint, the checked-in tickets from the start, and the seed once the sale has ended;
+/// it verifies, and a swap of two admissions is caught at the first one.
+#[test]
+fn the_draw_record_is_published_step_by_step_and_verifies() {
+    let demo = Demo::fresh(small());
+    let path = format!("/api/sales/{SALE}/draw");
+    let draw = || demo.call::<DrawRecord>(Method::Get, &path, None, None::<()>);
+    let summary = demo.detail().summary;
+    assert_eq!(draw().unwrap_err().code, codes::DRAW_NOT_PUBLISHED);
+
+    let session = demo.sign_in("+447700900001");
+    demo.act(&session, Method::Post, "registration", None::<()>).unwrap();
+    demo.jump_to(summary.registration_closes + 1_000);
+    demo.act(&session, Method::Post, "queue", preference()).unwrap();
+    let before = draw().unwrap();
+    assert_eq!(Some(&before.fingerprint), demo.detail().commitment.as_ref());
+    assert!(before.checked_in.is_empty() && before.admitted.is_empty() && before.seed.is_none());
+    assert_eq!(fair_draw::verify(&before, None), fair_draw::Verdict::AwaitingSeed);
+
+    demo.jump_to(summary.starts_at + 100);
+    wait_for_the_draw(&demo, &session);
+    let during = draw().unwrap();
+    assert!(during.checked_in.contains(&demo.me(&session).ticket.unwrap()));
+    assert_eq!(during.seed, None, "the seed stays secret until the end");
+
+    demo.jump_to(summary.ends_at + 1_000);
+    let after = draw().unwrap();
+    assert_eq!(after.fingerprint, before.fingerprint);
+    assert_eq!(after.checked_in, during.checked_in);
+    let seed = fair_draw::seed_from_hex(after.seed.as_deref().unwrap()).unwrap();
+    assert_eq!(fair_draw::sha256_hex(&seed), after.fingerprint);
+    assert!(after.admitted.len() >= 2, "the crowd bought: {after:?}");
+    assert_eq!(fair_draw::verify(&after, None).to_string(), format!("Verified: {} admissions follow the draw.", after.admitted.len()));
+
+    let mut swapped = after.clone();
+    swapped.admitted.swap(0, 1);
+    assert_eq!(
+        fair_draw::verify(&swapped, None).to_string(),
+        format!("Mismatch at admission 1: the draw puts ticket {} there, the store admitted ticket {}.", after.admitted[0], after.admitted[1])
+    );
+}
+
+/// The place a shopper in line is shown is where the published draw puts their ticket.
+#[test]
+fn the_place_shown_in_line_is_where_the_draw_record_puts_the_ticket() {
+    // More shoppers than one admission can clear at once, so the shopper waits a moment.
+    let demo = Demo::fresh(DemoSettings { crowd: Some(400), ..small() });
+    let summary = demo.detail().summary;
+    let session = demo.sign_in("+447700900002");
+    demo.act(&session, Method::Post, "registration", None::<()>).unwrap();
+    demo.jump_to(summary.registration_closes + 1_000);
+    demo.act(&session, Method::Post, "queue", preference()).unwrap();
+    demo.jump_to(summary.starts_at + 100);
+    wait_for_the_draw(&demo, &session);
+    let ShopperStatus::Waiting { ticket, place, .. } = demo.me(&session).status else {
+        panic!("in line at the start: {:?}", demo.me(&session));
+    };
+    demo.jump_to(summary.ends_at + 1_000);
+    let record: DrawRecord = demo.call(Method::Get, &format!("/api/sales/{SALE}/draw"), None, None::<()>).unwrap();
+    assert!(fair_draw::verify(&record, Some((ticket, place))).is_verified(), "ticket {ticket} at place {place}");
+    let elsewhere = fair_draw::verify(&record, Some((ticket, place + 1)));
+    assert!(matches!(elsewhere, fair_draw::Verdict::Failed(fair_draw::Failure::ShownPlace { .. })), "{elsewhere}");
+}

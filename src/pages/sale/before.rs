@@ -88,6 +88,12 @@ pub fn registration_closed(data: SaleData) -> AnyView {
 }
 
 pub fn pre_queue(data: SaleData) -> AnyView {
+    // What this screen shows is what the check after the end compares the published record with.
+    Effect::new(move |_| {
+        if let Some(fingerprint) = data.detail.with(|d| d.as_ref().and_then(|d| d.commitment.clone())) {
+            data.keep_fingerprint_shown(&fingerprint);
+        }
+    });
     let waiting = move || match data.status() {
         Some(ShopperStatus::PreQueue { pre_queue_len, .. }) => format!("You are in the waiting room with {} others.", format::count(pre_queue_len.saturating_sub(1) as u64)),
         _ => "Checking you in to the waiting room…".into(),

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::Serialize;
 
-use crate::api::{Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus, ShopperView};
+use crate::api::{DrawRecord, Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus, ShopperView};
 use crate::hooks::{use_draft, use_polling, use_store_clock};
 use crate::sale_state::{sale_state, SaleState};
 use crate::shop::use_shop;
@@ -26,6 +26,8 @@ pub struct SaleData {
     pub me: RwSignal<Option<ShopperView>>,
     /// The post-sale report, once the sale has ended or the shopper's part in it has.
     pub report: RwSignal<Option<SaleReport>>,
+    /// The store's published draw record, fetched once the sale has ended (it is final then).
+    pub draw: RwSignal<Option<DrawRecord>>,
     pub now: Signal<Option<f64>>,
     pub error: RwSignal<Option<String>>,
     pub busy: RwSignal<bool>,
@@ -37,11 +39,19 @@ pub struct SaleData {
 }
 
 impl SaleData {
-    pub fn fixture(detail: SaleDetail, me: Option<ShopperView>, report: Option<SaleReport>, now: f64, checkout_open: bool) -> Self {
+    pub fn fixture(
+        detail: SaleDetail,
+        me: Option<ShopperView>,
+        report: Option<SaleReport>,
+        draw: Option<DrawRecord>,
+        now: f64,
+        checkout_open: bool,
+    ) -> Self {
         Self {
             detail: RwSignal::new(Some(detail)),
             me: RwSignal::new(me),
             report: RwSignal::new(report),
+            draw: RwSignal::new(draw),
             now: Signal::stored(Some(now)),
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
@@ -63,6 +73,7 @@ impl SaleData {
             detail: RwSignal::new(None),
             me: RwSignal::new(None),
             report: RwSignal::new(None),
+            draw: RwSignal::new(None),
             now: use_store_clock(),
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
@@ -84,6 +95,37 @@ impl SaleData {
 
     pub fn store_now(&self) -> u64 {
         self.now.get().unwrap_or_default() as u64
+    }
+
+    /// Keeps the fingerprint this page showed before the start, so the check after the end can
+    /// tell whether the store published the same one. Only the first is kept: a store that
+    /// swapped it later must not overwrite the evidence. Previews keep nothing.
+    pub fn keep_fingerprint_shown(&self, fingerprint: &str) {
+        let key = format!("draw.{}.fingerprint", self.id());
+        if self.live && !fingerprint.is_empty() && self.shop.storage().get(&key).is_none() {
+            self.shop.storage().set(&key, fingerprint);
+        }
+    }
+
+    /// The fingerprint this page showed before the start, if it did.
+    pub fn fingerprint_shown(&self) -> Option<String> {
+        self.live.then(|| self.shop.storage().get(&format!("draw.{}.fingerprint", self.id()))).flatten()
+    }
+
+    /// Keeps the ticket and the place in the draw this page showed the shopper in line (the
+    /// first it showed: the place never changes, so a later different one is the store's doing).
+    pub fn keep_place_shown(&self, ticket: u32, place: u32) {
+        let key = format!("draw.{}.place", self.id());
+        if self.live && self.shop.storage().get(&key).is_none() {
+            self.shop.storage().set(&key, &format!("{ticket}:{place}"));
+        }
+    }
+
+    /// The `(ticket, place)` this page showed the shopper in line, if it did.
+    pub fn place_shown(&self) -> Option<(u32, u32)> {
+        let text = self.live.then(|| self.shop.storage().get(&format!("draw.{}.place", self.id()))).flatten()?;
+        let (ticket, place) = text.split_once(':')?;
+        Some((ticket.parse().ok()?, place.parse().ok()?))
     }
 
     /// Fetches the sale and, when signed in, where this shopper stands.
@@ -115,6 +157,14 @@ impl SaleData {
             if ended || done_for_me {
                 if let Ok(report) = client.get::<SaleReport>(&format!("/api/sales/{id}/report")).await {
                     set_if_changed(self.report, report);
+                }
+            }
+            // The record holds every admission (hundreds of thousands of tickets in a big sale):
+            // fetched once, after the end, when the seed is in it and nothing changes any more.
+            let have_final = self.draw.with_untracked(|d| d.as_ref().is_some_and(|d| d.seed.is_some()));
+            if ended && !have_final {
+                if let Ok(draw) = client.get::<DrawRecord>(&format!("/api/sales/{id}/draw")).await {
+                    set_if_changed(self.draw, draw);
                 }
             }
         });

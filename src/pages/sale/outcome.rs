@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::ShopperStatus;
+use crate::api::{DrawRecord, ShopperStatus};
 use crate::components::{Stat, StateSection};
 use crate::format;
 use crate::sale_state::SaleState;
@@ -71,14 +71,21 @@ pub fn sale_ended(data: SaleData) -> AnyView {
     }.into_any()
 }
 
-/// The post-sale report and the check anyone can run: recompute the waiting room's draw from
-/// the revealed seed, confirm it matches the fingerprint published before the start.
+/// The post-sale report and the check anyone can run: the store's published draw record, to
+/// download and to verify here against its own fingerprint and seed, the fingerprint this page
+/// showed before the start and the place it showed the shopper in line.
 #[component]
 fn Report(data: SaleData) -> impl IntoView {
     let verdict = RwSignal::new(None::<String>);
     let verify = move || {
-        let Some(detail) = data.detail.get_untracked() else { return };
-        verdict.set(Some(verify_draw(&detail, data.me.get_untracked().and_then(|m| m.ticket))));
+        let Some(record) = data.draw.get_untracked() else { return };
+        verdict.set(Some(check_draw(&record, data.fingerprint_shown().as_deref(), data.place_shown())));
+    };
+    let download = move || {
+        data.draw.with(|d| d.as_ref().map(|record| {
+            let json = serde_json::to_string(record).expect("a draw record serialises");
+            (format!("data:application/json;charset=utf-8,{}", js_sys::encode_uri_component(&json)), format!("draw-{}.json", record.sale_id))
+        }))
     };
     view! {
         {move || data.report.get().map(|r| view! {
@@ -100,7 +107,14 @@ fn Report(data: SaleData) -> impl IntoView {
                 {match r.seed_hex.clone() {
                     Some(seed) => view! {
                         <p class="commitment">"Seed revealed: " <code data-testid="seed">{seed}</code></p>
-                        <button class="button" data-testid="verify" on:click=move |_| verify()>"Verify the draw in this browser"</button>
+                        {move || download().map(|(href, name)| view! {
+                            <p>
+                                <button class="button" data-testid="verify" on:click=move |_| verify()>"Verify the draw in this browser"</button>
+                                " "
+                                <a class="button" data-testid="draw-download" href=href download=name>"Download the draw record"</a>
+                            </p>
+                            <p class="hint">"The record lists every admission by ticket. "<code>"scripts/verify-draw"</code>" checks it outside the shop; the method is in "<code>"docs/fair-draw.md"</code>"."</p>
+                        })}
                         <p class="verdict" role="status" data-testid="verdict">{move || verdict.get()}</p>
                     }.into_any(),
                     None => view! { <p class="hint">"The seed is revealed when the sale ends."</p> }.into_any(),
@@ -110,23 +124,74 @@ fn Report(data: SaleData) -> impl IntoView {
     }
 }
 
-/// Recomputes the draw from public data only: the revealed seed, the published fingerprint and
-/// the published list of waiting-room tickets.
-pub fn verify_draw(detail: &crate::api::SaleDetail, my_ticket: Option<u32>) -> String {
-    let (Some(seed_hex), Some(commitment)) = (&detail.seed, &detail.commitment) else {
-        return "The seed has not been revealed yet.".into();
-    };
-    let Some(seed) = fair_draw::seed_from_hex(seed_hex) else {
-        return "The revealed seed is not 32 bytes of hex: the draw cannot be checked.".into();
-    };
-    if fair_draw::sha256_hex(&seed) != *commitment {
-        return "The revealed seed does not match the fingerprint published before the start.".into();
+/// The verdict on the store's published draw `record`: first, that its fingerprint is the one
+/// this page showed before the start (if it showed one), then [`fair_draw::verify`] against
+/// the record's seed and the `(ticket, place)` this page showed the shopper in line. A failure
+/// names the first ticket (or fingerprint) that differs.
+pub fn check_draw(record: &DrawRecord, fingerprint_shown: Option<&str>, place_shown: Option<(u32, u32)>) -> String {
+    if let Some(shown) = fingerprint_shown {
+        if !shown.eq_ignore_ascii_case(&record.fingerprint) {
+            return format!("The fingerprint shown before the start, {shown}, is not the one in the published draw record, {}.", record.fingerprint);
+        }
     }
-    let order = fair_draw::shuffle_tickets(&seed, &detail.pre_queue_tickets);
-    let mine = my_ticket.and_then(|t| order.iter().position(|x| *x == t));
-    let place = match mine {
-        Some(i) => format!(" Your ticket no. {} was drawn {} of {}.", order[i], format::count(i as u64 + 1), format::count(order.len() as u64)),
-        None => String::new(),
-    };
-    format!("✓ The seed matches the fingerprint, and the draw of {} waiting-room tickets recomputes.{place}", format::count(order.len() as u64))
+    let verdict = fair_draw::verify(record, place_shown);
+    match (verdict.is_verified(), fingerprint_shown) {
+        (true, Some(_)) => format!("{verdict} The fingerprint is the one shown before the start."),
+        _ => verdict.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> DrawRecord {
+        let seed = [3; 32];
+        let checked_in = vec![1, 2, 3, 4, 5];
+        let admitted = fair_draw::shuffle_tickets(&seed, &checked_in);
+        DrawRecord {
+            sale_id: "s".into(),
+            fingerprint: fair_draw::sha256_hex(&seed),
+            checked_in,
+            admitted,
+            waitlisted: vec![],
+            turned_away: vec![],
+            seed: Some(fair_draw::to_hex(&seed)),
+        }
+    }
+
+    #[test]
+    fn a_genuine_record_verifies_with_the_place_and_fingerprint_shown() {
+        let r = record();
+        let (ticket, fingerprint) = (r.admitted[2], r.fingerprint.clone());
+        assert_eq!(
+            check_draw(&r, Some(&fingerprint), Some((ticket, 3))),
+            format!("Verified: 5 admissions follow the draw. Ticket {ticket} is at place 3, as shown. The fingerprint is the one shown before the start.")
+        );
+    }
+
+    #[test]
+    fn a_swapped_admission_names_the_ticket_the_draw_puts_there() {
+        let mut r = record();
+        let (first, second) = (r.admitted[0], r.admitted[1]);
+        r.admitted.swap(0, 1);
+        assert_eq!(check_draw(&r, None, None), format!("Mismatch at admission 1: the draw puts ticket {first} there, the store admitted ticket {second}."));
+    }
+
+    #[test]
+    fn another_place_than_the_one_shown_fails() {
+        let r = record();
+        let ticket = r.admitted[0];
+        assert_eq!(check_draw(&r, None, Some((ticket, 2))), format!("Mismatch at place 2: the page showed ticket {ticket}, the draw puts ticket {} there.", r.admitted[1]));
+    }
+
+    #[test]
+    fn a_fingerprint_changed_since_the_start_fails_first() {
+        let r = record();
+        let shown = "0".repeat(64);
+        assert_eq!(
+            check_draw(&r, Some(&shown), None),
+            format!("The fingerprint shown before the start, {shown}, is not the one in the published draw record, {}.", r.fingerprint)
+        );
+    }
 }

@@ -48,6 +48,12 @@ pub fn live_queue(data: SaleData) -> AnyView {
         Some(ShopperStatus::PreQueue { .. }) => InLine::BeingDrawn,
         _ => InLine::NotYet,
     });
+    // The place in the draw is kept as shown, for the check after the end.
+    Effect::new(move |_| {
+        if let Some(ShopperStatus::Waiting { ticket, place, .. }) = data.status() {
+            data.keep_place_shown(ticket, place);
+        }
+    });
     view! {
         <StateSection state=SaleState::LiveQueue title="The sale is live".into()>
             {move || match in_line.get() {
@@ -55,6 +61,8 @@ pub fn live_queue(data: SaleData) -> AnyView {
                     <dl class="facts queue">
                         <Stat label="Your place" testid="queue-position" value=figure(data, |s| match s {
                             ShopperStatus::Waiting { position, .. } => Some(format::count(*position as u64)), _ => None })/>
+                        <Stat label="Place in the draw" testid="drawn-place" value=figure(data, |s| match s {
+                            ShopperStatus::Waiting { ticket, place, .. } => Some(format!("{} (ticket {ticket})", format::count(*place as u64))), _ => None })/>
                         <Stat label="Ahead of you" value=figure(data, |s| match s {
                             ShopperStatus::Waiting { ahead, .. } => Some(format::count(*ahead as u64)), _ => None })/>
                         <Stat label="Estimated wait" value=figure(data, |s| match s {
