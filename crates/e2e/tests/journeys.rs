@@ -601,12 +601,13 @@ async fn unregistered_shopper_is_told_why(ctx: &Ctx, b: &Browser) -> Result<()> 
     );
     // Still so once the sale is live, with no way to join.
     b.wait_js(
-        "window.wasmBindings && window.wasmBindings.store_now_ms() > 0",
-        secs(10),
-        "store time",
+        "fetch('/api/sales/k7-first-drop').then(r => r.json()).then(d => d.summary.phase === 'Live')",
+        secs(30),
+        "the sale to start",
     )
     .await?;
-    tokio::time::sleep(secs(8)).await;
+    // Two of the page's polls after the start.
+    tokio::time::sleep(secs(3)).await;
     let state = b
         .wait_state(&["registration-closed", "live-queue"], secs(10))
         .await?;
@@ -816,13 +817,15 @@ async fn two_tabs_pay_at_once_for_one_order(ctx: &Ctx, b: &Browser) -> Result<()
         "the second tab at the checkout with the address",
     )
     .await?;
+    // The second press comes as soon as the first press's handler returns, well inside the
+    // demo store's 60 ms latency, so both checkouts are in flight at once.
     let gap = b
         .js(
-            "const t = performance.now(); document.querySelector('[data-testid=pay]').click(); window.__other.document.querySelector('[data-testid=pay]').click(); return performance.now() - t;",
+            "const t = performance.now(); document.querySelector('[data-testid=pay]').click(); const gap = performance.now() - t; window.__other.document.querySelector('[data-testid=pay]').click(); return gap;",
             vec![],
         )
         .await?;
-    ensure!(gap.as_f64().is_some_and(|ms| ms < 5.0), "the two presses were {gap} ms apart");
+    ensure!(gap.as_f64().is_some_and(|ms| ms < 50.0), "the two presses were {gap} ms apart");
     let confirmed = "(() => { const s = d.querySelector('section[data-state]'); const n = d.querySelector('[data-testid=order-number]'); return s && s.dataset.state === 'order-confirmed' && n && n.textContent.trim(); })()";
     let first = b
         .wait_js(&format!("(d => {confirmed})(document)"), secs(60), "an order in the first tab")
@@ -831,6 +834,11 @@ async fn two_tabs_pay_at_once_for_one_order(ctx: &Ctx, b: &Browser) -> Result<()
         .wait_js(&format!("(d => {confirmed})(window.__other.document)"), secs(60), "an order in the second tab")
         .await?;
     ensure!(first == second, "the tabs show orders {first} and {second}");
+    ensure_served_by_the_worker(b, &["/api/sales/k7-first-drop/checkout"]).await?;
+    let second_checkout = b
+        .js("return window.__other.performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/sales/k7-first-drop/checkout'));", vec![])
+        .await?;
+    ensure!(second_checkout == json!(true), "the second tab's press sent no checkout");
     b.js("window.__other.location.reload(); return true;", vec![]).await?;
     b.client.refresh().await?;
     b.wait_state(&["order-confirmed"], secs(30)).await?;
@@ -848,7 +856,7 @@ async fn two_tabs_pay_at_once_for_one_order(ctx: &Ctx, b: &Browser) -> Result<()
     b.client.switch_to_window(here).await?;
     let orders = account_orders(ctx, b).await?;
     ensure!(orders == vec![after.clone()], "two presses of Pay: /account lists {orders:?}");
-    ensure_served_by_the_worker(b, &["/api/sales/k7-first-drop/checkout", "/api/orders"]).await
+    Ok(())
 }
 
 /// A stopped worker (unregistered, so the next load starts a new one with nothing in memory)
