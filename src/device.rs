@@ -25,7 +25,8 @@ pub fn monotonic_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_else(real_now)
 }
 
-/// 128 random bits as hex: idempotency keys and session tokens in the demo.
+/// 128 random bits as hex: the page's idempotency keys. They are the client's own choice, as with
+/// any HTTP client; everything the store decides comes from its seed.
 pub fn random_key() -> String {
     let word = || (js_sys::Math::random() * (1u64 << 52) as f64) as u64 & 0xffff_ffff;
     format!("{:08x}{:08x}{:08x}{:08x}", word(), word(), word(), word())
