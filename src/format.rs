@@ -20,7 +20,7 @@ pub fn duration(ms: u64) -> String {
     let s = ms.div_ceil(1_000);
     match () {
         _ if s < 60 => format!("{s} s"),
-        _ if s < 3_600 && s % 60 == 0 => format!("{} min", s / 60),
+        _ if s < 3_600 && s.is_multiple_of(60) => format!("{} min", s / 60),
         _ if s < 3_600 => format!("{} min {} s", s / 60, s % 60),
         _ => format!("{} h {} min", s / 3_600, s / 60 % 60),
     }
@@ -59,7 +59,7 @@ pub fn count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
