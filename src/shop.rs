@@ -41,6 +41,12 @@ pub struct Shop {
     /// Store time for every screen: one clock per shop, started by the first `use_store_clock`.
     pub(crate) store_clock: RwSignal<Option<f64>>,
     pub(crate) store_clock_running: StoredValue<bool>,
+    /// The current route's own title; the tab shows it before the shop's name.
+    pub page_title: RwSignal<String>,
+    /// What the tab's title says instead while a unit is held for a shopper looking elsewhere.
+    pub turn_alert: RwSignal<Option<String>>,
+    /// True while the page cannot be seen (another tab in front, the phone locked).
+    pub page_hidden: RwSignal<bool>,
 }
 
 impl Shop {
@@ -56,7 +62,11 @@ impl Shop {
             dev_panel: RwSignal::new(false),
             store_clock: RwSignal::new(None),
             store_clock_running: StoredValue::new(false),
+            page_title: RwSignal::new(String::new()),
+            turn_alert: RwSignal::new(None),
+            page_hidden: RwSignal::new(false),
         };
+        crate::attention::follow_visibility(shop.page_hidden);
         if let Some(why) = storage.degraded() {
             shop.notify(why);
         }

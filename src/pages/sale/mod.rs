@@ -169,6 +169,8 @@ pub fn SalePage() -> impl IntoView {
             data.act(Method::Post, "queue", Some(data.preference.get_untracked()));
         }
     });
+    hold::alert_when_hidden(data);
+    crate::attention::use_page_title(move || data.detail.with(|d| d.as_ref().map(|d| d.summary.product.clone())).unwrap_or_else(|| "Sale".into()));
     // Built once the sale is loaded, not again on every poll: screens keep their fields and focus.
     let loaded = Memo::new(move |_| data.detail.with(Option::is_some));
     view! {
