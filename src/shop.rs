@@ -86,7 +86,20 @@ impl Shop {
             }
         });
         shop.follow_other_tabs();
+        shop.check_saved_session();
         shop
+    }
+
+    /// A saved session may be one the store has forgotten (the demo was reset, or it ran out):
+    /// ask once at start, so the header never says "My account" while every call answers 401.
+    /// A refusal signs the page out with a sentence (see `session_refused`).
+    fn check_saved_session(&self) {
+        let client = self.client();
+        if client.session.get_untracked().is_some() {
+            leptos::task::spawn_local(async move {
+                let _ = client.get::<Vec<crate::api::OrderView>>("/api/orders").await;
+            });
+        }
     }
 
     /// Connects to the store (the demo's Service Worker unless the page says a server serves
