@@ -54,7 +54,7 @@ pub fn your_turn(data: SaleData) -> AnyView {
             <p class="big-figure">{move || variant_name(data)}</p>
             <HoldTimer data/>
             <p>"Nobody else can take this unit while you hold it. If the hold runs out, it goes to the next shopper in line."</p>
-            <button class="button primary big" data-testid="go-checkout" on:click=move |_| data.checkout_open.set("1".into())>"Check out"</button>
+            <button class="button primary big" data-testid="go-checkout" on:click=move |_| data.checkout_open.set(super::CHECKOUT_OPEN.into())>"Check out"</button>
         </StateSection>
     }.into_any()
 }
@@ -115,7 +115,7 @@ pub fn checkout(data: SaleData) -> AnyView {
                 </fieldset>
                 <div class="row">
                     <button class="button primary big" type="submit" data-testid="pay" disabled=move || data.busy.get()>"Pay and place the order"</button>
-                    <button class="button subtle" type="button" on:click=move |_| data.checkout_open.set(String::new())>"Back"</button>
+                    <button class="button subtle" type="button" on:click=move |_| data.checkout_open.set(super::CHECKOUT_BACK.into())>"Back"</button>
                 </div>
             </form>
         </StateSection>

@@ -30,7 +30,8 @@ pub struct SaleData {
     pub now: Signal<Option<f64>>,
     pub error: RwSignal<Option<String>>,
     pub busy: RwSignal<bool>,
-    /// The shopper stepped from their hold to the checkout form (kept across reloads).
+    /// The shopper stepped from their hold to the checkout form ([`CHECKOUT_OPEN`]) or back
+    /// from it ([`CHECKOUT_BACK`]); kept across reloads.
     pub checkout_open: RwSignal<String>,
     pub preference: RwSignal<Preference>,
     shop: crate::shop::Shop,
@@ -67,6 +68,15 @@ impl SaleData {
             preference,
             shop: use_shop(),
             live: true,
+        }
+    }
+
+    /// The shopper's own step between hold and checkout form, as [`sale_state`] takes it.
+    pub fn checkout_choice(&self) -> Option<bool> {
+        match self.checkout_open.get().as_str() {
+            CHECKOUT_OPEN => Some(true),
+            CHECKOUT_BACK => Some(false),
+            _ => None,
         }
     }
 
@@ -154,6 +164,11 @@ impl SaleData {
         });
     }
 }
+
+/// `checkout_open` when the shopper went to the checkout form.
+pub const CHECKOUT_OPEN: &str = "1";
+/// `checkout_open` when the shopper went back from the form to their hold, after a declined card too.
+pub const CHECKOUT_BACK: &str = "back";
 
 fn variant_key(sale: &str) -> String {
     format!("sale.{sale}.variant")
@@ -248,7 +263,7 @@ pub fn SalePage() -> impl IntoView {
 #[component]
 pub fn SaleJourney(data: SaleData) -> impl IntoView {
     let state = Memo::new(move |_| {
-        data.detail.with(|d| d.as_ref().map(|d| data.me.with(|me| sale_state(d, me.as_ref(), data.checkout_open.get() == "1"))))
+        data.detail.with(|d| d.as_ref().map(|d| data.me.with(|me| sale_state(d, me.as_ref(), data.checkout_choice()))))
     });
     // The step to the checkout form belongs to one hold: once that hold has ended, forget it.
     Effect::new(move |_| {
