@@ -70,7 +70,7 @@ pub fn live_queue(data: SaleData) -> AnyView {
                     <p data-testid="queue-position">"Drawing the waiting room's order…"</p>
                 }.into_any(),
                 InLine::NotYet => view! {
-                    <p>"You are registered. Join now to get your place: later arrivals are served in the order they join."</p>
+                    <p data-testid="after-the-draw">"You are registered, and you arrived after the draw. The waiting room's places were drawn at the start, among the shoppers whose page was open then; you join the line behind them, in the order you join."</p>
                     <dl class="facts"><Stat label="Units left" value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/></dl>
                     <button class="button primary big" data-testid="join" disabled=move || data.busy.get()
                         on:click=move |_| data.act(Method::Post, "queue", Some(data.preference.get_untracked()))>"Join the queue"</button>
