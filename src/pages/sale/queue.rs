@@ -13,16 +13,24 @@ fn stock_left(data: SaleData) -> String {
     data.detail.get().map(|d| format::count(d.counters.available as u64)).unwrap_or_default()
 }
 
-/// The line as a screen reader hears it: at most every 5 s, so it informs without chattering.
+/// The shortest real time between two announcements of the place in line.
+const ANNOUNCE_EVERY_MS: f64 = 5_000.0;
+
+/// The line as a screen reader hears it: a new place only, and at most every 5 s of real time
+/// (store time may run 20 times faster in the demo), so it informs without chattering.
 #[component]
 fn PositionAnnouncer(data: SaleData) -> impl IntoView {
     let spoken = RwSignal::new(String::new());
-    let last = RwSignal::new(f64::MIN);
+    // The place last announced, and when (real ms).
+    let last = StoredValue::new((None::<u32>, f64::MIN));
     Effect::new(move |_| {
-        let now = data.now.get().unwrap_or_default();
+        // Each store second is a chance to announce a place that changed since the last.
+        data.now.track();
         if let Some(ShopperStatus::Waiting { position, .. } | ShopperStatus::Waitlisted { position, .. }) = data.status() {
-            if now - last.get_untracked() >= 5_000.0 {
-                last.set(now);
+            let (said, at) = last.get_value();
+            let now = crate::device::monotonic_ms();
+            if said != Some(position) && now - at >= ANNOUNCE_EVERY_MS {
+                last.set_value((Some(position), now));
                 spoken.set(format!("You are number {position} in line."));
             }
         }
