@@ -224,7 +224,7 @@ impl Store {
 
     fn answer(&mut self, route: Route, request: &StoreRequest, now: Millis, real_now: f64) -> Answer {
         match route {
-            Route::Time => json(&StoreTime { now_ms: now, rate: self.saved.clock.speed }),
+            Route::Time => json(&StoreTime { now_ms: now, rate: self.saved.clock.speed, real_ms: Some(real_now.max(0.0) as Millis) }),
             Route::SendCode => json(&self.saved.sign_in.send_code(body(request)?, now, &self.saved.random)?),
             Route::Verify => json(&self.saved.sign_in.verify(body(request)?, now, &self.saved.random)?),
             Route::Sales => {
