@@ -5,7 +5,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
-use crate::api::demo::{DevState, StoreNotice};
+use crate::api::demo::{ClockChange, DevState, StoreNotice};
 use crate::api::service_worker::{self, StoreKind};
 use crate::api::{FetchTransport, Method, Session, StoreClient, Transport};
 use crate::device::sleep_ms;
@@ -15,6 +15,8 @@ use crate::storage::PageStorage;
 const SESSION_KEY: &str = "session";
 /// The newest store notice this browser has shown, so each shows once.
 const SEEN_NOTICE_KEY: &str = "notices.seen";
+/// A fast `fresh` demo's clock speed, waiting for the shopper to register.
+const SPEED_AFTER_REGISTERING_KEY: &str = "demo.speed-after-registering";
 /// How often the page asks the demo store for news about itself.
 const NOTICE_POLL_MS: u64 = 15_000;
 
@@ -131,6 +133,10 @@ impl Shop {
 
     /// Resets the demo store to a scenario's settings and plays its preset.
     pub async fn start_scenario(&self, scenario: &scenario::Scenario) {
+        match scenario.speed_after_registering {
+            Some(speed) => self.storage().set(SPEED_AFTER_REGISTERING_KEY, &speed.to_string()),
+            None => self.storage().remove(SPEED_AFTER_REGISTERING_KEY),
+        }
         let client = self.client();
         client.session.set(None);
         if let Err(e) = client.call::<DevState>(Method::Post, "/api/dev/reset", Some(Some(scenario.settings.clone()))).await {
@@ -143,6 +149,21 @@ impl Shop {
         if let Err(e) = played {
             self.notify(format!("The “{}” scenario stopped early: {}", scenario.preset, e.message));
         }
+    }
+
+    /// Called when the shopper has registered: a fast demo's clock speed, held back so there
+    /// was real time to sign in and register, now applies (once).
+    pub fn speed_up_after_registering(&self) {
+        let storage = self.storage();
+        let Some(speed) = storage.get(SPEED_AFTER_REGISTERING_KEY).and_then(|s| s.parse::<f64>().ok()) else { return };
+        storage.remove(SPEED_AFTER_REGISTERING_KEY);
+        let client = self.client();
+        leptos::task::spawn_local(async move {
+            let change = ClockChange { jump_to_ms: None, speed: Some(speed) };
+            if client.call::<DevState>(Method::Post, "/api/dev/clock", Some(change)).await.is_ok() {
+                let _ = client.sync_clock().await;
+            }
+        });
     }
 
     pub fn client(&self) -> StoreClient {

@@ -734,3 +734,34 @@ async fn the_position_is_announced_on_real_time_not_store_time() {
         spoken.len()
     );
 }
+
+// Fault 13: a fast `fresh` demo leaves real time to sign in and register, then runs fast.
+#[wasm_bindgen_test]
+async fn a_fast_fresh_demo_runs_fast_once_the_shopper_has_registered() {
+    let store = new_store(settings());
+    let shop = shop_on(&store, Rc::new(PageStorage::memory()));
+    let (scenario, _) = flash_sale::scenario::parse("?demo=fresh&speed=20").unwrap();
+    shop.start_scenario(&scenario).await;
+    let speed = || async {
+        shop.client()
+            .get::<DevState>("/api/dev/state")
+            .await
+            .unwrap()
+            .settings
+            .speed
+    };
+    assert_eq!(speed().await, 1.0, "registration runs on real time");
+    sign_in(&shop.client(), "+447700900312").await;
+    let (_shop, _handle, root) = mount_shop(&format!("/sale/{SALE}"), shop).await;
+    wait_for(&root, "[data-testid=register]", 5_000).await;
+    click(&root, "[data-testid=register]");
+    wait_for_state(&root, "registered", 5_000).await;
+    let started = monotonic_ms();
+    while speed().await != 20.0 {
+        assert!(
+            monotonic_ms() - started < 3_000.0,
+            "the demo did not speed up after registering"
+        );
+        sleep_ms(20).await;
+    }
+}

@@ -148,6 +148,9 @@ impl SaleData {
                 Ok(me) => {
                     self.error.set(None);
                     set_if_changed(self.me, me);
+                    if method == Method::Post && action == "registration" {
+                        shop.speed_up_after_registering();
+                    }
                     true
                 }
                 // Already in line is where the shopper wanted to be.
