@@ -140,7 +140,9 @@ impl Shop {
         let client = self.client();
         client.session.set(None);
         if let Err(e) = client.call::<DevState>(Method::Post, "/api/dev/reset", Some(Some(scenario.settings.clone()))).await {
-            self.notify(format!("The scenario's settings could not be used ({}); the demo kept its own.", e.message));
+            // Playing the preset on the demo as it was would land somewhere its name does not say.
+            self.notify(format!("The scenario's settings could not be used ({}), so the “{}” scenario was not played; the demo kept its own settings.", e.message, scenario.preset));
+            return;
         }
         let played = match client.sync_clock().await {
             Ok(_) => scenario::play(&client, &scenario.preset).await,

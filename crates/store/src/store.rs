@@ -84,6 +84,7 @@ impl Store {
     /// `settings` the new run's secret is fresh.
     pub fn reset(&mut self, settings: DemoSettings, real_now: f64) -> Result<(), String> {
         settings.validate()?;
+        self.check_stock(&settings)?;
         let resets = self.saved.resets + 1;
         let random = self.saved.random.successor(&self.entropy, resets);
         let previous = std::mem::replace(&mut self.saved, Saved::fresh(settings, real_now, random));
@@ -296,8 +297,23 @@ impl Store {
         }
     }
 
+    /// Every variant of every sale needs a unit: a stock below a sale's number of variants is
+    /// refused with a sentence (the range a URL modifier accepts cannot know the catalog).
+    fn check_stock(&self, settings: &DemoSettings) -> Result<(), String> {
+        let Some(stock) = settings.stock else { return Ok(()) };
+        match self.catalog.sales.iter().find(|s| (stock as usize) < s.variants.len()) {
+            Some(sale) => Err(format!(
+                "stock={stock} is too few: {} has {} variants, and each needs at least one unit.",
+                sale.product,
+                sale.variants.len()
+            )),
+            None => Ok(()),
+        }
+    }
+
     fn change_settings(&mut self, settings: DemoSettings, real_now: f64) -> Result<(), String> {
         settings.validate()?;
+        self.check_stock(&settings)?;
         let old = self.saved.settings.clone();
         if settings.seed != old.seed {
             return Err("The seed is chosen when the demo starts: reset the demo to change it.".into());

@@ -68,8 +68,17 @@ pub fn sale_config(item: &CatalogSale, base_ms: Millis, settings: &DemoSettings,
             price_cents: v.price_cents,
         })
         .collect();
+    // A small stock can round a variant down to nothing, which the engine refuses: then every
+    // variant gets one unit first and the rest is split in proportion. (A stock below the
+    // number of variants is refused before this, by `Store::check_stock`.)
+    let few = variants.len() as u32;
+    if variants.iter().any(|v| v.stock == 0) && units >= few {
+        for (variant, item) in variants.iter_mut().zip(&item.variants) {
+            variant.stock = 1 + (item.stock as u64 * (units - few) as u64 / catalog_units as u64) as u32;
+        }
+    }
     // Rounding down may lose a few units; they go to the first variant so the total is exact.
-    let shortfall = units - variants.iter().map(|v| v.stock).sum::<u32>();
+    let shortfall = units.saturating_sub(variants.iter().map(|v| v.stock).sum::<u32>());
     variants[0].stock += shortfall;
     SaleConfig {
         id: item.id.clone(),
@@ -227,5 +236,38 @@ impl SaleWorld {
 
     pub fn memory_bytes(&self) -> usize {
         self.sale.memory_bytes() + self.crowd.memory_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Catalog, Store};
+
+    fn catalog() -> Catalog {
+        Catalog::parse(include_str!("../../../public/catalog.json")).expect("the shipped catalog parses")
+    }
+
+    #[test]
+    fn a_small_stock_still_gives_every_variant_a_unit() {
+        let catalog = catalog();
+        let item = catalog.sales.iter().max_by_key(|s| s.variants.len()).expect("a sale");
+        for stock in item.variants.len() as u32..=8 {
+            let settings = DemoSettings { stock: Some(stock), ..DemoSettings::default() };
+            let config = sale_config(item, 0, &settings, [0; 32]);
+            let split: Vec<u32> = config.variants.iter().map(|v| v.stock).collect();
+            assert!(split.iter().all(|s| *s > 0), "stock={stock} split as {split:?}");
+            assert_eq!(split.iter().sum::<u32>(), stock);
+            assert!(Sale::new(config).is_ok(), "stock={stock}");
+        }
+    }
+
+    #[test]
+    fn a_stock_smaller_than_the_variants_is_refused_with_a_sentence() {
+        const NOW: f64 = 1_800_000_000_000.0;
+        let mut store = Store::open(catalog(), None, NOW, [7; 32]);
+        let refused = store.reset(DemoSettings { stock: Some(2), ..DemoSettings::default() }, NOW).unwrap_err();
+        assert!(refused.contains("stock=2") && refused.contains("3 variants"), "{refused}");
+        assert_eq!(store.settings().stock, None, "the demo keeps its own settings");
     }
 }
