@@ -65,8 +65,18 @@ pub fn parse(query: &str) -> Option<(Scenario, Vec<String>)> {
         settings.crowd = Some(400);
         settings.stock = Some(20);
     }
+    // What the preset forced, it needs: another crowd or stock could keep the shopper from the
+    // moment the preset is named after (a crowd of 5,000 at your-turn never reaches the turn).
+    let forced = (settings.crowd, settings.stock);
     for (name, value) in pairs.iter().filter(|(k, _)| k != "demo" && k != "dev") {
-        if let Err(problem) = settings.apply(name, value) {
+        let needed = match name.as_str() {
+            "crowd" => forced.0.map(|c| ("a crowd of", c)),
+            "stock" => forced.1.map(|s| ("a stock of", s)),
+            _ => None,
+        };
+        if let Some((what, figure)) = needed {
+            notices.push(format!("{name}={value} was ignored: the “{preset}” preset needs {what} {figure} to reach its moment."));
+        } else if let Err(problem) = settings.apply(name, value) {
             notices.push(problem);
         }
     }
@@ -193,6 +203,16 @@ mod tests {
         assert!(notices[0].contains("once you have registered"), "{notices:?}");
         let (other, _) = parse("?demo=live&speed=20").unwrap();
         assert_eq!((other.settings.speed, other.speed_after_registering), (20.0, None), "presets past registration run fast at once");
+    }
+
+    #[test]
+    fn a_preset_keeps_the_crowd_and_stock_it_needs_to_reach_its_moment() {
+        let (scenario, notices) = parse("?demo=your-turn&crowd=5000&stock=10").unwrap();
+        assert_eq!((scenario.settings.crowd, scenario.settings.stock), (Some(200), Some(250)));
+        assert!(notices.iter().any(|n| n.contains("crowd=5000 was ignored")), "{notices:?}");
+        assert!(notices.iter().any(|n| n.contains("stock=10 was ignored")), "{notices:?}");
+        let (free, _) = parse("?demo=live&crowd=5000").unwrap();
+        assert_eq!(free.settings.crowd, Some(5000), "presets that force nothing take the URL's values");
     }
 
     #[test]
