@@ -318,6 +318,14 @@ impl Store {
         if settings.seed != old.seed {
             return Err("The seed is chosen when the demo starts: reset the demo to change it.".into());
         }
+        // Turning the store clock back would rewrite the sales' past, which the store never does;
+        // saying so beats saving a skew the clock does not have.
+        if settings.skew_ms < old.skew_ms {
+            return Err(format!(
+                "The store clock only moves forward, so its skew can only grow from {} ms; reset the demo to start with a smaller one.",
+                old.skew_ms
+            ));
+        }
         if settings.speed != old.speed {
             self.saved.clock.set_speed(real_now, settings.speed);
         }

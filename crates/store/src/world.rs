@@ -270,4 +270,25 @@ mod tests {
         assert!(refused.contains("stock=2") && refused.contains("3 variants"), "{refused}");
         assert_eq!(store.settings().stock, None, "the demo keeps its own settings");
     }
+
+    #[test]
+    fn a_skew_change_that_would_turn_the_clock_back_is_refused_with_a_sentence() {
+        use store_contract::{Method, StoreRequest};
+        const NOW: f64 = 1_800_000_000_000.0;
+        let mut store = Store::open(catalog(), None, NOW, [7; 32]);
+        store.reset(DemoSettings { skew_ms: 60_000, ..DemoSettings::default() }, NOW).unwrap();
+        let before = store.now(NOW);
+        let smaller = DemoSettings { skew_ms: -2_400, ..DemoSettings::default() };
+        let request = StoreRequest {
+            method: Method::Put,
+            path: "/api/dev/settings".into(),
+            bearer: None,
+            idempotency_key: Some("skew".into()),
+            body: Some(serde_json::to_string(&smaller).unwrap()),
+        };
+        let answer = store.handle(&request, NOW);
+        assert_eq!(answer.status, 422, "{}", answer.body);
+        assert!(answer.body.contains("only moves forward"), "{}", answer.body);
+        assert_eq!((store.settings().skew_ms, store.now(NOW)), (60_000, before), "nothing changed");
+    }
 }
