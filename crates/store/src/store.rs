@@ -335,13 +335,31 @@ impl Store {
         }
         self.saved.settings = settings;
         if (self.saved.settings.crowd, self.saved.settings.stock, self.saved.settings.hold_s) != (old.crowd, old.stock, old.hold_s) {
-            if let Err(problem) = self.build_worlds() {
+            if let Err(problem) = self.build_worlds().and_then(|()| self.replays_cleanly(real_now)) {
                 self.saved.settings = old;
                 self.build_worlds().expect("the previous settings still build");
                 return Err(problem);
             }
         }
         Ok(())
+    }
+
+    /// Replays every sale's log up to now and answers whether each logged action took effect
+    /// again: a settings change must not silently undo holds and checkouts whose orders stay.
+    fn replays_cleanly(&mut self, real_now: f64) -> Result<(), String> {
+        let now = self.now(real_now);
+        let mut undone = 0;
+        for world in &mut self.worlds {
+            world.catch_up(now, &mut || false);
+            undone += world.replay_failures();
+        }
+        match undone {
+            0 => Ok(()),
+            n => Err(format!(
+                "These settings would undo {n} thing{} shoppers already did (a registration, a place in line, a hold or a checkout); reset the demo to start with them.",
+                if n == 1 { "" } else { "s" }
+            )),
+        }
     }
 
     fn account(&self, request: &StoreRequest) -> Result<u32, ApiError> {

@@ -50,6 +50,8 @@ pub struct SaleWorld {
     events: Vec<Event>,
     registration_numbers: Vec<(u32, u32)>,
     tickets: Vec<(u32, u32)>,
+    /// Logged actions that failed when replayed (see [`SaleWorld::replay_failures`]).
+    replay_failures: u32,
 }
 
 /// The engine's sale built from the catalog, the demo's first-open moment, its settings and the
@@ -127,6 +129,7 @@ impl SaleWorld {
             events: Vec::new(),
             registration_numbers: Vec::new(),
             tickets: Vec::new(),
+            replay_failures: 0,
         })
     }
 
@@ -168,8 +171,12 @@ impl SaleWorld {
             self.tick_in_progress = false;
             while self.applied < self.actions.len() && self.actions[self.applied].tick <= self.tick {
                 let logged = self.actions[self.applied].clone();
-                // A logged action succeeded when it was first applied; replaying it can only succeed again.
-                let _ = self.apply(logged.account, &logged.action, logged.tick);
+                // A logged action succeeded when it was first applied, so with the same settings
+                // replaying it succeeds again; under other settings it may not, which is counted
+                // so that a settings change that would undo it can be refused.
+                if self.apply(logged.account, &logged.action, logged.tick).is_err() {
+                    self.replay_failures += 1;
+                }
                 self.applied += 1;
             }
             if out_of_time() && (self.tick_in_progress || self.tick < target) {
@@ -191,6 +198,12 @@ impl SaleWorld {
     }
 
     /// Queues logged actions for replay (a rebuilt world replays them as it catches up).
+    /// How many logged actions failed when replayed so far: none unless the world was rebuilt
+    /// under other settings than the ones the actions were taken under.
+    pub fn replay_failures(&self) -> u32 {
+        self.replay_failures
+    }
+
     pub fn load_log(&mut self, log: impl Iterator<Item = LoggedAction>) {
         self.actions.extend(log.filter(|a| a.sale == self.sale.config().id));
     }
