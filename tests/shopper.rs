@@ -304,11 +304,19 @@ async fn a_signed_out_order_link_offers_sign_in() {
 // Fault 5: the home page's polls must not rebuild the list under the keyboard.
 #[wasm_bindgen_test]
 async fn the_sales_list_keeps_focus_through_polls() {
+    // A busy demo, so every poll brings new figures (registrations, a phase moving on).
+    let busy = DemoSettings {
+        crowd: Some(3_000),
+        speed: 60.0,
+        ..settings()
+    };
     let (_shop, _handle, root) =
-        mount_at("/", &new_store(settings()), Rc::new(PageStorage::memory())).await;
+        mount_at("/", &new_store(busy), Rc::new(PageStorage::memory())).await;
     let card = wait_for(&root, ".sale-card", 5_000).await;
     card.focus().unwrap();
+    let before = root.inner_text();
     sleep_ms(4_500).await; // two polls
+    assert_ne!(root.inner_text(), before, "the polls brought news");
     assert!(
         find(&root, ".sale-card").unwrap().is_same_node(Some(&card)),
         "the card was rebuilt"
