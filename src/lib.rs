@@ -1,5 +1,6 @@
 //! Kestrel drops: a flash-sale storefront. The app is here; `main.rs` only mounts it.
 pub mod api;
+pub mod attention;
 #[cfg(feature = "bench")]
 pub mod bench_hooks;
 pub mod components;
@@ -56,6 +57,7 @@ pub fn Shell() -> impl IntoView {
             let _ = performance.mark("app-interactive");
         }
     });
+    attention::follow_title_and_icon();
     view! {
         <Header/>
         <Notices/>

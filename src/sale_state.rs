@@ -62,9 +62,11 @@ impl SaleState {
     }
 }
 
-/// The screen for this shopper now. `wants_checkout` is the shopper's own step from their
-/// hold to the checkout form; a declined payment also lands on the form.
-pub fn sale_state(detail: &SaleDetail, me: Option<&ShopperView>, wants_checkout: bool) -> SaleState {
+/// The screen for this shopper now. `wants_checkout` is the shopper's own step between their
+/// hold and the checkout form: `Some(true)` when they went to the form, `Some(false)` when they
+/// went back from it, `None` before either. A declined payment lands on the form unless they
+/// went back from it.
+pub fn sale_state(detail: &SaleDetail, me: Option<&ShopperView>, wants_checkout: Option<bool>) -> SaleState {
     let s = &detail.summary;
     let status = me.map(|m| &m.status);
     // Outcomes that belong to the shopper outlive the sale's phase.
@@ -75,7 +77,12 @@ pub fn sale_state(detail: &SaleDetail, me: Option<&ShopperView>, wants_checkout:
         Some(ShopperStatus::Holding { hold }) if hold.paying => return SaleState::PaymentPending,
         Some(ShopperStatus::Holding { .. }) => {
             let declined = me.and_then(|m| m.payment.as_ref()).is_some_and(|p| p.state == PaymentState::Declined);
-            return if wants_checkout || declined { SaleState::Checkout } else { SaleState::YourTurn };
+            return match wants_checkout {
+                Some(true) => SaleState::Checkout,
+                Some(false) => SaleState::YourTurn,
+                None if declined => SaleState::Checkout,
+                None => SaleState::YourTurn,
+            };
         }
         _ => {}
     }

@@ -26,6 +26,10 @@ pub const DEMO_PHONE: &str = "+447700900001";
 pub struct Scenario {
     pub preset: String,
     pub settings: DemoSettings,
+    /// The clock speed asked for, held back until the shopper has registered: a `fresh` demo at
+    /// 20x would otherwise close registration 6 s after the page opened, before anyone could
+    /// sign in. Until then the store clock runs at real speed.
+    pub speed_after_registering: Option<f64>,
 }
 
 /// Reads a query string. Unusable values are named in the returned notices and replaced by
@@ -61,12 +65,31 @@ pub fn parse(query: &str) -> Option<(Scenario, Vec<String>)> {
         settings.crowd = Some(400);
         settings.stock = Some(20);
     }
+    // What the preset forced, it needs: another crowd or stock could keep the shopper from the
+    // moment the preset is named after (a crowd of 5,000 at your-turn never reaches the turn).
+    let forced = (settings.crowd, settings.stock);
     for (name, value) in pairs.iter().filter(|(k, _)| k != "demo" && k != "dev") {
-        if let Err(problem) = settings.apply(name, value) {
+        let needed = match name.as_str() {
+            "crowd" => forced.0.map(|c| ("a crowd of", c)),
+            "stock" => forced.1.map(|s| ("a stock of", s)),
+            _ => None,
+        };
+        if let Some((what, figure)) = needed {
+            notices.push(format!("{name}={value} was ignored: the “{preset}” preset needs {what} {figure} to reach its moment."));
+        } else if let Err(problem) = settings.apply(name, value) {
             notices.push(problem);
         }
     }
-    Some((Scenario { preset, settings }, notices))
+    let mut speed_after_registering = None;
+    if preset == "fresh" && settings.speed > 1.0 {
+        speed_after_registering = Some(settings.speed);
+        notices.push(format!(
+            "The clock runs at real speed while you sign in and register, then {}× faster once you have registered.",
+            settings.speed
+        ));
+        settings.speed = 1.0;
+    }
+    Some((Scenario { preset, settings, speed_after_registering }, notices))
 }
 
 /// Form-style URL decoding (`+` and `%XX`); an undecodable sequence stays as typed.
@@ -170,6 +193,26 @@ mod tests {
         assert_eq!(scenario.settings.speed, 10.0);
         assert_eq!(scenario.settings.faults, 0.3);
         assert!(notices.is_empty());
+    }
+
+    #[test]
+    fn a_fast_fresh_demo_leaves_real_time_to_sign_in_and_register() {
+        let (scenario, notices) = parse("?demo=fresh&speed=20").unwrap();
+        assert_eq!(scenario.settings.speed, 1.0, "registration runs on real time");
+        assert_eq!(scenario.speed_after_registering, Some(20.0));
+        assert!(notices[0].contains("once you have registered"), "{notices:?}");
+        let (other, _) = parse("?demo=live&speed=20").unwrap();
+        assert_eq!((other.settings.speed, other.speed_after_registering), (20.0, None), "presets past registration run fast at once");
+    }
+
+    #[test]
+    fn a_preset_keeps_the_crowd_and_stock_it_needs_to_reach_its_moment() {
+        let (scenario, notices) = parse("?demo=your-turn&crowd=5000&stock=10").unwrap();
+        assert_eq!((scenario.settings.crowd, scenario.settings.stock), (Some(200), Some(250)));
+        assert!(notices.iter().any(|n| n.contains("crowd=5000 was ignored")), "{notices:?}");
+        assert!(notices.iter().any(|n| n.contains("stock=10 was ignored")), "{notices:?}");
+        let (free, _) = parse("?demo=live&crowd=5000").unwrap();
+        assert_eq!(free.settings.crowd, Some(5000), "presets that force nothing take the URL's values");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
-use crate::api::demo::{DevState, StoreNotice};
+use crate::api::demo::{ClockChange, DevState, StoreNotice};
 use crate::api::service_worker::{self, StoreKind};
 use crate::api::{FetchTransport, Method, Session, StoreClient, Transport};
 use crate::device::sleep_ms;
@@ -15,6 +15,8 @@ use crate::storage::PageStorage;
 const SESSION_KEY: &str = "session";
 /// The newest store notice this browser has shown, so each shows once.
 const SEEN_NOTICE_KEY: &str = "notices.seen";
+/// A fast `fresh` demo's clock speed, waiting for the shopper to register.
+const SPEED_AFTER_REGISTERING_KEY: &str = "demo.speed-after-registering";
 /// How often the page asks the demo store for news about itself.
 const NOTICE_POLL_MS: u64 = 15_000;
 
@@ -41,6 +43,12 @@ pub struct Shop {
     /// Store time for every screen: one clock per shop, started by the first `use_store_clock`.
     pub(crate) store_clock: RwSignal<Option<f64>>,
     pub(crate) store_clock_running: StoredValue<bool>,
+    /// The current route's own title; the tab shows it before the shop's name.
+    pub page_title: RwSignal<String>,
+    /// What the tab's title says instead while a unit is held for a shopper looking elsewhere.
+    pub turn_alert: RwSignal<Option<String>>,
+    /// True while the page cannot be seen (another tab in front, the phone locked).
+    pub page_hidden: RwSignal<bool>,
 }
 
 impl Shop {
@@ -56,7 +64,11 @@ impl Shop {
             dev_panel: RwSignal::new(false),
             store_clock: RwSignal::new(None),
             store_clock_running: StoredValue::new(false),
+            page_title: RwSignal::new(String::new()),
+            turn_alert: RwSignal::new(None),
+            page_hidden: RwSignal::new(false),
         };
+        crate::attention::follow_visibility(shop.page_hidden);
         if let Some(why) = storage.degraded() {
             shop.notify(why);
         }
@@ -76,7 +88,20 @@ impl Shop {
             }
         });
         shop.follow_other_tabs();
+        shop.check_saved_session();
         shop
+    }
+
+    /// A saved session may be one the store has forgotten (the demo was reset, or it ran out):
+    /// ask once at start, so the header never says "My account" while every call answers 401.
+    /// A refusal signs the page out with a sentence (see `session_refused`).
+    fn check_saved_session(&self) {
+        let client = self.client();
+        if client.session.get_untracked().is_some() {
+            leptos::task::spawn_local(async move {
+                let _ = client.get::<Vec<crate::api::OrderView>>("/api/orders").await;
+            });
+        }
     }
 
     /// Connects to the store (the demo's Service Worker unless the page says a server serves
@@ -108,10 +133,16 @@ impl Shop {
 
     /// Resets the demo store to a scenario's settings and plays its preset.
     pub async fn start_scenario(&self, scenario: &scenario::Scenario) {
+        match scenario.speed_after_registering {
+            Some(speed) => self.storage().set(SPEED_AFTER_REGISTERING_KEY, &speed.to_string()),
+            None => self.storage().remove(SPEED_AFTER_REGISTERING_KEY),
+        }
         let client = self.client();
         client.session.set(None);
         if let Err(e) = client.call::<DevState>(Method::Post, "/api/dev/reset", Some(Some(scenario.settings.clone()))).await {
-            self.notify(format!("The scenario's settings could not be used ({}); the demo kept its own.", e.message));
+            // Playing the preset on the demo as it was would land somewhere its name does not say.
+            self.notify(format!("The scenario's settings could not be used ({}), so the “{}” scenario was not played; the demo kept its own settings.", e.message, scenario.preset));
+            return;
         }
         let played = match client.sync_clock().await {
             Ok(_) => scenario::play(&client, &scenario.preset).await,
@@ -120,6 +151,21 @@ impl Shop {
         if let Err(e) = played {
             self.notify(format!("The “{}” scenario stopped early: {}", scenario.preset, e.message));
         }
+    }
+
+    /// Called when the shopper has registered: a fast demo's clock speed, held back so there
+    /// was real time to sign in and register, now applies (once).
+    pub fn speed_up_after_registering(&self) {
+        let storage = self.storage();
+        let Some(speed) = storage.get(SPEED_AFTER_REGISTERING_KEY).and_then(|s| s.parse::<f64>().ok()) else { return };
+        storage.remove(SPEED_AFTER_REGISTERING_KEY);
+        let client = self.client();
+        leptos::task::spawn_local(async move {
+            let change = ClockChange { jump_to_ms: None, speed: Some(speed) };
+            if client.call::<DevState>(Method::Post, "/api/dev/clock", Some(change)).await.is_ok() {
+                let _ = client.sync_clock().await;
+            }
+        });
     }
 
     pub fn client(&self) -> StoreClient {

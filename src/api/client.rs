@@ -19,8 +19,12 @@ pub struct ClockSync {
     pub store_at_sync: f64,
     pub device_at_sync: f64,
     pub rate: f64,
-    /// Half the best round trip: the true store time lies within ± this many ms.
+    /// Half the best round trip in store time: the true store time lies within ± this many ms.
     pub error_ms: f64,
+    /// The wall-clock time at the sync as the store's host has it (its answer's `real_ms`, or
+    /// store time when it sends none): the device's own error is measured against this, so
+    /// the demo's presets, clock jumps and speed are not taken for a wrong device clock.
+    pub real_at_sync: f64,
 }
 
 impl ClockSync {
@@ -28,9 +32,9 @@ impl ClockSync {
         self.store_at_sync + (device_ms - self.device_at_sync) * self.rate
     }
 
-    /// How far the device clock is ahead of the store's (negative when behind).
+    /// How far the device clock is ahead of the real time (negative when behind).
     pub fn device_ahead_ms(&self) -> f64 {
-        self.device_at_sync - self.store_at_sync
+        self.device_at_sync - self.real_at_sync
     }
 }
 
@@ -64,19 +68,32 @@ impl StoreClient {
     }
 
     /// NTP-style: several samples, keep the one with the lowest round trip. The best so far is
-    /// published after each sample, so countdowns appear after the first round trip.
+    /// published after each sample, so countdowns appear after the first round trip. A sample
+    /// that fails (after its retries) is skipped; the sync fails only when every one did.
     pub async fn sync_clock(&self) -> Result<ClockSync, ApiError> {
         let mut best: Option<(f64, ClockSync)> = None;
+        let mut failure = None;
         for _ in 0..SYNC_SAMPLES {
             let sent = device_now();
-            let time: StoreTime = self.call(Method::Get, "/api/time", None::<()>).await?;
+            let time: StoreTime = match self.call(Method::Get, "/api/time", None::<()>).await {
+                Ok(time) => time,
+                Err(e) => {
+                    failure = Some(e);
+                    continue;
+                }
+            };
             let received = device_now();
             let round_trip = received - sent;
+            // The answer left the store somewhere in the round trip: its midpoint is the best
+            // guess, and half the trip the most it can be off, in real ms. Store time runs
+            // `rate` times faster, so its error is that many times larger.
+            let store_at_sync = time.now_ms as f64 + round_trip / 2.0 * time.rate;
             let sample = ClockSync {
-                store_at_sync: time.now_ms as f64 + round_trip / 2.0 * time.rate,
+                store_at_sync,
                 device_at_sync: received,
                 rate: time.rate,
-                error_ms: round_trip / 2.0,
+                error_ms: round_trip / 2.0 * time.rate,
+                real_at_sync: time.real_ms.map_or(store_at_sync, |real| real as f64 + round_trip / 2.0),
             };
             if best.is_none_or(|(rtt, _)| round_trip < rtt) {
                 best = Some((round_trip, sample));
@@ -85,7 +102,11 @@ impl StoreClient {
                 self.clock.set(Some(sample));
             }
         }
-        Ok(best.expect("at least one sample").1)
+        match (best, failure) {
+            (Some((_, sync)), _) => Ok(sync),
+            (None, Some(e)) => Err(e),
+            (None, None) => unreachable!("SYNC_SAMPLES is not zero"),
+        }
     }
 
     /// The store time now, from the last sync; `None` until the first sync.

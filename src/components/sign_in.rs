@@ -4,6 +4,9 @@ use crate::api::{validation, ApiError, CodeRequest, CodeSent, Method, Session, S
 use crate::hooks::{clear_draft, use_api, use_draft, use_polling};
 use crate::shop::use_shop;
 
+/// Where the code step's texted code went, kept so a reload stays on the code step.
+const SENT_KEY: &str = "draft.sign-in.sent";
+
 /// Where the sign-in form is; the preview gallery starts it at any of these.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SignInStage {
@@ -21,7 +24,24 @@ pub fn SignIn(
     let shop = use_shop();
     let phone = use_draft("sign-in.phone");
     let code = use_draft("sign-in.code");
+    // The code step survives a reload: the code already texted stays usable, where sending
+    // another would be refused for a while.
+    // The preview gallery shows the form at set stages and must not touch the shopper's own.
+    let previewing = use_context::<crate::preview::PreviewMode>().is_some();
+    let stage = match stage {
+        SignInStage::Phone if !previewing => shop
+            .storage()
+            .get(SENT_KEY)
+            .and_then(|raw| serde_json::from_str::<CodeSent>(&raw).ok())
+            .map_or(SignInStage::Phone, SignInStage::CodeSent),
+        given => given,
+    };
     let stage = RwSignal::new(stage);
+    Effect::new(move |_| match stage.get() {
+        _ if previewing => {}
+        SignInStage::CodeSent(sent) => shop.storage().set(SENT_KEY, &serde_json::to_string(&sent).expect("serialises")),
+        SignInStage::Phone => shop.storage().remove(SENT_KEY),
+    });
     let phone_problem = RwSignal::new(None::<String>);
     let code_problem = RwSignal::new(None::<String>);
     let store_error = RwSignal::new(error);
@@ -74,6 +94,7 @@ pub fn SignIn(
             match result {
                 Ok(session) => {
                     clear_draft(shop, "sign-in.code");
+                    shop.storage().remove(SENT_KEY);
                     shop.client().session.set(Some(session));
                 }
                 Err(e) => {

@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
-use crate::device::sleep_ms;
+use crate::device::{monotonic_ms, sleep_ms};
+
+/// How often the clock is synced again while the page is open (real ms).
+const RESYNC_EVERY_MS: f64 = 5.0 * 60_000.0;
 use crate::shop::use_shop;
 
 /// Store time (ms), updated on every whole store second, computed afresh from the synced clock
@@ -24,7 +27,16 @@ pub fn use_store_clock() -> Signal<Option<f64>> {
         let tick_client = client.clone();
         // Runs as long as the shop, which is as long as the page.
         leptos::task::spawn_local(async move {
+            let mut synced_at = monotonic_ms();
             loop {
+                // Device clocks drift, and a shopper may wait an hour for a sale: sync again now and then.
+                if monotonic_ms() - synced_at >= RESYNC_EVERY_MS {
+                    synced_at = monotonic_ms();
+                    let client = tick_client.clone();
+                    leptos::task::spawn_local(async move {
+                        let _ = client.sync_clock().await;
+                    });
+                }
                 let store_now = tick_client.store_now();
                 now.set(store_now);
                 let rate = tick_client.clock.get_untracked().map_or(1.0, |c| c.rate);

@@ -12,6 +12,7 @@ use crate::shop::use_shop;
 pub fn Account() -> impl IntoView {
     let shop = use_shop();
     let session = shop.client().session;
+    crate::attention::use_page_title(move || if session.with(Option::is_some) { "My account" } else { "Sign in" }.into());
     view! {
         <div class="page account">
             <h1>"My account"</h1>

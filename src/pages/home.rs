@@ -8,6 +8,7 @@ use crate::hooks::{use_api, use_polling, use_store_clock};
 /// All sales, each with its state and its moments in the shopper's time zone.
 #[component]
 pub fn Home() -> impl IntoView {
+    crate::attention::use_page_title(|| "Flash drops".into());
     let beat = use_polling(2_000);
     let sales = use_api::<Vec<SaleSummary>>(move || {
         beat.track();

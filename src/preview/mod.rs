@@ -68,6 +68,7 @@ fn title(name: &str) -> String {
 #[component]
 pub fn PreviewGallery() -> impl IntoView {
     provide_context(PreviewMode);
+    crate::attention::use_page_title(|| "Every screen (preview)".into());
     view! {
         <div class="page preview">
             <h1>"Every screen"</h1>
@@ -94,6 +95,7 @@ pub fn PreviewGallery() -> impl IntoView {
 pub fn PreviewScreen() -> impl IntoView {
     provide_context(PreviewMode);
     let params = use_params_map();
+    crate::attention::use_page_title(move || format!("{} (preview)", title(&params.read().get("state").unwrap_or_default())));
     move || {
         let name = params.read().get("state").unwrap_or_default();
         match render_screen(&name) {

@@ -8,6 +8,11 @@ use crate::Millis;
 pub struct StoreTime {
     pub now_ms: Millis,
     pub rate: f64,
+    /// The store host's own wall-clock time, which the demo's presets, clock jumps, skew and
+    /// speed leave alone: what a device's clock error is measured against. A store whose
+    /// clock is the wall clock may leave it out.
+    #[serde(default)]
+    pub real_ms: Option<Millis>,
 }
 
 /// Where a sale stands.

@@ -7,22 +7,30 @@ use crate::Millis;
 /// One buyable version of the product (a size or a colour) with its own stock and price.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
+    /// Stable identifier of the variant.
     pub id: String,
+    /// The name shoppers read.
     pub name: String,
+    /// Units of this variant in the sale, more than 0.
     pub stock: u32,
+    /// Price of one unit, in cents.
     pub price_cents: u32,
 }
 
 /// Everything that defines a sale. Checked once by [`crate::Sale::new`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SaleConfig {
+    /// Stable identifier of the sale.
     pub id: String,
+    /// The product on sale, as shoppers read it.
     pub product: String,
     /// 1..=255 variants, each with stock > 0; [`crate::Preference::variant`] indexes this list.
     pub variants: Vec<Variant>,
+    /// When registration opens (store time).
     pub registration_opens: Millis,
     /// `registration_opens < registration_closes <= starts_at`.
     pub registration_closes: Millis,
+    /// When the sale starts: the pre-queue is drawn and the line opens.
     pub starts_at: Millis,
     /// `starts_at < ends_at`. The sale ends at `ends_at` or when sold out, whichever is first.
     pub ends_at: Millis,

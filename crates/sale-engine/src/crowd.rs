@@ -14,7 +14,9 @@ use crate::{AccountId, Event, Millis, Phase, Preference, Sale, SaleConfig};
 /// Who the simulated shoppers are and how they behave.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CrowdConfig {
+    /// How many simulated shoppers there are.
     pub shoppers: u32,
+    /// Seeds every choice the crowd makes, so a run replays.
     pub seed: u64,
     /// Share arriving in the pre-queue window, spread evenly over it.
     pub early_fraction: f32,
@@ -47,6 +49,7 @@ impl CrowdConfig {
 /// Whether a bounded call caught up with the requested time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Progress {
+    /// Caught up with the requested time.
     Done,
     /// The step budget ran out; call again.
     MoreWork,
@@ -125,6 +128,7 @@ impl Crowd {
         }
     }
 
+    /// The crowd as it was configured.
     pub fn config(&self) -> &CrowdConfig {
         &self.config
     }

@@ -6,30 +6,47 @@ use serde::{Deserialize, Serialize};
 /// can read; [`SaleError::code`] gives a stable machine code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SaleError {
+    /// The account has not registered for this sale.
     NotRegistered,
+    /// The account is already registered.
     AlreadyRegistered,
+    /// Registration has not opened yet.
     RegistrationNotOpen,
+    /// Registration has closed.
     RegistrationClosed,
     /// Joining the line is possible only once registration has closed.
     QueueNotOpen,
     /// A hold or checkout was attempted before the start.
     SaleNotStarted,
+    /// The sale has ended.
     SaleEnded,
+    /// The account is already in the line or the pre-queue.
     AlreadyInQueue,
+    /// The account is not in the line.
     NotInQueue,
     /// Once set aside on a variant's waitlist, the choice of variant is fixed.
     OnWaitlist,
+    /// The account has ordered as many units as the sale allows.
     LimitReached,
+    /// The account holds no unit.
     NoHold,
+    /// The hold ran out.
     HoldExpired,
+    /// The hold was already extended once.
     ExtensionUsed,
+    /// This sale offers no hold extension.
     NoExtension,
+    /// No variant has this index.
     UnknownVariant,
+    /// A payment is already being processed for this hold.
     PaymentInFlight,
     /// The payment under this idempotency key was declined; retry with a new key.
     PaymentDeclined,
+    /// The idempotency key was used before with a different request.
     IdempotencyKeyReused,
+    /// No payment is being processed for this account.
     NoPaymentInFlight,
+    /// Every unit has been sold.
     SoldOut,
 }
 

@@ -14,6 +14,7 @@
 //!
 //! [`Crowd`] simulates many shoppers against a [`Sale`]; [`simulate_sale`] runs a whole
 //! sale with it.
+#![warn(missing_docs)]
 
 mod config;
 mod crowd;

@@ -18,44 +18,62 @@ pub struct Counters {
     pub available: u32,
     /// Units on hold, including those being paid for.
     pub held: u32,
+    /// Units being paid for right now.
     pub paying: u32,
+    /// Units sold.
     pub sold: u32,
     /// Holds that ended without an order (expired, declined after the end, or cut at the end).
     pub holds_expired: u32,
     /// Units that went back on offer after a hold expired.
     pub reoffered: u32,
+    /// Orders placed.
     pub orders: u32,
 }
 
 /// Per-variant line of the report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VariantReport {
+    /// The variant's identifier.
     pub id: String,
+    /// Units of this variant in the sale.
     pub stock: u32,
+    /// Units of this variant sold.
     pub sold: u32,
 }
 
 /// The after-sale summary, including what anyone needs to verify the draw.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaleReport {
+    /// The sale's identifier.
     pub sale_id: String,
+    /// Accounts that registered.
     pub registrants: u32,
+    /// Registered accounts that came to buy (joined the pre-queue or the line).
     pub arrivals: u32,
+    /// Accounts drawn at the start from the pre-queue.
     pub pre_queue_len: u32,
+    /// Units in the sale, all variants.
     pub units: u32,
+    /// Units sold, all variants.
     pub sold: u32,
     /// Store time from the start to the sell-out, if it sold out.
     pub sold_out_ms: Option<u64>,
+    /// Holds that ended without an order.
     pub holds_expired: u32,
+    /// Units that went back on offer after a hold ended.
     pub reoffered: u32,
+    /// Orders placed.
     pub orders: u32,
+    /// SHA-256 of the draw's seed, published before the start, as hex.
     pub commitment_hex: String,
     /// The seed, once the sale has ended.
     pub seed_hex: Option<String>,
+    /// One line per variant, in catalog order.
     pub variants: Vec<VariantReport>,
 }
 
 impl Sale {
+    /// The live counters, cheap enough to read on every poll.
     pub fn counters(&self) -> Counters {
         Counters {
             registrations: self.registrations,
@@ -71,6 +89,7 @@ impl Sale {
         }
     }
 
+    /// The after-sale summary as of `now`; the seed is included once the sale has ended.
     pub fn report(&self, now: Millis) -> SaleReport {
         let ended = self.phase(now) == Phase::Ended;
         SaleReport {

@@ -32,36 +32,49 @@ pub enum Phase {
 /// another variant will do if theirs is gone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Preference {
+    /// Index into [`SaleConfig::variants`].
     pub variant: u8,
+    /// Whether another variant will do if this one is gone.
     pub accept_other_variant: bool,
 }
 
 /// A unit reserved for a shopper until `deadline` (never expires while `paying`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hold {
+    /// Index of the held variant in [`SaleConfig::variants`].
     pub variant: u8,
+    /// When the hold ends unless paid for or extended (store time).
     pub deadline: Millis,
+    /// Whether the one extension was used.
     pub extended: bool,
+    /// Whether a payment is in flight (the hold then does not expire).
     pub paying: bool,
 }
 
 /// A paid unit. Numbers start at 1 and increase per sale.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
+    /// The order's number in this sale, from 1.
     pub number: u32,
+    /// The account that paid.
     pub account: AccountId,
+    /// Index of the variant bought.
     pub variant: u8,
+    /// The price paid, in cents.
     pub price_cents: u32,
+    /// When the payment settled (store time).
     pub at: Millis,
 }
 
 /// The outcome of a payment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Settlement {
+    /// The payment went through: the unit is sold.
     Ordered(Order),
     /// The card was declined: the hold is back (not paying) with at least
     /// 30 s left, so the shopper can try again.
     Declined {
+        /// The hold, back to not paying.
         hold: Hold,
     },
 }
@@ -69,53 +82,76 @@ pub enum Settlement {
 /// What one shopper sees, derived in O(1) by [`Sale::status`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ShopperStatus {
+    /// Not registered for this sale.
     NotRegistered,
     /// Registered, not in the line (yet).
     Registered {
+        /// The registration number, in order of registration.
         number: u32,
     },
     /// Arrived before the start; their place is drawn at the start.
     PreQueue {
+        /// The registration number.
         number: u32,
+        /// The ticket in the pre-queue's draw.
         ticket: u32,
+        /// How many are in the pre-queue.
         pre_queue_len: u32,
     },
     /// In line while stock is available; `position` is 1-based.
     Waiting {
+        /// The queue ticket.
         ticket: u32,
         /// 1-based place in the waiting-room order (the draw, then late arrivals): fixed
         /// from the start on, unlike `position`, so the draw record can be checked against it.
         place: u32,
+        /// The place in line, from 1.
         position: u32,
+        /// How many are in line ahead.
         ahead: u32,
+        /// Estimated wait until the turn, when it can be estimated.
         estimated_wait_ms: Option<u64>,
+        /// Estimated chance of a unit, 0 to 1.
         odds: f32,
     },
     /// No stock left for them right now, but holds are out and may come back.
     Waitlisted {
+        /// The ticket.
         ticket: u32,
+        /// The place in line, from 1.
         position: u32,
+        /// How many are in line ahead.
         ahead: u32,
+        /// Units in other shoppers' holds that may come back.
         held_elsewhere: u32,
+        /// Estimated chance of a unit, 0 to 1.
         odds: f32,
     },
+    /// A unit is held for them.
     Holding {
+        /// The hold.
         hold: Hold,
     },
     /// Has an order (their latest); with a limit above one they may join again.
     Ordered {
+        /// Their latest order.
         order: Order,
     },
     /// Their hold ran out; they do not get back in line.
     HoldExpired {
+        /// Their ticket.
         ticket: u32,
     },
     /// Still waiting when their variant (or everything) sold out; `position` is where they
     /// stood then and `stock` the units there were.
     SoldOut {
+        /// Their ticket.
         ticket: u32,
+        /// Where they stood when it sold out.
         position: u32,
+        /// The units there were.
         stock: u32,
+        /// When it sold out (store time).
         sold_out_at: Millis,
     },
     /// The sale ended without them getting through.
@@ -125,25 +161,38 @@ pub enum ShopperStatus {
 /// What happened, in order, for the caller to show or forward ([`Sale::poll_event`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Event {
+    /// A shopper got their turn: a unit is held for them.
     Admitted {
+        /// Whose turn it is.
         account: AccountId,
+        /// The unit held for them.
         hold: Hold,
     },
+    /// A hold ran out without an order.
     HoldExpired {
+        /// Whose hold it was.
         account: AccountId,
+        /// The variant it held.
         variant: u8,
     },
     /// An expired or declined-and-abandoned unit went back on offer.
     Reoffered {
+        /// The variant back on offer.
         variant: u8,
     },
+    /// A payment settled into an order.
     Ordered {
+        /// The order.
         order: Order,
     },
+    /// Every unit is sold.
     SoldOut {
+        /// When it sold out (store time).
         at: Millis,
     },
+    /// The sale ended, by its end time or by selling out.
     Ended {
+        /// When it ended (store time).
         at: Millis,
     },
 }
@@ -306,10 +355,12 @@ impl Sale {
         self.line.reserve(accounts);
     }
 
+    /// The configuration the sale was created with.
     pub fn config(&self) -> &SaleConfig {
         &self.config
     }
 
+    /// Where the sale stands at `now`.
     pub fn phase(&self, now: Millis) -> Phase {
         let c = &self.config;
         if self.ended_at.is_some() || now >= c.ends_at {

@@ -15,12 +15,19 @@ const TICK_MS: u64 = 100;
 /// What a simulated sale produced, with the invariants that must hold (zeros).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimulationOutcome {
+    /// Simulated shoppers.
     pub shoppers: u32,
+    /// Units in the sale.
     pub stock: u32,
+    /// Units sold.
     pub sold: u32,
+    /// Orders placed.
     pub orders: u32,
+    /// Holds that ended without an order.
     pub holds_expired: u32,
+    /// Units that went back on offer.
     pub reoffered: u32,
+    /// Accounts drawn from the pre-queue at the start.
     pub pre_queue_len: u32,
     /// Units sold beyond stock, summed over variants: must be 0.
     pub oversold: u32,
@@ -138,10 +145,12 @@ impl Simulation {
         self.outcome()
     }
 
+    /// The sale as simulated so far.
     pub fn sale(&self) -> &Sale {
         &self.sale
     }
 
+    /// The simulated crowd.
     pub fn crowd(&self) -> &Crowd {
         &self.crowd
     }

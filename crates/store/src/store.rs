@@ -84,6 +84,7 @@ impl Store {
     /// `settings` the new run's secret is fresh.
     pub fn reset(&mut self, settings: DemoSettings, real_now: f64) -> Result<(), String> {
         settings.validate()?;
+        self.check_stock(&settings)?;
         let resets = self.saved.resets + 1;
         let random = self.saved.random.successor(&self.entropy, resets);
         let previous = std::mem::replace(&mut self.saved, Saved::fresh(settings, real_now, random));
@@ -224,7 +225,7 @@ impl Store {
 
     fn answer(&mut self, route: Route, request: &StoreRequest, now: Millis, real_now: f64) -> Answer {
         match route {
-            Route::Time => json(&StoreTime { now_ms: now, rate: self.saved.clock.speed }),
+            Route::Time => json(&StoreTime { now_ms: now, rate: self.saved.clock.speed, real_ms: Some(real_now.max(0.0) as Millis) }),
             Route::SendCode => json(&self.saved.sign_in.send_code(body(request)?, now, &self.saved.random)?),
             Route::Verify => json(&self.saved.sign_in.verify(body(request)?, now, &self.saved.random)?),
             Route::Sales => {
@@ -306,11 +307,34 @@ impl Store {
         }
     }
 
+    /// Every variant of every sale needs a unit: a stock below a sale's number of variants is
+    /// refused with a sentence (the range a URL modifier accepts cannot know the catalog).
+    fn check_stock(&self, settings: &DemoSettings) -> Result<(), String> {
+        let Some(stock) = settings.stock else { return Ok(()) };
+        match self.catalog.sales.iter().find(|s| (stock as usize) < s.variants.len()) {
+            Some(sale) => Err(format!(
+                "stock={stock} is too few: {} has {} variants, and each needs at least one unit.",
+                sale.product,
+                sale.variants.len()
+            )),
+            None => Ok(()),
+        }
+    }
+
     fn change_settings(&mut self, settings: DemoSettings, real_now: f64) -> Result<(), String> {
         settings.validate()?;
+        self.check_stock(&settings)?;
         let old = self.saved.settings.clone();
         if settings.seed != old.seed {
             return Err("The seed is chosen when the demo starts: reset the demo to change it.".into());
+        }
+        // Turning the store clock back would rewrite the sales' past, which the store never does;
+        // saying so beats saving a skew the clock does not have.
+        if settings.skew_ms < old.skew_ms {
+            return Err(format!(
+                "The store clock only moves forward, so its skew can only grow from {} ms; reset the demo to start with a smaller one.",
+                old.skew_ms
+            ));
         }
         if settings.speed != old.speed {
             self.saved.clock.set_speed(real_now, settings.speed);
@@ -321,13 +345,31 @@ impl Store {
         }
         self.saved.settings = settings;
         if (self.saved.settings.crowd, self.saved.settings.stock, self.saved.settings.hold_s) != (old.crowd, old.stock, old.hold_s) {
-            if let Err(problem) = self.build_worlds() {
+            if let Err(problem) = self.build_worlds().and_then(|()| self.replays_cleanly(real_now)) {
                 self.saved.settings = old;
                 self.build_worlds().expect("the previous settings still build");
                 return Err(problem);
             }
         }
         Ok(())
+    }
+
+    /// Replays every sale's log up to now and answers whether each logged action took effect
+    /// again: a settings change must not silently undo holds and checkouts whose orders stay.
+    fn replays_cleanly(&mut self, real_now: f64) -> Result<(), String> {
+        let now = self.now(real_now);
+        let mut undone = 0;
+        for world in &mut self.worlds {
+            world.catch_up(now, &mut || false);
+            undone += world.replay_failures();
+        }
+        match undone {
+            0 => Ok(()),
+            n => Err(format!(
+                "These settings would undo {n} thing{} shoppers already did (a registration, a place in line, a hold or a checkout); reset the demo to start with them.",
+                if n == 1 { "" } else { "s" }
+            )),
+        }
     }
 
     fn account(&self, request: &StoreRequest) -> Result<u32, ApiError> {

@@ -50,6 +50,8 @@ pub struct SaleWorld {
     events: Vec<Event>,
     registration_numbers: Vec<(u32, u32)>,
     tickets: Vec<(u32, u32)>,
+    /// Logged actions that failed when replayed (see [`SaleWorld::replay_failures`]).
+    replay_failures: u32,
 }
 
 /// The engine's sale built from the catalog, the demo's first-open moment, its settings and the
@@ -68,8 +70,17 @@ pub fn sale_config(item: &CatalogSale, base_ms: Millis, settings: &DemoSettings,
             price_cents: v.price_cents,
         })
         .collect();
+    // A small stock can round a variant down to nothing, which the engine refuses: then every
+    // variant gets one unit first and the rest is split in proportion. (A stock below the
+    // number of variants is refused before this, by `Store::check_stock`.)
+    let few = variants.len() as u32;
+    if variants.iter().any(|v| v.stock == 0) && units >= few {
+        for (variant, item) in variants.iter_mut().zip(&item.variants) {
+            variant.stock = 1 + (item.stock as u64 * (units - few) as u64 / catalog_units as u64) as u32;
+        }
+    }
     // Rounding down may lose a few units; they go to the first variant so the total is exact.
-    let shortfall = units - variants.iter().map(|v| v.stock).sum::<u32>();
+    let shortfall = units.saturating_sub(variants.iter().map(|v| v.stock).sum::<u32>());
     variants[0].stock += shortfall;
     SaleConfig {
         id: item.id.clone(),
@@ -118,6 +129,7 @@ impl SaleWorld {
             events: Vec::new(),
             registration_numbers: Vec::new(),
             tickets: Vec::new(),
+            replay_failures: 0,
         })
     }
 
@@ -159,8 +171,12 @@ impl SaleWorld {
             self.tick_in_progress = false;
             while self.applied < self.actions.len() && self.actions[self.applied].tick <= self.tick {
                 let logged = self.actions[self.applied].clone();
-                // A logged action succeeded when it was first applied; replaying it can only succeed again.
-                let _ = self.apply(logged.account, &logged.action, logged.tick);
+                // A logged action succeeded when it was first applied, so with the same settings
+                // replaying it succeeds again; under other settings it may not, which is counted
+                // so that a settings change that would undo it can be refused.
+                if self.apply(logged.account, &logged.action, logged.tick).is_err() {
+                    self.replay_failures += 1;
+                }
                 self.applied += 1;
             }
             if out_of_time() && (self.tick_in_progress || self.tick < target) {
@@ -182,6 +198,12 @@ impl SaleWorld {
     }
 
     /// Queues logged actions for replay (a rebuilt world replays them as it catches up).
+    /// How many logged actions failed when replayed so far: none unless the world was rebuilt
+    /// under other settings than the ones the actions were taken under.
+    pub fn replay_failures(&self) -> u32 {
+        self.replay_failures
+    }
+
     pub fn load_log(&mut self, log: impl Iterator<Item = LoggedAction>) {
         self.actions.extend(log.filter(|a| a.sale == self.sale.config().id));
     }
@@ -227,5 +249,59 @@ impl SaleWorld {
 
     pub fn memory_bytes(&self) -> usize {
         self.sale.memory_bytes() + self.crowd.memory_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Catalog, Store};
+
+    fn catalog() -> Catalog {
+        Catalog::parse(include_str!("../../../public/catalog.json")).expect("the shipped catalog parses")
+    }
+
+    #[test]
+    fn a_small_stock_still_gives_every_variant_a_unit() {
+        let catalog = catalog();
+        let item = catalog.sales.iter().max_by_key(|s| s.variants.len()).expect("a sale");
+        for stock in item.variants.len() as u32..=8 {
+            let settings = DemoSettings { stock: Some(stock), ..DemoSettings::default() };
+            let config = sale_config(item, 0, &settings, [0; 32]);
+            let split: Vec<u32> = config.variants.iter().map(|v| v.stock).collect();
+            assert!(split.iter().all(|s| *s > 0), "stock={stock} split as {split:?}");
+            assert_eq!(split.iter().sum::<u32>(), stock);
+            assert!(Sale::new(config).is_ok(), "stock={stock}");
+        }
+    }
+
+    #[test]
+    fn a_stock_smaller_than_the_variants_is_refused_with_a_sentence() {
+        const NOW: f64 = 1_800_000_000_000.0;
+        let mut store = Store::open(catalog(), None, NOW, [7; 32]);
+        let refused = store.reset(DemoSettings { stock: Some(2), ..DemoSettings::default() }, NOW).unwrap_err();
+        assert!(refused.contains("stock=2") && refused.contains("3 variants"), "{refused}");
+        assert_eq!(store.settings().stock, None, "the demo keeps its own settings");
+    }
+
+    #[test]
+    fn a_skew_change_that_would_turn_the_clock_back_is_refused_with_a_sentence() {
+        use store_contract::{Method, StoreRequest};
+        const NOW: f64 = 1_800_000_000_000.0;
+        let mut store = Store::open(catalog(), None, NOW, [7; 32]);
+        store.reset(DemoSettings { skew_ms: 60_000, ..DemoSettings::default() }, NOW).unwrap();
+        let before = store.now(NOW);
+        let smaller = DemoSettings { skew_ms: -2_400, ..DemoSettings::default() };
+        let request = StoreRequest {
+            method: Method::Put,
+            path: "/api/dev/settings".into(),
+            bearer: None,
+            idempotency_key: Some("skew".into()),
+            body: Some(serde_json::to_string(&smaller).unwrap()),
+        };
+        let answer = store.handle(&request, NOW);
+        assert_eq!(answer.status, 422, "{}", answer.body);
+        assert!(answer.body.contains("only moves forward"), "{}", answer.body);
+        assert_eq!((store.settings().skew_ms, store.now(NOW)), (60_000, before), "nothing changed");
     }
 }

@@ -355,3 +355,19 @@ fn the_place_shown_in_line_is_where_the_draw_record_puts_the_ticket() {
     let elsewhere = fair_draw::verify(&record, Some((ticket, place + 1)));
     assert!(matches!(elsewhere, fair_draw::Verdict::Failed(fair_draw::Failure::ShownPlace { .. })), "{elsewhere}");
 }
+
+#[test]
+fn a_settings_change_that_would_undo_what_shoppers_did_is_refused() {
+    let demo = Demo::fresh(small());
+    let session = demo.sign_in("+447700900401");
+    reach_hold(&demo, &session);
+    demo.act(&session, Method::Post, "checkout", Some(checkout())).unwrap();
+    // Three units for a crowd of 40: replayed, this shopper's hold and checkout would not happen.
+    let fewer = DemoSettings { stock: Some(3), ..small() };
+    let refused = demo.call::<DevState>(Method::Put, "/api/dev/settings", None, Some(fewer)).unwrap_err();
+    assert_eq!((refused.status, refused.code.as_str()), (422, codes::BAD_SETTINGS), "{}", refused.message);
+    assert!(refused.message.contains("would undo"), "{}", refused.message);
+    let state: DevState = demo.call(Method::Get, "/api/dev/state", None, None::<()>).unwrap();
+    assert_eq!(state.settings.stock, Some(100), "the demo keeps its settings");
+    assert!(matches!(demo.me(&session).status, ShopperStatus::Holding { .. } | ShopperStatus::Ordered { .. }));
+}

@@ -60,8 +60,10 @@ pub fn registered(data: SaleData) -> AnyView {
     view! {
         <StateSection state=SaleState::Registered title="You are registered".into()>
             <p class="big-figure">"Registration no. " <strong data-testid="registration-number">{number}</strong></p>
-            <p>"The sale starts in " <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done="The sale is open"/>
-               ". Come back before the start: everyone in the waiting room then gets a random place, so arriving early gives no edge beyond being there."</p>
+            <p>"The sale starts in " <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done="The sale is open"/> "."</p>
+            <p class="check-in" data-testid="check-in-advice"><strong>"Have this page open by the start."</strong>
+               " When registration closes, this page checks you in to the waiting room by itself, and everyone checked in by the start gets a random place in line. Open it later and you join the line after that draw, behind them."</p>
+            <TurnNotificationOffer hold_ms=Signal::derive(move || data.detail.with(|d| d.as_ref().map_or(0, |d| d.hold_ms)))/>
             <ClockQuality/>
             <VariantPicker data/>
             {join_button(data)}
@@ -149,5 +151,31 @@ pub fn NextDrop(data: SaleData) -> impl IntoView {
                 None => view! { "Drops are announced on the " <A href="/">"sales page"</A> "." }.into_any(),
             }}
         </p>
+    }
+}
+
+/// The offer to be notified when the turn comes, with what it is for; a refusal changes
+/// nothing else (the tab's title still changes).
+#[component]
+pub fn TurnNotificationOffer(#[prop(into)] hold_ms: Signal<u64>) -> impl IntoView {
+    use crate::attention::{
+        ask_notification_permission, notification_permission, NotificationPermission as Allowed,
+    };
+    let allowed = RwSignal::new(notification_permission());
+    let ask = move |_| {
+        leptos::task::spawn_local(async move { allowed.set(ask_notification_permission().await) });
+    };
+    view! {
+        <div class="notify-offer" data-testid="notify-offer">
+            {move || match allowed.get() {
+                Allowed::Default => view! {
+                    <p>{move || format!("Your turn may come while you are in another tab, and the unit is then held for you for only {}. We can notify you the moment it comes.", format::duration(hold_ms.get()))}</p>
+                    <button class="button" data-testid="allow-notifications" on:click=ask>"Notify me when it's my turn"</button>
+                }.into_any(),
+                Allowed::Granted => view! { <p>"We will notify you when it's your turn, and again if your hold is about to run out."</p> }.into_any(),
+                Allowed::Denied => view! { <p>"Notifications are off for this site. The tab's title will still say when it's your turn."</p> }.into_any(),
+                Allowed::Unsupported => view! { <p>"This browser cannot show notifications. The tab's title will say when it's your turn."</p> }.into_any(),
+            }}
+        </div>
     }
 }

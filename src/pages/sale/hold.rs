@@ -9,6 +9,9 @@ use crate::sale_state::SaleState;
 
 use super::SaleData;
 
+/// The hold's last stretch, when the page warns and a hidden tab tells the shopper again.
+const HOLD_WARNING_MS: f64 = 30_000.0;
+
 fn hold(data: SaleData) -> Option<Hold> {
     match data.status() {
         Some(ShopperStatus::Holding { hold }) => Some(hold),
@@ -30,7 +33,7 @@ fn HoldTimer(data: SaleData) -> impl IntoView {
     let extension = Memo::new(move |_| {
         data.detail.with(|d| d.as_ref().and_then(|d| d.hold_extension_ms)).filter(|_| hold(data).is_some_and(|h| !h.extended && !h.paying))
     });
-    let warning = Memo::new(move |_| left() <= 30_000.0);
+    let warning = Memo::new(move |_| left() <= HOLD_WARNING_MS);
     view! {
         <div class="hold-timer" class:warning=move || warning.get()>
             <p>"Your unit is held for " <Countdown target=deadline now=data.now done="Your hold has ended" testid="hold-timer"/></p>
@@ -51,7 +54,7 @@ pub fn your_turn(data: SaleData) -> AnyView {
             <p class="big-figure">{move || variant_name(data)}</p>
             <HoldTimer data/>
             <p>"Nobody else can take this unit while you hold it. If the hold runs out, it goes to the next shopper in line."</p>
-            <button class="button primary big" data-testid="go-checkout" on:click=move |_| data.checkout_open.set("1".into())>"Check out"</button>
+            <button class="button primary big" data-testid="go-checkout" on:click=move |_| data.checkout_open.set(super::CHECKOUT_OPEN.into())>"Check out"</button>
         </StateSection>
     }.into_any()
 }
@@ -112,7 +115,7 @@ pub fn checkout(data: SaleData) -> AnyView {
                 </fieldset>
                 <div class="row">
                     <button class="button primary big" type="submit" data-testid="pay" disabled=move || data.busy.get()>"Pay and place the order"</button>
-                    <button class="button subtle" type="button" on:click=move |_| data.checkout_open.set(String::new())>"Back"</button>
+                    <button class="button subtle" type="button" on:click=move |_| data.checkout_open.set(super::CHECKOUT_BACK.into())>"Back"</button>
                 </div>
             </form>
         </StateSection>
@@ -128,4 +131,60 @@ pub fn payment_pending(data: SaleData) -> AnyView {
             <p class="hint">"Your hold does not run out while the payment is in flight, however long the bank takes. You can reload or close this page safely."</p>
         </StateSection>
     }.into_any()
+}
+
+/// What this page has already told the shopper about their current hold, so each message
+/// comes once: the turn itself, then the last 30 seconds.
+#[derive(Clone, Copy, Default)]
+struct Told {
+    turn: bool,
+    ending: bool,
+}
+
+/// While the page is hidden and a unit is held for the shopper, the tab's title counts the hold
+/// down and the shopper is told (notification if allowed, vibration where there is one) when
+/// the turn comes and when the hold nears its end. What they saw on screen is not told again.
+pub(super) fn alert_when_hidden(data: SaleData) {
+    let shop = data.shop;
+    let deadline = Memo::new(move |_| hold(data).filter(|h| !h.paying).map(|h| h.deadline));
+    let told = StoredValue::new(Told::default());
+    Effect::new(move |_| {
+        let hidden = shop.page_hidden.get();
+        let (Some(deadline), Some(now)) = (deadline.get(), data.now.get()) else {
+            if deadline.get_untracked().is_none() {
+                told.set_value(Told::default());
+            }
+            shop.turn_alert.set(None);
+            return;
+        };
+        let left = deadline as f64 - now;
+        let ending = left <= HOLD_WARNING_MS;
+        let mut seen = told.get_value();
+        if hidden {
+            let product = data
+                .detail
+                .with_untracked(|d| d.as_ref().map(|d| d.summary.product.clone()))
+                .unwrap_or_default();
+            if !seen.turn {
+                crate::attention::tell(
+                    "It's your turn at Kestrel",
+                    &format!(
+                        "A {product} is held for you: {} to check out.",
+                        format::countdown(left as i64)
+                    ),
+                );
+            } else if ending && !seen.ending {
+                crate::attention::tell(
+                    "Your hold is running out",
+                    &format!("Less than 30 seconds left to check out your {product}."),
+                );
+            }
+        }
+        seen.turn = true;
+        seen.ending |= ending;
+        told.set_value(seen);
+        shop.turn_alert
+            .set(hidden.then(|| crate::attention::turn_title(left)));
+    });
+    on_cleanup(move || shop.turn_alert.set(None));
 }

@@ -10,6 +10,7 @@ use leptos_router::hooks::use_params_map;
 use serde::Serialize;
 
 use crate::api::{DrawRecord, Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus, ShopperView};
+use crate::device;
 use crate::hooks::{use_draft, use_polling, use_store_clock};
 use crate::sale_state::{sale_state, SaleState};
 use crate::shop::use_shop;
@@ -31,7 +32,8 @@ pub struct SaleData {
     pub now: Signal<Option<f64>>,
     pub error: RwSignal<Option<String>>,
     pub busy: RwSignal<bool>,
-    /// The shopper stepped from their hold to the checkout form (kept across reloads).
+    /// The shopper stepped from their hold to the checkout form ([`CHECKOUT_OPEN`]) or back
+    /// from it ([`CHECKOUT_BACK`]); kept across reloads.
     pub checkout_open: RwSignal<String>,
     pub preference: RwSignal<Preference>,
     shop: crate::shop::Shop,
@@ -62,13 +64,9 @@ impl SaleData {
         }
     }
 
+    /// The live page's data; the variant choice is loaded per sale by [`SalePage`].
     fn live() -> Self {
-        let variant = use_draft("sale.variant");
-        let preference = RwSignal::new(Preference {
-            variant: variant.get_untracked().parse().unwrap_or(0),
-            accept_other_variant: true,
-        });
-        Effect::new(move |_| variant.set(preference.get().variant.to_string()));
+        let preference = RwSignal::new(Preference { variant: 0, accept_other_variant: true });
         Self {
             detail: RwSignal::new(None),
             me: RwSignal::new(None),
@@ -81,6 +79,15 @@ impl SaleData {
             preference,
             shop: use_shop(),
             live: true,
+        }
+    }
+
+    /// The shopper's own step between hold and checkout form, as [`sale_state`] takes it.
+    pub fn checkout_choice(&self) -> Option<bool> {
+        match self.checkout_open.get().as_str() {
+            CHECKOUT_OPEN => Some(true),
+            CHECKOUT_BACK => Some(false),
+            _ => None,
         }
     }
 
@@ -172,6 +179,12 @@ impl SaleData {
 
     /// Sends one of the shopper's actions on this sale; the store's answer is their new standing.
     pub fn act(self, method: Method, action: &'static str, body: Option<impl Serialize + 'static>) {
+        self.act_then(method, action, body, |_| {});
+    }
+
+    /// [`SaleData::act`], then `done` with whether the store accepted it. Nothing is sent (and
+    /// `done` is not called) while another action is in flight.
+    fn act_then(self, method: Method, action: &'static str, body: Option<impl Serialize + 'static>, done: impl FnOnce(bool) + 'static) {
         if !self.live || self.busy.get_untracked() {
             return;
         }
@@ -181,16 +194,53 @@ impl SaleData {
         leptos::task::spawn_local(async move {
             let result = shop.client().call::<ShopperView>(method, &path, body).await;
             self.busy.set(false);
-            match result {
+            let accepted = match result {
                 Ok(me) => {
                     self.error.set(None);
                     set_if_changed(self.me, me);
+                    if method == Method::Post && action == "registration" {
+                        shop.speed_up_after_registering();
+                    }
+                    true
                 }
                 // Already in line is where the shopper wanted to be.
-                Err(e) if e.code == "already_in_queue" => self.error.set(None),
-                Err(e) => self.error.set(Some(e.message)),
-            }
+                Err(e) if e.code == "already_in_queue" => {
+                    self.error.set(None);
+                    true
+                }
+                Err(e) => {
+                    self.error.set(Some(e.message));
+                    false
+                }
+            };
+            done(accepted);
         });
+    }
+}
+
+/// `checkout_open` when the shopper went to the checkout form.
+pub const CHECKOUT_OPEN: &str = "1";
+/// `checkout_open` when the shopper went back from the form to their hold, after a declined card too.
+pub const CHECKOUT_BACK: &str = "back";
+
+fn variant_key(sale: &str) -> String {
+    format!("sale.{sale}.variant")
+}
+
+/// Tries of the automatic check-in to the waiting room that the store refused.
+#[derive(Clone, Copy, Default)]
+struct CheckIn {
+    refusals: u32,
+    /// Real time (ms) before which the page does not try again.
+    next_try_ms: f64,
+}
+
+impl CheckIn {
+    /// Waits 2 s after the first refusal, doubling up to a minute: a refusal that lasts costs
+    /// the store a call a minute, not a call a frame.
+    fn refused(self, now: f64) -> CheckIn {
+        let refusals = self.refusals + 1;
+        CheckIn { refusals, next_try_ms: now + (2_000.0 * 2f64.powi(refusals as i32 - 1)).min(60_000.0) }
     }
 }
 
@@ -206,19 +256,45 @@ pub fn SalePage() -> impl IntoView {
     let params = use_params_map();
     let data = SaleData::live();
     let beat = use_polling(1_000);
-    let session = use_shop().client().session;
+    let shop = use_shop();
+    let session = shop.client().session;
+    let sale_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     Effect::new(move |_| {
         beat.get();
         session.track();
-        data.refresh(params.read().get("id").unwrap_or_default());
+        data.refresh(sale_id.get());
     });
-    // A registered shopper on the page before the start is in the waiting room: their place is drawn at the start.
+    // The variant choice belongs to one sale: another sale's variant 2 may not exist here.
     Effect::new(move |_| {
-        let waiting_room = data.detail.with(|d| d.as_ref().is_some_and(|d| d.summary.phase == crate::api::Phase::RegistrationClosed));
-        if waiting_room && matches!(data.status(), Some(ShopperStatus::Registered { .. })) && !data.busy.get() {
-            data.act(Method::Post, "queue", Some(data.preference.get_untracked()));
+        let saved = shop.storage().get(&variant_key(&sale_id.get())).and_then(|v| v.parse().ok()).unwrap_or(0);
+        data.preference.update(|p| p.variant = saved);
+    });
+    Effect::new(move |_| {
+        let variant = data.preference.get().variant;
+        shop.storage().set(&variant_key(&sale_id.get_untracked()), &variant.to_string());
+    });
+    // A choice saved when the catalog had more variants falls back to the first.
+    Effect::new(move |_| {
+        let variants = data.detail.with(|d| d.as_ref().map(|d| d.variants.len()));
+        if variants.is_some_and(|n| data.preference.get_untracked().variant as usize >= n) {
+            data.preference.update(|p| p.variant = 0);
         }
     });
+    // A registered shopper on the page before the start is in the waiting room: their place is
+    // drawn at the start. A refused check-in is tried again later, each time waiting longer.
+    let check_in = StoredValue::new(CheckIn::default());
+    Effect::new(move |_| {
+        beat.track();
+        let waiting_room = data.detail.with(|d| d.as_ref().is_some_and(|d| d.summary.phase == crate::api::Phase::RegistrationClosed));
+        let due = device::real_now() >= check_in.get_value().next_try_ms;
+        if waiting_room && matches!(data.status(), Some(ShopperStatus::Registered { .. })) && !data.busy.get() && due {
+            data.act_then(Method::Post, "queue", Some(data.preference.get_untracked()), move |accepted| {
+                check_in.update_value(|c| *c = if accepted { CheckIn::default() } else { c.refused(device::real_now()) })
+            });
+        }
+    });
+    hold::alert_when_hidden(data);
+    crate::attention::use_page_title(move || data.detail.with(|d| d.as_ref().map(|d| d.summary.product.clone())).unwrap_or_else(|| "Sale".into()));
     // Built once the sale is loaded, not again on every poll: screens keep their fields and focus.
     let loaded = Memo::new(move |_| data.detail.with(Option::is_some));
     view! {
@@ -240,7 +316,7 @@ pub fn SalePage() -> impl IntoView {
 #[component]
 pub fn SaleJourney(data: SaleData) -> impl IntoView {
     let state = Memo::new(move |_| {
-        data.detail.with(|d| d.as_ref().map(|d| data.me.with(|me| sale_state(d, me.as_ref(), data.checkout_open.get() == "1"))))
+        data.detail.with(|d| d.as_ref().map(|d| data.me.with(|me| sale_state(d, me.as_ref(), data.checkout_choice()))))
     });
     // The step to the checkout form belongs to one hold: once that hold has ended, forget it.
     Effect::new(move |_| {

@@ -13,16 +13,24 @@ fn stock_left(data: SaleData) -> String {
     data.detail.get().map(|d| format::count(d.counters.available as u64)).unwrap_or_default()
 }
 
-/// The line as a screen reader hears it: at most every 5 s, so it informs without chattering.
+/// The shortest real time between two announcements of the place in line.
+const ANNOUNCE_EVERY_MS: f64 = 5_000.0;
+
+/// The line as a screen reader hears it: a new place only, and at most every 5 s of real time
+/// (store time may run 20 times faster in the demo), so it informs without chattering.
 #[component]
 fn PositionAnnouncer(data: SaleData) -> impl IntoView {
     let spoken = RwSignal::new(String::new());
-    let last = RwSignal::new(f64::MIN);
+    // The place last announced, and when (real ms).
+    let last = StoredValue::new((None::<u32>, f64::MIN));
     Effect::new(move |_| {
-        let now = data.now.get().unwrap_or_default();
+        // Each store second is a chance to announce a place that changed since the last.
+        data.now.track();
         if let Some(ShopperStatus::Waiting { position, .. } | ShopperStatus::Waitlisted { position, .. }) = data.status() {
-            if now - last.get_untracked() >= 5_000.0 {
-                last.set(now);
+            let (said, at) = last.get_value();
+            let now = crate::device::monotonic_ms();
+            if said != Some(position) && now - at >= ANNOUNCE_EVERY_MS {
+                last.set_value((Some(position), now));
                 spoken.set(format!("You are number {position} in line."));
             }
         }
@@ -78,7 +86,7 @@ pub fn live_queue(data: SaleData) -> AnyView {
                     <p data-testid="queue-position">"Drawing the waiting room's order…"</p>
                 }.into_any(),
                 InLine::NotYet => view! {
-                    <p>"You are registered. Join now to get your place: later arrivals are served in the order they join."</p>
+                    <p data-testid="after-the-draw">"You are registered, and you arrived after the draw. The waiting room's places were drawn at the start, among the shoppers whose page was open then; you join the line behind them, in the order you join."</p>
                     <dl class="facts"><Stat label="Units left" value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/></dl>
                     <button class="button primary big" data-testid="join" disabled=move || data.busy.get()
                         on:click=move |_| data.act(Method::Post, "queue", Some(data.preference.get_untracked()))>"Join the queue"</button>

@@ -9,12 +9,17 @@ use super::SaleData;
 /// line, a change is sent to the store; before that it is kept until they join.
 #[component]
 pub fn VariantPicker(data: SaleData, #[prop(default = false)] in_line: bool) -> impl IntoView {
-    let choose = move |preference: Preference| {
-        data.preference.set(preference);
-        if in_line {
-            data.act(Method::Put, "preference", Some(preference));
+    let choose = move |preference: Preference| data.preference.set(preference);
+    // In line, the store must hear the latest choice: a change made while another call is in
+    // flight is sent once that call is done.
+    let told_store = StoredValue::new(data.preference.get_untracked());
+    Effect::new(move |_| {
+        let wanted = data.preference.get();
+        if in_line && !data.busy.get() && wanted != told_store.get_value() {
+            told_store.set_value(wanted);
+            data.act(Method::Put, "preference", Some(wanted));
         }
-    };
+    });
     // The choices themselves change only with the catalog; live stock updates as text.
     let choices = Memo::new(move |_| {
         data.detail.with(|d| {
