@@ -16,7 +16,10 @@ pub fn record_sync(sync: crate::api::ClockSync) {
 /// Store time as this page computes it (ms), or NaN before the first sync.
 #[wasm_bindgen]
 pub fn store_now_ms() -> f64 {
-    CLOCK.with(|c| c.borrow().map_or(f64::NAN, |sync| sync.store_time(device_now())))
+    CLOCK.with(|c| {
+        c.borrow()
+            .map_or(f64::NAN, |sync| sync.store_time(device_now()))
+    })
 }
 
 /// Runs a whole sale of `shoppers` against `stock` units in this tab; answers JSON with the

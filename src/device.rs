@@ -22,7 +22,10 @@ pub fn set_device_clock_error(ms: f64) {
 
 /// A monotonic high-resolution timer for measuring work (ms).
 pub fn monotonic_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_else(real_now)
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(real_now)
 }
 
 /// 128 random bits as hex: the page's idempotency keys. They are the client's own choice, as with

@@ -7,7 +7,12 @@ pub fn money(cents: u32) -> String {
 /// A countdown: "2 d 03 h", "1:04:09", "4:09", "0:09".
 pub fn countdown(ms: i64) -> String {
     let total = (ms.max(0) as u64).div_ceil(1_000);
-    let (d, h, m, s) = (total / 86_400, total / 3_600 % 24, total / 60 % 60, total % 60);
+    let (d, h, m, s) = (
+        total / 86_400,
+        total / 3_600 % 24,
+        total / 60 % 60,
+        total % 60,
+    );
     match () {
         _ if d > 0 => format!("{d} d {h:02} h"),
         _ if h > 0 => format!("{h}:{m:02}:{s:02}"),
@@ -29,7 +34,12 @@ pub fn duration(ms: u64) -> String {
 /// Store time as a clock reading in the shopper's time zone: "14:03:00".
 pub fn clock_time(ms: u64) -> String {
     let date = js_sys::Date::new(&(ms as f64).into());
-    format!("{:02}:{:02}:{:02}", date.get_hours(), date.get_minutes(), date.get_seconds())
+    format!(
+        "{:02}:{:02}:{:02}",
+        date.get_hours(),
+        date.get_minutes(),
+        date.get_seconds()
+    )
 }
 
 /// "today 14:03" or "Tue 24 Nov 14:03", relative to `now`.
@@ -41,8 +51,15 @@ pub fn when(ms: u64, now: u64) -> String {
         format!("today {hm}")
     } else {
         const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        format!("{} {} {} {hm}", DAYS[date.get_day() as usize], date.get_date(), MONTHS[date.get_month() as usize])
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        format!(
+            "{} {} {} {hm}",
+            DAYS[date.get_day() as usize],
+            date.get_date(),
+            MONTHS[date.get_month() as usize]
+        )
     }
 }
 

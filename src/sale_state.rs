@@ -66,7 +66,11 @@ impl SaleState {
 /// hold and the checkout form: `Some(true)` when they went to the form, `Some(false)` when they
 /// went back from it, `None` before either. A declined payment lands on the form unless they
 /// went back from it.
-pub fn sale_state(detail: &SaleDetail, me: Option<&ShopperView>, wants_checkout: Option<bool>) -> SaleState {
+pub fn sale_state(
+    detail: &SaleDetail,
+    me: Option<&ShopperView>,
+    wants_checkout: Option<bool>,
+) -> SaleState {
     let s = &detail.summary;
     let status = me.map(|m| &m.status);
     // Outcomes that belong to the shopper outlive the sale's phase.
@@ -76,7 +80,9 @@ pub fn sale_state(detail: &SaleDetail, me: Option<&ShopperView>, wants_checkout:
         Some(ShopperStatus::HoldExpired { .. }) => return SaleState::HoldExpired,
         Some(ShopperStatus::Holding { hold }) if hold.paying => return SaleState::PaymentPending,
         Some(ShopperStatus::Holding { .. }) => {
-            let declined = me.and_then(|m| m.payment.as_ref()).is_some_and(|p| p.state == PaymentState::Declined);
+            let declined = me
+                .and_then(|m| m.payment.as_ref())
+                .is_some_and(|p| p.state == PaymentState::Declined);
             return match wants_checkout {
                 Some(true) => SaleState::Checkout,
                 Some(false) => SaleState::YourTurn,
@@ -86,8 +92,13 @@ pub fn sale_state(detail: &SaleDetail, me: Option<&ShopperView>, wants_checkout:
         }
         _ => {}
     }
-    let registered = matches!(status, Some(ShopperStatus::Registered { .. } | ShopperStatus::PreQueue { .. }))
-        || matches!(status, Some(ShopperStatus::Waiting { .. } | ShopperStatus::Waitlisted { .. }));
+    let registered = matches!(
+        status,
+        Some(ShopperStatus::Registered { .. } | ShopperStatus::PreQueue { .. })
+    ) || matches!(
+        status,
+        Some(ShopperStatus::Waiting { .. } | ShopperStatus::Waitlisted { .. })
+    );
     match s.phase {
         Phase::Announced => SaleState::Announced,
         Phase::RegistrationOpen if registered => SaleState::Registered,
@@ -96,9 +107,11 @@ pub fn sale_state(detail: &SaleDetail, me: Option<&ShopperView>, wants_checkout:
         Phase::RegistrationClosed => SaleState::RegistrationClosed,
         Phase::Live => match status {
             Some(ShopperStatus::Waitlisted { .. }) => SaleState::Waitlist,
-            Some(ShopperStatus::Waiting { .. } | ShopperStatus::PreQueue { .. } | ShopperStatus::Registered { .. }) => {
-                SaleState::LiveQueue
-            }
+            Some(
+                ShopperStatus::Waiting { .. }
+                | ShopperStatus::PreQueue { .. }
+                | ShopperStatus::Registered { .. },
+            ) => SaleState::LiveQueue,
             _ => SaleState::RegistrationClosed,
         },
         _ => SaleState::SaleEnded,

@@ -5,11 +5,17 @@
 use leptos::prelude::Set;
 
 use crate::api::demo::{ClockChange, DemoSettings, DevState, Sms};
-use crate::api::{ApiError, CodeRequest, CodeSent, Method, Preference, SaleDetail, Session, ShopperView, StoreClient, VerifyRequest};
+use crate::api::{
+    ApiError, CodeRequest, CodeSent, Method, Preference, SaleDetail, Session, ShopperView,
+    StoreClient, VerifyRequest,
+};
 
 pub const PRESETS: &[(&str, &str)] = &[
     ("fresh", "the demo from its first moment: registration open"),
-    ("countdown", "signed in and registered, 20 s before the start"),
+    (
+        "countdown",
+        "signed in and registered, 20 s before the start",
+    ),
     ("live", "in line moments after the start"),
     ("your-turn", "holding a unit, ready to check out"),
     ("sold-out", "joined too late: the batch sold out first"),
@@ -51,7 +57,11 @@ pub fn parse(query: &str) -> Option<(Scenario, Vec<String>)> {
     } else {
         notices.push(format!(
             "“{preset}” is not a demo preset, so the demo starts fresh. Presets: {}.",
-            PRESETS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+            PRESETS
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
         "fresh".to_string()
     };
@@ -89,7 +99,14 @@ pub fn parse(query: &str) -> Option<(Scenario, Vec<String>)> {
         ));
         settings.speed = 1.0;
     }
-    Some((Scenario { preset, settings, speed_after_registering }, notices))
+    Some((
+        Scenario {
+            preset,
+            settings,
+            speed_after_registering,
+        },
+        notices,
+    ))
 }
 
 /// Form-style URL decoding (`+` and `%XX`); an undecodable sequence stays as typed.
@@ -98,7 +115,10 @@ fn decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (bytes[i], hex) {
             (b'%', Some(byte)) => {
                 out.push(byte);
@@ -132,10 +152,19 @@ pub async fn play(client: &StoreClient, preset: &str) -> Result<(), ApiError> {
     }
     sign_in(client).await?;
     let sale_path = format!("/api/sales/{DEMO_SALE}");
-    let _: ShopperView = client.call(Method::Post, &format!("{sale_path}/registration"), None::<()>).await?;
+    let _: ShopperView = client
+        .call(
+            Method::Post,
+            &format!("{sale_path}/registration"),
+            None::<()>,
+        )
+        .await?;
     let detail: SaleDetail = client.get(&sale_path).await?;
     let starts = detail.summary.starts_at;
-    let preference = Some(Preference { variant: 0, accept_other_variant: true });
+    let preference = Some(Preference {
+        variant: 0,
+        accept_other_variant: true,
+    });
     match preset {
         "countdown" => jump(client, starts - 20_000).await,
         "live" => {
@@ -161,17 +190,48 @@ pub async fn play(client: &StoreClient, preset: &str) -> Result<(), ApiError> {
 }
 
 async fn sign_in(client: &StoreClient) -> Result<(), ApiError> {
-    let sent: CodeSent = client.call(Method::Post, "/api/auth/code", Some(CodeRequest { phone: DEMO_PHONE.into() })).await?;
+    let sent: CodeSent = client
+        .call(
+            Method::Post,
+            "/api/auth/code",
+            Some(CodeRequest {
+                phone: DEMO_PHONE.into(),
+            }),
+        )
+        .await?;
     let inbox: Vec<Sms> = client.get("/api/dev/inbox").await?;
-    let text = inbox.iter().rev().find(|m| m.phone == sent.phone).map(|m| m.text.clone()).unwrap_or_default();
+    let text = inbox
+        .iter()
+        .rev()
+        .find(|m| m.phone == sent.phone)
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
     let code: String = text.chars().filter(char::is_ascii_digit).take(6).collect();
-    let session: Session = client.call(Method::Post, "/api/auth/verify", Some(VerifyRequest { phone: sent.phone, code })).await?;
+    let session: Session = client
+        .call(
+            Method::Post,
+            "/api/auth/verify",
+            Some(VerifyRequest {
+                phone: sent.phone,
+                code,
+            }),
+        )
+        .await?;
     client.session.set(Some(session));
     Ok(())
 }
 
 async fn jump(client: &StoreClient, to: u64) -> Result<(), ApiError> {
-    let _: DevState = client.call(Method::Post, "/api/dev/clock", Some(ClockChange { jump_to_ms: Some(to), speed: None })).await?;
+    let _: DevState = client
+        .call(
+            Method::Post,
+            "/api/dev/clock",
+            Some(ClockChange {
+                jump_to_ms: Some(to),
+                speed: None,
+            }),
+        )
+        .await?;
     Ok(())
 }
 
@@ -198,21 +258,44 @@ mod tests {
     #[test]
     fn a_fast_fresh_demo_leaves_real_time_to_sign_in_and_register() {
         let (scenario, notices) = parse("?demo=fresh&speed=20").unwrap();
-        assert_eq!(scenario.settings.speed, 1.0, "registration runs on real time");
+        assert_eq!(
+            scenario.settings.speed, 1.0,
+            "registration runs on real time"
+        );
         assert_eq!(scenario.speed_after_registering, Some(20.0));
-        assert!(notices[0].contains("once you have registered"), "{notices:?}");
+        assert!(
+            notices[0].contains("once you have registered"),
+            "{notices:?}"
+        );
         let (other, _) = parse("?demo=live&speed=20").unwrap();
-        assert_eq!((other.settings.speed, other.speed_after_registering), (20.0, None), "presets past registration run fast at once");
+        assert_eq!(
+            (other.settings.speed, other.speed_after_registering),
+            (20.0, None),
+            "presets past registration run fast at once"
+        );
     }
 
     #[test]
     fn a_preset_keeps_the_crowd_and_stock_it_needs_to_reach_its_moment() {
         let (scenario, notices) = parse("?demo=your-turn&crowd=5000&stock=10").unwrap();
-        assert_eq!((scenario.settings.crowd, scenario.settings.stock), (Some(200), Some(250)));
-        assert!(notices.iter().any(|n| n.contains("crowd=5000 was ignored")), "{notices:?}");
-        assert!(notices.iter().any(|n| n.contains("stock=10 was ignored")), "{notices:?}");
+        assert_eq!(
+            (scenario.settings.crowd, scenario.settings.stock),
+            (Some(200), Some(250))
+        );
+        assert!(
+            notices.iter().any(|n| n.contains("crowd=5000 was ignored")),
+            "{notices:?}"
+        );
+        assert!(
+            notices.iter().any(|n| n.contains("stock=10 was ignored")),
+            "{notices:?}"
+        );
         let (free, _) = parse("?demo=live&crowd=5000").unwrap();
-        assert_eq!(free.settings.crowd, Some(5000), "presets that force nothing take the URL's values");
+        assert_eq!(
+            free.settings.crowd,
+            Some(5000),
+            "presets that force nothing take the URL's values"
+        );
     }
 
     #[test]

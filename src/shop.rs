@@ -54,11 +54,16 @@ pub struct Shop {
 impl Shop {
     /// A shop whose calls go through `transport`, with the session saved in `storage`.
     pub fn open(transport: Rc<dyn Transport>, storage: Rc<PageStorage>) -> Shop {
-        let session = storage.get(SESSION_KEY).and_then(|raw| serde_json::from_str::<Session>(&raw).ok());
+        let session = storage
+            .get(SESSION_KEY)
+            .and_then(|raw| serde_json::from_str::<Session>(&raw).ok());
         let client = StoreClient::new(transport, session);
         let session_signal = client.session;
         let shop = Shop {
-            parts: StoredValue::new_local(ShopParts { client, storage: storage.clone() }),
+            parts: StoredValue::new_local(ShopParts {
+                client,
+                storage: storage.clone(),
+            }),
             notices: RwSignal::new(vec![]),
             next_notice: StoredValue::new(1),
             dev_panel: RwSignal::new(false),
@@ -75,7 +80,10 @@ impl Shop {
         Effect::new(move |_| {
             let storage = shop.storage();
             match session_signal.get() {
-                Some(session) => storage.set(SESSION_KEY, &serde_json::to_string(&session).expect("serialises")),
+                Some(session) => storage.set(
+                    SESSION_KEY,
+                    &serde_json::to_string(&session).expect("serialises"),
+                ),
                 None => storage.remove(SESSION_KEY),
             }
         });
@@ -99,7 +107,9 @@ impl Shop {
         let client = self.client();
         if client.session.get_untracked().is_some() {
             leptos::task::spawn_local(async move {
-                let _ = client.get::<Vec<crate::api::OrderView>>("/api/orders").await;
+                let _ = client
+                    .get::<Vec<crate::api::OrderView>>("/api/orders")
+                    .await;
             });
         }
     }
@@ -109,7 +119,10 @@ impl Shop {
     /// The store clock syncs in the background; times show once it has.
     pub async fn boot() -> Result<Shop, String> {
         let kind = service_worker::connect().await?;
-        let shop = Shop::open(Rc::new(FetchTransport::default()), Rc::new(PageStorage::open()));
+        let shop = Shop::open(
+            Rc::new(FetchTransport::default()),
+            Rc::new(PageStorage::open()),
+        );
         let search = window().location().search().unwrap_or_default();
         shop.dev_panel.set(search.contains("dev=1"));
         if kind == StoreKind::Demo {
@@ -118,14 +131,24 @@ impl Shop {
                 notices.into_iter().for_each(|n| shop.notify(n));
                 shop.start_scenario(&scenario).await;
                 // The scenario is spent: a reload now keeps the shopper's place instead of starting over.
-                let url = scenario::landing(&scenario.preset) + if search.contains("dev=1") { "?dev=1" } else { "" };
-                let _ = window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+                let url = scenario::landing(&scenario.preset)
+                    + if search.contains("dev=1") {
+                        "?dev=1"
+                    } else {
+                        ""
+                    };
+                let _ = window().history().and_then(|h| {
+                    h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+                });
             }
         }
         let client = shop.client();
         leptos::task::spawn_local(async move {
             if let Err(e) = client.sync_clock().await {
-                shop.notify(format!("The store clock could not be read ({}); times will show once it can.", e.message));
+                shop.notify(format!(
+                    "The store clock could not be read ({}); times will show once it can.",
+                    e.message
+                ));
             }
         });
         Ok(shop)
@@ -134,12 +157,21 @@ impl Shop {
     /// Resets the demo store to a scenario's settings and plays its preset.
     pub async fn start_scenario(&self, scenario: &scenario::Scenario) {
         match scenario.speed_after_registering {
-            Some(speed) => self.storage().set(SPEED_AFTER_REGISTERING_KEY, &speed.to_string()),
+            Some(speed) => self
+                .storage()
+                .set(SPEED_AFTER_REGISTERING_KEY, &speed.to_string()),
             None => self.storage().remove(SPEED_AFTER_REGISTERING_KEY),
         }
         let client = self.client();
         client.session.set(None);
-        if let Err(e) = client.call::<DevState>(Method::Post, "/api/dev/reset", Some(Some(scenario.settings.clone()))).await {
+        if let Err(e) = client
+            .call::<DevState>(
+                Method::Post,
+                "/api/dev/reset",
+                Some(Some(scenario.settings.clone())),
+            )
+            .await
+        {
             // Playing the preset on the demo as it was would land somewhere its name does not say.
             self.notify(format!("The scenario's settings could not be used ({}), so the “{}” scenario was not played; the demo kept its own settings.", e.message, scenario.preset));
             return;
@@ -149,7 +181,10 @@ impl Shop {
             Err(e) => Err(e),
         };
         if let Err(e) = played {
-            self.notify(format!("The “{}” scenario stopped early: {}", scenario.preset, e.message));
+            self.notify(format!(
+                "The “{}” scenario stopped early: {}",
+                scenario.preset, e.message
+            ));
         }
     }
 
@@ -157,12 +192,24 @@ impl Shop {
     /// was real time to sign in and register, now applies (once).
     pub fn speed_up_after_registering(&self) {
         let storage = self.storage();
-        let Some(speed) = storage.get(SPEED_AFTER_REGISTERING_KEY).and_then(|s| s.parse::<f64>().ok()) else { return };
+        let Some(speed) = storage
+            .get(SPEED_AFTER_REGISTERING_KEY)
+            .and_then(|s| s.parse::<f64>().ok())
+        else {
+            return;
+        };
         storage.remove(SPEED_AFTER_REGISTERING_KEY);
         let client = self.client();
         leptos::task::spawn_local(async move {
-            let change = ClockChange { jump_to_ms: None, speed: Some(speed) };
-            if client.call::<DevState>(Method::Post, "/api/dev/clock", Some(change)).await.is_ok() {
+            let change = ClockChange {
+                jump_to_ms: None,
+                speed: Some(speed),
+            };
+            if client
+                .call::<DevState>(Method::Post, "/api/dev/clock", Some(change))
+                .await
+                .is_ok()
+            {
                 let _ = client.sync_clock().await;
             }
         });
@@ -191,8 +238,16 @@ impl Shop {
         let shop = *self;
         leptos::task::spawn_local(async move {
             loop {
-                if let Ok(notices) = shop.client().get::<Vec<StoreNotice>>("/api/dev/notices").await {
-                    let seen: u64 = shop.storage().get(SEEN_NOTICE_KEY).and_then(|s| s.parse().ok()).unwrap_or(0);
+                if let Ok(notices) = shop
+                    .client()
+                    .get::<Vec<StoreNotice>>("/api/dev/notices")
+                    .await
+                {
+                    let seen: u64 = shop
+                        .storage()
+                        .get(SEEN_NOTICE_KEY)
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0);
                     for notice in notices.into_iter().filter(|n| n.id > seen) {
                         shop.storage().set(SEEN_NOTICE_KEY, &notice.id.to_string());
                         shop.notify(notice.text);
@@ -206,15 +261,22 @@ impl Shop {
     /// Signing in or out in another tab shows here too.
     fn follow_other_tabs(&self) {
         let session = self.client().session;
-        let on_storage = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
-            if event.key().is_some_and(|k| PageStorage::owns(&k, SESSION_KEY)) {
-                let now = event.new_value().and_then(|raw| serde_json::from_str::<Session>(&raw).ok());
-                if session.get_untracked() != now {
-                    session.set(now);
+        let on_storage =
+            Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+                if event
+                    .key()
+                    .is_some_and(|k| PageStorage::owns(&k, SESSION_KEY))
+                {
+                    let now = event
+                        .new_value()
+                        .and_then(|raw| serde_json::from_str::<Session>(&raw).ok());
+                    if session.get_untracked() != now {
+                        session.set(now);
+                    }
                 }
-            }
-        });
-        let _ = window().add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+            });
+        let _ = window()
+            .add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
         on_storage.forget();
     }
 }

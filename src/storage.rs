@@ -17,7 +17,9 @@ impl PageStorage {
     pub fn open() -> Self {
         let local = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
         let probe = format!("{NAMESPACE}probe");
-        let usable = local.as_ref().is_some_and(|s| s.set_item(&probe, "1").is_ok() && s.remove_item(&probe).is_ok());
+        let usable = local
+            .as_ref()
+            .is_some_and(|s| s.set_item(&probe, "1").is_ok() && s.remove_item(&probe).is_ok());
         let storage = Self::memory();
         if usable {
             Self { local, ..storage }
@@ -29,12 +31,19 @@ impl PageStorage {
 
     /// Memory only: what tests and a blocked localStorage get.
     pub fn memory() -> Self {
-        Self { local: None, memory: RefCell::default(), degraded: RefCell::default() }
+        Self {
+            local: None,
+            memory: RefCell::default(),
+            degraded: RefCell::default(),
+        }
     }
 
     /// Wraps a given Storage object (tests use it to share one storage between two clients).
     pub fn with_local(local: web_sys::Storage) -> Self {
-        Self { local: Some(local), ..Self::memory() }
+        Self {
+            local: Some(local),
+            ..Self::memory()
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<String> {
@@ -53,7 +62,9 @@ impl PageStorage {
 
     pub fn set(&self, key: &str, value: &str) {
         let key = format!("{NAMESPACE}{key}");
-        self.memory.borrow_mut().insert(key.clone(), value.to_string());
+        self.memory
+            .borrow_mut()
+            .insert(key.clone(), value.to_string());
         if let Some(local) = &self.local {
             if local.set_item(&key, value).is_err() {
                 self.degrade("This browser's storage is full; your sign-in and what you type are kept only while this tab stays open.");
@@ -70,7 +81,9 @@ impl PageStorage {
     }
 
     fn degrade(&self, why: &str) {
-        self.degraded.borrow_mut().get_or_insert_with(|| why.to_string());
+        self.degraded
+            .borrow_mut()
+            .get_or_insert_with(|| why.to_string());
     }
 
     /// Why storage fell back to memory, if it did.

@@ -6,10 +6,10 @@ mod support;
 use std::rc::Rc;
 
 use flash_sale::device::{monotonic_ms, sleep_ms};
-use flash_sale::storage::PageStorage;
 use flash_sale::preview::screen_names;
 use flash_sale::scenario;
 use flash_sale::shop::Shop;
+use flash_sale::storage::PageStorage;
 use leptos::prelude::*;
 use support::*;
 use wasm_bindgen::JsCast;
@@ -21,11 +21,23 @@ fn new_shop() -> Shop {
     shop_on(&new_store(settings()), Rc::new(PageStorage::memory()))
 }
 
-async fn wait_until(root: &web_sys::HtmlElement, what: &str, timeout_ms: f64, check: impl Fn(&web_sys::HtmlElement) -> bool) {
+async fn wait_until(
+    root: &web_sys::HtmlElement,
+    what: &str,
+    timeout_ms: f64,
+    check: impl Fn(&web_sys::HtmlElement) -> bool,
+) {
     let started = monotonic_ms();
     while !check(root) {
-        let shown = root.query_selector("[data-state]").unwrap().and_then(|e| e.get_attribute("data-state"));
-        assert!(monotonic_ms() - started < timeout_ms, "timed out waiting for {what}; the page shows {shown:?}: {}", root.inner_text());
+        let shown = root
+            .query_selector("[data-state]")
+            .unwrap()
+            .and_then(|e| e.get_attribute("data-state"));
+        assert!(
+            monotonic_ms() - started < timeout_ms,
+            "timed out waiting for {what}; the page shows {shown:?}: {}",
+            root.inner_text()
+        );
         sleep_ms(20).await;
     }
 }
@@ -50,16 +62,34 @@ async fn every_preview_screen_renders_and_says_what_it_is() {
     shop.client().sync_clock().await.unwrap();
     for name in screen_names() {
         let (handle, root) = mount(&format!("/preview/{name}"), shop);
-        wait_until(&root, name, 3_000.0, |r| r.query_selector(&format!("[data-preview=\"{name}\"]")).unwrap().is_some()).await;
+        wait_until(&root, name, 3_000.0, |r| {
+            r.query_selector(&format!("[data-preview=\"{name}\"]"))
+                .unwrap()
+                .is_some()
+        })
+        .await;
         let expected = key_text(name);
         if expected.is_empty() {
-            assert!(root.query_selector(&format!("section[data-state=\"{name}\"] h2")).unwrap().is_some(), "{name}: {}", root.inner_text());
+            assert!(
+                root.query_selector(&format!("section[data-state=\"{name}\"] h2"))
+                    .unwrap()
+                    .is_some(),
+                "{name}: {}",
+                root.inner_text()
+            );
         } else {
-            assert!(root.inner_text().contains(expected), "{name} should say “{expected}”: {}", root.inner_text());
+            assert!(
+                root.inner_text().contains(expected),
+                "{name} should say “{expected}”: {}",
+                root.inner_text()
+            );
         }
         if name == "registration-closed" {
             // Told why, and pointed to the next sale they can still register for.
-            wait_until(&root, "the next drop", 3_000.0, |r| r.inner_text().contains("Next drop: Kestrel K7 Pro")).await;
+            wait_until(&root, "the next drop", 3_000.0, |r| {
+                r.inner_text().contains("Next drop: Kestrel K7 Pro")
+            })
+            .await;
         }
         drop(handle);
         root.remove();
@@ -71,9 +101,20 @@ async fn the_gallery_shows_every_screen_twice() {
     let shop = new_shop();
     shop.client().sync_clock().await.unwrap();
     let (_handle, root) = mount("/preview", shop);
-    wait_until(&root, "the gallery", 3_000.0, |r| r.query_selector(".preview-item").unwrap().is_some()).await;
-    assert_eq!(root.query_selector_all(".preview-item").unwrap().length() as usize, screen_names().len());
-    assert_eq!(root.query_selector_all(".preview-phone").unwrap().length(), root.query_selector_all(".preview-desktop").unwrap().length());
+    wait_until(&root, "the gallery", 3_000.0, |r| {
+        r.query_selector(".preview-item").unwrap().is_some()
+    })
+    .await;
+    assert_eq!(
+        root.query_selector_all(".preview-item").unwrap().length() as usize,
+        screen_names().len()
+    );
+    assert_eq!(
+        root.query_selector_all(".preview-phone").unwrap().length(),
+        root.query_selector_all(".preview-desktop")
+            .unwrap()
+            .length()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -90,10 +131,17 @@ async fn each_preset_lands_in_its_state() {
         let (scenario, notices) = scenario::parse(&format!("?demo={preset}")).unwrap();
         assert!(notices.is_empty());
         shop.start_scenario(&scenario).await;
-        assert!(shop.notices.get_untracked().is_empty(), "{preset}: {:?}", shop.notices.get_untracked());
+        assert!(
+            shop.notices.get_untracked().is_empty(),
+            "{preset}: {:?}",
+            shop.notices.get_untracked()
+        );
         let (handle, root) = mount(&scenario::landing(preset), shop);
         let selector = format!("section[data-state=\"{expected}\"]");
-        wait_until(&root, &format!("{preset} → {expected}"), 8_000.0, |r| r.query_selector(&selector).unwrap().is_some()).await;
+        wait_until(&root, &format!("{preset} → {expected}"), 8_000.0, |r| {
+            r.query_selector(&selector).unwrap().is_some()
+        })
+        .await;
         drop(handle);
         root.remove();
     }
@@ -106,21 +154,38 @@ async fn the_dev_panel_jumps_move_the_store_clock() {
     shop.dev_panel.set(true);
     let starts = detail(&shop.client()).await.summary.starts_at as f64;
     let (_handle, root) = mount("/", shop);
-    wait_until(&root, "the dev panel's numbers", 5_000.0, |r| r.inner_text().contains("Engine memory")).await;
+    wait_until(&root, "the dev panel's numbers", 5_000.0, |r| {
+        r.inner_text().contains("Engine memory")
+    })
+    .await;
     assert!(shop.client().store_now().unwrap() < starts - 60_000.0);
-    let button: web_sys::HtmlElement = root.query_selector("[data-testid=dev-jump-start]").unwrap().unwrap().unchecked_into();
+    let button: web_sys::HtmlElement = root
+        .query_selector("[data-testid=dev-jump-start]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
     button.click();
     let client = shop.client();
     let started = monotonic_ms();
     while client.store_now().unwrap() < starts {
-        assert!(monotonic_ms() - started < 5_000.0, "the jump to the start did not move the store clock");
+        assert!(
+            monotonic_ms() - started < 5_000.0,
+            "the jump to the start did not move the store clock"
+        );
         sleep_ms(20).await;
     }
-    let button: web_sys::HtmlElement = root.query_selector("[data-testid=dev-jump-minute]").unwrap().unwrap().unchecked_into();
+    let button: web_sys::HtmlElement = root
+        .query_selector("[data-testid=dev-jump-minute]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
     button.click();
     let started = monotonic_ms();
     while client.store_now().unwrap() < starts + 60_000.0 {
-        assert!(monotonic_ms() - started < 5_000.0, "+1 min did not move the store clock");
+        assert!(
+            monotonic_ms() - started < 5_000.0,
+            "+1 min did not move the store clock"
+        );
         sleep_ms(20).await;
     }
 }

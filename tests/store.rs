@@ -22,17 +22,27 @@ async fn two_tabs_on_one_store_share_one_place_and_one_hold() {
     let session = sign_in(&tab_a.client, "+447700900102").await;
     let tab_b = tab(&tab_a.store, Some(session));
 
-    act(&tab_a.client, Method::Post, "registration", None::<()>).await.unwrap();
+    act(&tab_a.client, Method::Post, "registration", None::<()>)
+        .await
+        .unwrap();
     let seen_by_b = me(&tab_b).await;
-    assert!(seen_by_b.registration_number.is_some(), "tab B sees tab A's registration");
-    let again = act(&tab_b, Method::Post, "registration", None::<()>).await.unwrap_err();
+    assert!(
+        seen_by_b.registration_number.is_some(),
+        "tab B sees tab A's registration"
+    );
+    let again = act(&tab_b, Method::Post, "registration", None::<()>)
+        .await
+        .unwrap_err();
     assert_eq!(again.code, "already_registered");
 
     let holding = reach_hold(&tab_a.client).await;
     let in_b = me(&tab_b).await;
     assert_eq!(in_b.status, holding.status, "both tabs see the one hold");
     let second_join = act(&tab_b, Method::Post, "queue", preference()).await;
-    assert!(second_join.is_err(), "no second place in line from a second tab");
+    assert!(
+        second_join.is_err(),
+        "no second place in line from a second tab"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -59,25 +69,56 @@ async fn page_storage_that_throws_degrades_to_memory_with_a_notice() {
     }
     let _ = local.remove_item("kestrel.v1.draft.sign-in.phone");
     let notices = leptos::prelude::GetUntracked::get_untracked(&shop.notices);
-    assert!(notices.iter().any(|n| n.text.contains("kept only while this tab stays open")), "{notices:?}");
-    assert_eq!(storage.get("draft.sign-in.phone").as_deref(), Some("+44 7700 900103"), "what was typed is still kept, in memory");
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.text.contains("kept only while this tab stays open")),
+        "{notices:?}"
+    );
+    assert_eq!(
+        storage.get("draft.sign-in.phone").as_deref(),
+        Some("+44 7700 900103"),
+        "what was typed is still kept, in memory"
+    );
     // The shop still works.
     sign_in(&shop.client(), "+447700900103").await;
-    assert!(act(&shop.client(), Method::Post, "registration", None::<()>).await.is_ok());
+    assert!(
+        act(&shop.client(), Method::Post, "registration", None::<()>)
+            .await
+            .is_ok()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn thirty_percent_faults_still_end_in_exactly_one_order() {
-    let shop = fresh_store(DemoSettings { faults: 0.3, latency_ms: 10, ..settings() });
+    let shop = fresh_store(DemoSettings {
+        faults: 0.3,
+        latency_ms: 10,
+        ..settings()
+    });
     sign_in(&shop.client, "+447700900104").await;
     let holding = reach_hold(&shop.client).await;
-    let ShopperStatus::Holding { hold } = holding.status else { unreachable!() };
+    let ShopperStatus::Holding { hold } = holding.status else {
+        unreachable!()
+    };
     let request = CheckoutRequest {
         variant: hold.variant,
-        address: Address { name: "Ada Lovelace".into(), line1: "12 St James's Sq".into(), city: "London".into(), postcode: "SW1Y 4JH".into() },
+        address: Address {
+            name: "Ada Lovelace".into(),
+            line1: "12 St James's Sq".into(),
+            city: "London".into(),
+            postcode: "SW1Y 4JH".into(),
+        },
         payment: PaymentMethod::CardApproves,
     };
-    act(&shop.client, Method::Post, "checkout", Some(request.clone())).await.expect("checkout accepted");
+    act(
+        &shop.client,
+        Method::Post,
+        "checkout",
+        Some(request.clone()),
+    )
+    .await
+    .expect("checkout accepted");
     let client = shop.client.clone();
     until(90_000.0, "the order", || {
         let client = client.clone();
@@ -85,10 +126,16 @@ async fn thirty_percent_faults_still_end_in_exactly_one_order() {
     })
     .await;
     // A second checkout, as an impatient double tap would send, is refused, not a second sale.
-    assert!(act(&shop.client, Method::Post, "checkout", Some(request)).await.is_err());
+    assert!(act(&shop.client, Method::Post, "checkout", Some(request))
+        .await
+        .is_err());
     let orders: Vec<OrderView> = shop.client.get("/api/orders").await.unwrap();
     assert_eq!(orders.len(), 1, "exactly one order: {orders:?}");
-    let report: SaleReport = shop.client.get(&format!("/api/sales/{SALE}/report")).await.unwrap();
+    let report: SaleReport = shop
+        .client
+        .get(&format!("/api/sales/{SALE}/report"))
+        .await
+        .unwrap();
     assert!(report.sold <= report.units, "never oversold");
 }
 
@@ -97,17 +144,30 @@ async fn a_device_clock_ten_minutes_off_changes_neither_the_sale_moment_nor_who_
     let mut outcomes = Vec::new();
     for error in [-600_000.0, 0.0, 600_000.0] {
         set_device_clock_error(error);
-        let shop = fresh_store(DemoSettings { seed: Some(5), ..settings() });
+        let shop = fresh_store(DemoSettings {
+            seed: Some(5),
+            ..settings()
+        });
         let sync = shop.client.sync_clock().await.unwrap();
         let store_now = shop.store.store.borrow().now(real_now()) as f64;
         let client_now = shop.client.store_now().unwrap();
-        assert!((client_now - store_now).abs() < 50.0, "device off by {error} ms: page thinks {client_now}, store says {store_now}");
-        assert!((sync.device_ahead_ms() - error).abs() < 1_000.0, "the page knows the device is {error} ms off");
+        assert!(
+            (client_now - store_now).abs() < 50.0,
+            "device off by {error} ms: page thinks {client_now}, store says {store_now}"
+        );
+        assert!(
+            (sync.device_ahead_ms() - error).abs() < 1_000.0,
+            "the page knows the device is {error} ms off"
+        );
         sign_in(&shop.client, "+447700900105").await;
         let detail = detail(&shop.client).await;
         let view = reach_hold(&shop.client).await;
         let relative = detail.summary.starts_at - detail.summary.registration_opens;
-        outcomes.push((relative, view.registration_number, std::mem::discriminant(&view.status)));
+        outcomes.push((
+            relative,
+            view.registration_number,
+            std::mem::discriminant(&view.status),
+        ));
     }
     set_device_clock_error(0.0);
     assert!(outcomes.windows(2).all(|w| w[0] == w[1]), "{outcomes:?}");

@@ -5,14 +5,14 @@ mod support;
 
 use std::rc::Rc;
 
+use flash_sale::api::demo::DemoSettings;
 use flash_sale::api::*;
 use flash_sale::components::Countdown;
 use flash_sale::device::{monotonic_ms, sleep_ms};
-use flash_sale::api::demo::DemoSettings;
 use flash_sale::shop::Shop;
 use flash_sale::storage::PageStorage;
-use leptos::prelude::*;
 use leptos::mount::UnmountHandle;
+use leptos::prelude::*;
 use support::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -20,7 +20,11 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// The app's shell at `path` on `store`, with the page's own `storage` (a reload keeps both).
-async fn mount_at(path: &str, store: &InPageStore, storage: Rc<PageStorage>) -> (Shop, UnmountHandle<impl Mountable>, web_sys::HtmlElement) {
+async fn mount_at(
+    path: &str,
+    store: &InPageStore,
+    storage: Rc<PageStorage>,
+) -> (Shop, UnmountHandle<impl Mountable>, web_sys::HtmlElement) {
     let shop = shop_on(store, storage);
     shop.client().sync_clock().await.unwrap();
     let (handle, root) = mount(path, shop);
@@ -29,15 +33,21 @@ async fn mount_at(path: &str, store: &InPageStore, storage: Rc<PageStorage>) -> 
 }
 
 fn find(root: &web_sys::HtmlElement, css: &str) -> Option<web_sys::HtmlElement> {
-    root.query_selector(css).unwrap().map(|e| e.unchecked_into())
+    root.query_selector(css)
+        .unwrap()
+        .map(|e| e.unchecked_into())
 }
 
 fn text(root: &web_sys::HtmlElement, css: &str) -> String {
-    find(root, css).map(|e| e.text_content().unwrap_or_default()).unwrap_or_default()
+    find(root, css)
+        .map(|e| e.text_content().unwrap_or_default())
+        .unwrap_or_default()
 }
 
 fn state(root: &web_sys::HtmlElement) -> String {
-    find(root, "section[data-state]").and_then(|e| e.get_attribute("data-state")).unwrap_or_default()
+    find(root, "section[data-state]")
+        .and_then(|e| e.get_attribute("data-state"))
+        .unwrap_or_default()
 }
 
 async fn wait_for(root: &web_sys::HtmlElement, css: &str, timeout_ms: u32) -> web_sys::HtmlElement {
@@ -46,7 +56,11 @@ async fn wait_for(root: &web_sys::HtmlElement, css: &str, timeout_ms: u32) -> we
         if let Some(e) = find(root, css) {
             return e;
         }
-        assert!(monotonic_ms() - started < timeout_ms as f64, "timed out waiting for {css}; the page shows: {}", root.inner_text());
+        assert!(
+            monotonic_ms() - started < timeout_ms as f64,
+            "timed out waiting for {css}; the page shows: {}",
+            root.inner_text()
+        );
         sleep_ms(20).await;
     }
 }
@@ -57,13 +71,19 @@ async fn wait_for_state(root: &web_sys::HtmlElement, name: &str, timeout_ms: u32
 
 /// Types as a person does: the value, then the input event the bound signal listens to.
 fn type_into(root: &web_sys::HtmlElement, css: &str, value: &str) {
-    let input: web_sys::HtmlInputElement = find(root, css).unwrap_or_else(|| panic!("no {css}")).unchecked_into();
+    let input: web_sys::HtmlInputElement = find(root, css)
+        .unwrap_or_else(|| panic!("no {css}"))
+        .unchecked_into();
     input.set_value(value);
-    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
 }
 
 fn click(root: &web_sys::HtmlElement, css: &str) {
-    find(root, css).unwrap_or_else(|| panic!("no {css}: {}", root.inner_text())).click();
+    find(root, css)
+        .unwrap_or_else(|| panic!("no {css}: {}", root.inner_text()))
+        .click();
 }
 
 async fn settle() {
@@ -73,24 +93,42 @@ async fn settle() {
 
 #[wasm_bindgen_test]
 async fn the_first_page_lists_every_sale_with_its_state() {
-    let (_shop, _handle, root) = mount_at("/", &new_store(settings()), Rc::new(PageStorage::memory())).await;
+    let (_shop, _handle, root) =
+        mount_at("/", &new_store(settings()), Rc::new(PageStorage::memory())).await;
     wait_for(&root, ".sale-card", 5_000).await;
     let cards = root.query_selector_all(".sale-card").unwrap();
     assert_eq!(cards.length(), 3);
     let page = root.inner_text();
-    assert!(page.contains("Kestrel K7") && page.contains("Registration open") && page.contains("Announced") && page.contains("Ended"), "{page}");
+    assert!(
+        page.contains("Kestrel K7")
+            && page.contains("Registration open")
+            && page.contains("Announced")
+            && page.contains("Ended"),
+        "{page}"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn the_whole_journey_from_sign_up_to_order_with_an_accelerated_clock() {
-    let fast = DemoSettings { speed: 30.0, ..settings() };
-    let (shop, _handle, root) = mount_at(&format!("/sale/{SALE}"), &new_store(fast), Rc::new(PageStorage::memory())).await;
+    let fast = DemoSettings {
+        speed: 30.0,
+        ..settings()
+    };
+    let (shop, _handle, root) = mount_at(
+        &format!("/sale/{SALE}"),
+        &new_store(fast),
+        Rc::new(PageStorage::memory()),
+    )
+    .await;
     wait_for_state(&root, "registration-open", 5_000).await;
 
     type_into(&root, "#phone", "+44 7700 900201");
     click(&root, "form button[type=submit]");
     wait_for(&root, "#code", 5_000).await;
-    let sms = wait_for(&root, "[data-testid=sms]", 5_000).await.text_content().unwrap();
+    let sms = wait_for(&root, "[data-testid=sms]", 5_000)
+        .await
+        .text_content()
+        .unwrap();
     let code: String = sms.chars().filter(char::is_ascii_digit).take(6).collect();
     type_into(&root, "#code", &code);
     click(&root, "form button[type=submit]");
@@ -98,12 +136,17 @@ async fn the_whole_journey_from_sign_up_to_order_with_an_accelerated_clock() {
     click(&root, "[data-testid=register]");
     wait_for_state(&root, "registered", 5_000).await;
     assert!(!text(&root, "[data-testid=registration-number]").is_empty());
-    let join: web_sys::HtmlButtonElement = find(&root, "[data-testid=join]").unwrap().unchecked_into();
+    let join: web_sys::HtmlButtonElement =
+        find(&root, "[data-testid=join]").unwrap().unchecked_into();
     assert!(join.disabled(), "the join control waits for the start");
 
     // Registration closes 2 store minutes after it opened (4 s here); the page checks in to the waiting room.
     wait_for_state(&root, "pre-queue", 15_000).await;
-    assert_eq!(text(&root, "[data-testid=commitment]").len(), 64, "the draw's fingerprint is published");
+    assert_eq!(
+        text(&root, "[data-testid=commitment]").len(),
+        64,
+        "the draw's fingerprint is published"
+    );
     wait_for(&root, "[data-testid=countdown]", 1_000).await;
     wait_for_state(&root, "your-turn", 20_000).await;
     assert!(!text(&root, "[data-testid=hold-timer]").is_empty());
@@ -116,10 +159,16 @@ async fn the_whole_journey_from_sign_up_to_order_with_an_accelerated_clock() {
     settle().await;
     click(&root, "[data-testid=pay]");
     wait_for_state(&root, "order-confirmed", 15_000).await;
-    let number = wait_for(&root, "[data-testid=order-number]", 3_000).await.text_content().unwrap();
+    let number = wait_for(&root, "[data-testid=order-number]", 3_000)
+        .await
+        .text_content()
+        .unwrap();
     assert!(number.starts_with("KS-"), "{number}");
     let orders: Vec<OrderView> = shop.client().get("/api/orders").await.unwrap();
-    assert_eq!(orders.iter().map(|o| o.number.clone()).collect::<Vec<_>>(), vec![number]);
+    assert_eq!(
+        orders.iter().map(|o| o.number.clone()).collect::<Vec<_>>(),
+        vec![number]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -196,41 +245,76 @@ async fn the_countdown_flips_within_50_ms_of_store_time() {
             last = shown;
         }
     }
-    assert!(errors.iter().all(|e| *e <= 50.0), "flip errors (ms): {errors:?}");
+    assert!(
+        errors.iter().all(|e| *e <= 50.0),
+        "flip errors (ms): {errors:?}"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_reload_in_the_middle_of_the_queue_keeps_the_place() {
     let storage = Rc::new(PageStorage::memory());
     // A long line, let in slowly, so the shopper is still waiting when the page reloads.
-    let crowd = DemoSettings { crowd: Some(3_000), stock: Some(250), ..settings() };
+    let crowd = DemoSettings {
+        crowd: Some(3_000),
+        stock: Some(250),
+        ..settings()
+    };
     let shop = support::fresh_store(crowd);
     let session = sign_in(&shop.client, "+447700900204").await;
     // Signed in as the app signs in: the session is kept in storage for the next page load.
     storage.set("session", &serde_json::to_string(&session).unwrap());
     let summary = detail(&shop.client).await.summary;
-    act(&shop.client, Method::Post, "registration", None::<()>).await.unwrap();
+    act(&shop.client, Method::Post, "registration", None::<()>)
+        .await
+        .unwrap();
     jump_to(&shop.client, summary.starts_at + 2_000).await;
-    let joined = act(&shop.client, Method::Post, "queue", preference()).await.unwrap();
+    let joined = act(&shop.client, Method::Post, "queue", preference())
+        .await
+        .unwrap();
     let ticket = joined.ticket;
     let store = shop.store;
 
     let (_shop, handle, root) = mount_at(&format!("/sale/{SALE}"), &store, storage.clone()).await;
     wait_for_state(&root, "live-queue", 5_000).await;
-    let before: u32 = wait_for(&root, "[data-testid=queue-position]", 3_000).await.text_content().unwrap().replace(',', "").parse().unwrap();
+    let before: u32 = wait_for(&root, "[data-testid=queue-position]", 3_000)
+        .await
+        .text_content()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap();
     drop(handle);
 
     let (reloaded, _handle, root) = mount_at(&format!("/sale/{SALE}"), &store, storage).await;
     wait_for_state(&root, "live-queue", 5_000).await;
-    let after: u32 = wait_for(&root, "[data-testid=queue-position]", 3_000).await.text_content().unwrap().replace(',', "").parse().unwrap();
-    assert!(after <= before && after > 0, "place {before} before the reload, {after} after");
-    let view: ShopperView = reloaded.client().get(&format!("/api/sales/{SALE}/me")).await.unwrap();
+    let after: u32 = wait_for(&root, "[data-testid=queue-position]", 3_000)
+        .await
+        .text_content()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    assert!(
+        after <= before && after > 0,
+        "place {before} before the reload, {after} after"
+    );
+    let view: ShopperView = reloaded
+        .client()
+        .get(&format!("/api/sales/{SALE}/me"))
+        .await
+        .unwrap();
     assert_eq!(view.ticket, ticket, "the same queue ticket");
 }
 
 #[wasm_bindgen_test]
 async fn polls_update_the_page_without_rebuilding_what_the_shopper_is_using() {
-    let (_shop, _handle, root) = mount_at(&format!("/sale/{SALE}"), &new_store(settings()), Rc::new(PageStorage::memory())).await;
+    let (_shop, _handle, root) = mount_at(
+        &format!("/sale/{SALE}"),
+        &new_store(settings()),
+        Rc::new(PageStorage::memory()),
+    )
+    .await;
     wait_for_state(&root, "registration-open", 5_000).await;
     type_into(&root, "#phone", "+44 7700 900205");
     click(&root, "form button[type=submit]");
@@ -239,9 +323,16 @@ async fn polls_update_the_page_without_rebuilding_what_the_shopper_is_using() {
     type_into(&root, "#code", "12");
     sleep_ms(2_600).await; // at least two polls of the sale and the shopper
     let still = find(&root, "#code").expect("the code step survives the polls");
-    assert!(still.is_same_node(Some(&code)), "the field was rebuilt under the shopper's fingers");
+    assert!(
+        still.is_same_node(Some(&code)),
+        "the field was rebuilt under the shopper's fingers"
+    );
     let focused = document().active_element().map(|e| e.id());
-    assert_eq!(focused.as_deref(), Some("code"), "focus stays in the field being typed in");
+    assert_eq!(
+        focused.as_deref(),
+        Some("code"),
+        "focus stays in the field being typed in"
+    );
     let input: web_sys::HtmlInputElement = still.unchecked_into();
     assert_eq!(input.value(), "12");
 }
@@ -259,7 +350,10 @@ async fn a_failed_action_leaves_the_checkout_form_as_it_was() {
     wait_for_state(&root, "checkout", 3_000).await;
     click(&root, "[data-testid=pay]");
     settle().await;
-    assert!(!text(&root, "[data-testid=name-problem]").is_empty(), "field messages show for the empty form");
+    assert!(
+        !text(&root, "[data-testid=name-problem]").is_empty(),
+        "field messages show for the empty form"
+    );
     let heading = find(&root, "section[data-state=checkout] h2").unwrap();
 
     // Another tab uses the one extension; this page, not yet told, tries it too and is refused.
@@ -270,14 +364,33 @@ async fn a_failed_action_leaves_the_checkout_form_as_it_was() {
         idempotency_key: Some("another-tab".into()),
         body: None,
     };
-    assert_eq!(tab.store.store.borrow_mut().handle(&elsewhere, flash_sale::device::real_now()).status, 200);
+    assert_eq!(
+        tab.store
+            .store
+            .borrow_mut()
+            .handle(&elsewhere, flash_sale::device::real_now())
+            .status,
+        200
+    );
     click(&root, "[data-testid=extend]");
     let started = monotonic_ms();
     while text(&root, "[data-testid=action-error]").is_empty() {
-        assert!(monotonic_ms() - started < 3_000.0, "the refusal is shown: {}", root.inner_text());
+        assert!(
+            monotonic_ms() - started < 3_000.0,
+            "the refusal is shown: {}",
+            root.inner_text()
+        );
         sleep_ms(20).await;
     }
     sleep_ms(1_200).await; // and a poll
-    assert!(find(&root, "section[data-state=checkout] h2").unwrap().is_same_node(Some(&heading)), "the screen was rebuilt");
-    assert!(!text(&root, "[data-testid=name-problem]").is_empty(), "the field messages are still there");
+    assert!(
+        find(&root, "section[data-state=checkout] h2")
+            .unwrap()
+            .is_same_node(Some(&heading)),
+        "the screen was rebuilt"
+    );
+    assert!(
+        !text(&root, "[data-testid=name-problem]").is_empty(),
+        "the field messages are still there"
+    );
 }

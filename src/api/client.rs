@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
 
 use super::transport::{Transport, TransportError};
-use store_contract::*;
 use crate::device::{device_now, random_key, sleep_ms};
+use store_contract::*;
 
 /// At 30 % faults, eight tries all failing happens about once in 15,000 calls.
 const MAX_ATTEMPTS: u32 = 8;
@@ -41,7 +41,11 @@ impl ClockSync {
 /// What the app shows about the connection while a call is being retried.
 #[derive(Clone, Debug, PartialEq)]
 pub enum NetworkNotice {
-    Retrying { reason: String, in_ms: u64, attempt: u32 },
+    Retrying {
+        reason: String,
+        in_ms: u64,
+        attempt: u32,
+    },
 }
 
 #[derive(Clone)]
@@ -93,7 +97,9 @@ impl StoreClient {
                 device_at_sync: received,
                 rate: time.rate,
                 error_ms: round_trip / 2.0 * time.rate,
-                real_at_sync: time.real_ms.map_or(store_at_sync, |real| real as f64 + round_trip / 2.0),
+                real_at_sync: time
+                    .real_ms
+                    .map_or(store_at_sync, |real| real as f64 + round_trip / 2.0),
             };
             if best.is_none_or(|(rtt, _)| round_trip < rtt) {
                 best = Some((round_trip, sample));
@@ -111,7 +117,9 @@ impl StoreClient {
 
     /// The store time now, from the last sync; `None` until the first sync.
     pub fn store_now(&self) -> Option<f64> {
-        self.clock.get_untracked().map(|c| c.store_time(device_now()))
+        self.clock
+            .get_untracked()
+            .map(|c| c.store_time(device_now()))
     }
 
     fn bearer(&self) -> Option<String> {
@@ -138,7 +146,12 @@ impl StoreClient {
     /// jitter, never sooner than Retry-After. A call that changes state keeps one idempotency key
     /// across its retries, so an answer lost after the store acted causes no second effect.
     /// Not generic, so the retry logic exists once in the wasm, not once per answer type.
-    pub async fn send(&self, method: Method, path: &str, body: Option<String>) -> Result<String, ApiError> {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<String, ApiError> {
         let request = StoreRequest {
             method,
             path: path.to_string(),
@@ -152,14 +165,23 @@ impl StoreClient {
             let error = match self.transport.send(request.clone()).await {
                 Ok(response) if (200..300).contains(&response.status) => return Ok(response.body),
                 Ok(response) => {
-                    let mut error = serde_json::from_str::<ApiError>(&response.body).unwrap_or_else(|_| {
-                        ApiError::new(response.status, "http_error", format!("The store answered {}.", response.status))
-                    });
+                    let mut error = serde_json::from_str::<ApiError>(&response.body)
+                        .unwrap_or_else(|_| {
+                            ApiError::new(
+                                response.status,
+                                "http_error",
+                                format!("The store answered {}.", response.status),
+                            )
+                        });
                     error.retry_after_ms = error.retry_after_ms.or(response.retry_after_ms);
                     error
                 }
-                Err(TransportError::Timeout) => ApiError::new(0, codes::NO_ANSWER, "The store did not answer in time."),
-                Err(TransportError::NoConnection) => ApiError::new(0, codes::NO_ANSWER, "The connection to the store dropped."),
+                Err(TransportError::Timeout) => {
+                    ApiError::new(0, codes::NO_ANSWER, "The store did not answer in time.")
+                }
+                Err(TransportError::NoConnection) => {
+                    ApiError::new(0, codes::NO_ANSWER, "The connection to the store dropped.")
+                }
             };
             if error.status == 401 && error.code == codes::SIGN_IN && request.bearer.is_some() {
                 self.session_refused.set(true);
@@ -169,14 +191,19 @@ impl StoreClient {
                 return Err(error);
             }
             let backoff = (400.0 * 2f64.powi(attempt as i32 - 1)).min(8_000.0);
-            let wait = ((js_sys::Math::random() * backoff) as u64).max(error.retry_after_ms.unwrap_or(0));
+            let wait =
+                ((js_sys::Math::random() * backoff) as u64).max(error.retry_after_ms.unwrap_or(0));
             let reason = match error.status {
                 429 => "The store is busy",
                 0 => "No answer from the store",
                 _ => "The store is having trouble",
             };
             self.in_flight_retries.set(self.in_flight_retries.get() + 1);
-            self.notice.set(Some(NetworkNotice::Retrying { reason: reason.into(), in_ms: wait, attempt }));
+            self.notice.set(Some(NetworkNotice::Retrying {
+                reason: reason.into(),
+                in_ms: wait,
+                attempt,
+            }));
             sleep_ms(wait).await;
             self.in_flight_retries.set(self.in_flight_retries.get() - 1);
             if self.in_flight_retries.get() == 0 {

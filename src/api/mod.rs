@@ -5,7 +5,7 @@ pub mod service_worker;
 pub mod transport;
 
 pub use client::{ClockSync, NetworkNotice, StoreClient};
-pub use store_contract::*;
 /// The demo store's SMS gateway, which the sign-in form reads to offer the code.
 pub use store_contract::demo::Sms;
+pub use store_contract::*;
 pub use transport::{FetchTransport, Transport};

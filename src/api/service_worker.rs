@@ -20,7 +20,10 @@ pub enum StoreKind {
 }
 
 pub fn store_kind() -> StoreKind {
-    let meta = leptos::prelude::document().query_selector("meta[name=kestrel-store]").ok().flatten();
+    let meta = leptos::prelude::document()
+        .query_selector("meta[name=kestrel-store]")
+        .ok()
+        .flatten();
     match meta.and_then(|m| m.get_attribute("content")).as_deref() {
         Some("server") => StoreKind::Server,
         _ => StoreKind::Demo,
@@ -36,18 +39,26 @@ fn container() -> Result<web_sys::ServiceWorkerContainer, String> {
 }
 
 fn describe(error: JsValue) -> String {
-    error.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| error.as_string()).unwrap_or_else(|| format!("{error:?}"))
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
 }
 
 /// Resolves on the container's next `controllerchange`, or after the time limit with `false`.
 fn control_changes(container: &web_sys::ServiceWorkerContainer) -> Promise {
     Promise::new(&mut |resolve, _| {
         let resolve_on_change = resolve.clone();
-        let on_change = Closure::once_into_js(move || resolve_on_change.call1(&JsValue::NULL, &JsValue::TRUE));
-        let _ = container.add_event_listener_with_callback("controllerchange", on_change.unchecked_ref());
+        let on_change =
+            Closure::once_into_js(move || resolve_on_change.call1(&JsValue::NULL, &JsValue::TRUE));
+        let _ = container
+            .add_event_listener_with_callback("controllerchange", on_change.unchecked_ref());
         let give_up = Closure::once_into_js(move || resolve.call1(&JsValue::NULL, &JsValue::FALSE));
-        let _ = leptos::prelude::window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(give_up.unchecked_ref(), CONTROL_TIMEOUT_MS);
+        let _ = leptos::prelude::window().set_timeout_with_callback_and_timeout_and_arguments_0(
+            give_up.unchecked_ref(),
+            CONTROL_TIMEOUT_MS,
+        );
     })
 }
 
@@ -65,9 +76,14 @@ async fn start_demo_store() -> Result<(), String> {
     let container = container()?;
     // Listening before registering: on a first visit the worker claims the page while we wait.
     let controlled = control_changes(&container);
-    JsFuture::from(container.register("/sw.js")).await.map_err(|e| format!("The demo store could not start: {}", describe(e)))?;
+    JsFuture::from(container.register("/sw.js"))
+        .await
+        .map_err(|e| format!("The demo store could not start: {}", describe(e)))?;
     let registration: web_sys::ServiceWorkerRegistration =
-        JsFuture::from(container.ready().map_err(describe)?).await.map_err(describe)?.unchecked_into();
+        JsFuture::from(container.ready().map_err(describe)?)
+            .await
+            .map_err(describe)?
+            .unchecked_into();
     if container.controller().is_some() {
         return Ok(());
     }
@@ -85,7 +101,9 @@ async fn start_demo_store() -> Result<(), String> {
 
 async fn forget_demo_store() {
     let Ok(container) = container() else { return };
-    let Ok(registrations) = JsFuture::from(container.get_registrations()).await else { return };
+    let Ok(registrations) = JsFuture::from(container.get_registrations()).await else {
+        return;
+    };
     for registration in js_sys::Array::from(&registrations).iter() {
         let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
         if let Ok(unregistering) = registration.unregister() {

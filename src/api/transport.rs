@@ -38,7 +38,8 @@ impl Transport for FetchTransport {
     fn send(&self, request: StoreRequest) -> Reply {
         let timeout_ms = self.timeout_ms;
         Box::pin(async move {
-            let controller = web_sys::AbortController::new().map_err(|_| TransportError::NoConnection)?;
+            let controller =
+                web_sys::AbortController::new().map_err(|_| TransportError::NoConnection)?;
             let abort = controller.clone();
             let _deadline = gloo_timers::callback::Timeout::new(timeout_ms, move || abort.abort());
             let answer = fetch(&request, &controller.signal()).await;
@@ -51,7 +52,10 @@ impl Transport for FetchTransport {
     }
 }
 
-async fn fetch(request: &StoreRequest, signal: &web_sys::AbortSignal) -> Result<StoreResponse, JsValue> {
+async fn fetch(
+    request: &StoreRequest,
+    signal: &web_sys::AbortSignal,
+) -> Result<StoreResponse, JsValue> {
     let init = web_sys::RequestInit::new();
     init.set_method(request.method.as_str());
     init.set_signal(Some(signal));
@@ -69,8 +73,22 @@ async fn fetch(request: &StoreRequest, signal: &web_sys::AbortSignal) -> Result<
     }
     init.set_headers(&headers);
     let window = web_sys::window().ok_or("no window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&request.path, &init)).await?.unchecked_into();
-    let retry_after_ms = response.headers().get("Retry-After")?.and_then(|s| s.trim().parse::<u64>().ok()).map(|s| s * 1_000);
-    let body = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
-    Ok(StoreResponse { status: response.status(), retry_after_ms, body })
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str_and_init(&request.path, &init))
+            .await?
+            .unchecked_into();
+    let retry_after_ms = response
+        .headers()
+        .get("Retry-After")?
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map(|s| s * 1_000);
+    let body = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
+    Ok(StoreResponse {
+        status: response.status(),
+        retry_after_ms,
+        body,
+    })
 }

@@ -15,7 +15,10 @@ pub fn Countdown(
     // Shown against the whole store second at or before the moment: the clock ticks on whole
     // seconds, so a moment between two (a hold's deadline) would otherwise still show 0:01
     // for up to a second after the store has acted on it. Better a moment early than late.
-    let left = Memo::new(move |_| now.get().map(|n| (target.get() - target.get() % 1_000) as f64 - n));
+    let left = Memo::new(move |_| {
+        now.get()
+            .map(|n| (target.get() - target.get() % 1_000) as f64 - n)
+    });
     let milestone = Memo::new(move |_| match left.get() {
         Some(ms) if ms <= 0.0 => done.to_string(),
         Some(ms) if ms <= 10_000.0 => "Ten seconds left".into(),

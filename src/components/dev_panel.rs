@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
+use crate::api::demo::{ClockChange, DemoSettings, DevState};
 use crate::api::Method;
 use crate::format;
 use crate::hooks::{use_polling, use_store_clock};
-use crate::api::demo::{ClockChange, DemoSettings, DevState};
 use crate::scenario::DEMO_SALE;
 use crate::shop::use_shop;
 
@@ -15,11 +15,12 @@ use crate::shop::use_shop;
 pub fn DevPanel() -> impl IntoView {
     let shop = use_shop();
     let open = shop.dev_panel;
-    let on_key = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-        if e.alt_key() && e.shift_key() && e.code() == "KeyD" {
-            open.update(|o| *o = !*o);
-        }
-    });
+    let on_key =
+        Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+            if e.alt_key() && e.shift_key() && e.code() == "KeyD" {
+                open.update(|o| *o = !*o);
+            }
+        });
     let _ = window().add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
     on_key.forget();
     move || open.get().then(|| view! { <Panel/> })
@@ -59,22 +60,38 @@ fn Panel() -> impl IntoView {
             }
         });
     };
-    let sale = move || state.get().and_then(|s| s.sales.into_iter().find(|x| x.id == DEMO_SALE));
+    let sale = move || {
+        state
+            .get()
+            .and_then(|s| s.sales.into_iter().find(|x| x.id == DEMO_SALE))
+    };
     let jump = move |to: Option<u64>| {
         if let Some(to) = to {
-            send(Method::Post, "/api/dev/clock", serde_json::to_value(ClockChange { jump_to_ms: Some(to), speed: None }).expect("serialises"));
+            send(
+                Method::Post,
+                "/api/dev/clock",
+                serde_json::to_value(ClockChange {
+                    jump_to_ms: Some(to),
+                    speed: None,
+                })
+                .expect("serialises"),
+            );
         }
     };
-    let number = move |label: &'static str, value: fn(&DemoSettings) -> String, set: fn(&mut DemoSettings, &str) -> Result<(), String>| view! {
-        <label>{label}
-            <input inputmode="decimal" prop:value=move || draft.get().as_ref().map(value).unwrap_or_default()
-                on:change=move |ev| {
-                    let text = event_target_value(&ev);
-                    draft.update(|d| if let Some(d) = d.as_mut() {
-                        if let Err(e) = set(d, &text) { problem.set(Some(e)); }
-                    });
-                }/>
-        </label>
+    let number = move |label: &'static str,
+                       value: fn(&DemoSettings) -> String,
+                       set: fn(&mut DemoSettings, &str) -> Result<(), String>| {
+        view! {
+            <label>{label}
+                <input inputmode="decimal" prop:value=move || draft.get().as_ref().map(value).unwrap_or_default()
+                    on:change=move |ev| {
+                        let text = event_target_value(&ev);
+                        draft.update(|d| if let Some(d) = d.as_mut() {
+                            if let Err(e) = set(d, &text) { problem.set(Some(e)); }
+                        });
+                    }/>
+            </label>
+        }
     };
     view! {
         <aside class="dev-panel" aria-label="Demo controls" data-testid="dev-panel">

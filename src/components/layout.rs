@@ -32,7 +32,11 @@ pub fn Footer() -> impl IntoView {
 /// A screen of the sale page: `data-state` names it, and its heading takes focus when it
 /// appears so keyboard and screen-reader users land on what changed.
 #[component]
-pub fn StateSection(state: crate::sale_state::SaleState, title: String, children: Children) -> impl IntoView {
+pub fn StateSection(
+    state: crate::sale_state::SaleState,
+    title: String,
+    children: Children,
+) -> impl IntoView {
     let heading = NodeRef::<leptos::html::H2>::new();
     let previewing = use_context::<crate::preview::PreviewMode>().is_some();
     Effect::new(move |_| {
@@ -50,7 +54,11 @@ pub fn StateSection(state: crate::sale_state::SaleState, title: String, children
 
 /// A labelled figure such as "Units left: 41".
 #[component]
-pub fn Stat(label: &'static str, #[prop(into)] value: Signal<String>, #[prop(optional)] testid: &'static str) -> impl IntoView {
+pub fn Stat(
+    label: &'static str,
+    #[prop(into)] value: Signal<String>,
+    #[prop(optional)] testid: &'static str,
+) -> impl IntoView {
     view! {
         <div class="stat">
             <dt>{label}</dt>

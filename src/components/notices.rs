@@ -26,7 +26,11 @@ pub fn Notices() -> impl IntoView {
 /// retrying in 3 s (attempt 2). Your place is safe."
 #[component]
 pub fn NetworkBanner(notice: NetworkNotice) -> impl IntoView {
-    let NetworkNotice::Retrying { reason, in_ms, attempt } = notice;
+    let NetworkNotice::Retrying {
+        reason,
+        in_ms,
+        attempt,
+    } = notice;
     view! {
         <p class="notice notice-network" data-testid="network-notice">
             {format!("{reason}: retrying in {} (attempt {}). Your place is safe.", format::duration(in_ms.max(1)), attempt + 1)}

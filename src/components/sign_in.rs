@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 
-use crate::api::{validation, ApiError, CodeRequest, CodeSent, Method, Session, Sms, VerifyRequest};
+use crate::api::{
+    validation, ApiError, CodeRequest, CodeSent, Method, Session, Sms, VerifyRequest,
+};
 use crate::hooks::{clear_draft, use_api, use_draft, use_polling};
 use crate::shop::use_shop;
 
@@ -39,7 +41,9 @@ pub fn SignIn(
     let stage = RwSignal::new(stage);
     Effect::new(move |_| match stage.get() {
         _ if previewing => {}
-        SignInStage::CodeSent(sent) => shop.storage().set(SENT_KEY, &serde_json::to_string(&sent).expect("serialises")),
+        SignInStage::CodeSent(sent) => shop
+            .storage()
+            .set(SENT_KEY, &serde_json::to_string(&sent).expect("serialises")),
         SignInStage::Phone => shop.storage().remove(SENT_KEY),
     });
     let phone_problem = RwSignal::new(None::<String>);
@@ -64,8 +68,14 @@ pub fn SignIn(
         };
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let result: Result<CodeSent, ApiError> =
-                shop.client().call(Method::Post, "/api/auth/code", Some(CodeRequest { phone: number })).await;
+            let result: Result<CodeSent, ApiError> = shop
+                .client()
+                .call(
+                    Method::Post,
+                    "/api/auth/code",
+                    Some(CodeRequest { phone: number }),
+                )
+                .await;
             busy.set(false);
             match result {
                 Ok(sent) => {
@@ -78,7 +88,9 @@ pub fn SignIn(
     };
 
     let verify = move || {
-        let SignInStage::CodeSent(sent) = stage.get_untracked() else { return };
+        let SignInStage::CodeSent(sent) = stage.get_untracked() else {
+            return;
+        };
         let typed = match validation::sms_code(&code.get_untracked()) {
             Ok(c) => c,
             Err(problem) => return code_problem.set(Some(problem)),
@@ -88,7 +100,14 @@ pub fn SignIn(
         leptos::task::spawn_local(async move {
             let result: Result<Session, ApiError> = shop
                 .client()
-                .call(Method::Post, "/api/auth/verify", Some(VerifyRequest { phone: sent.phone, code: typed }))
+                .call(
+                    Method::Post,
+                    "/api/auth/verify",
+                    Some(VerifyRequest {
+                        phone: sent.phone,
+                        code: typed,
+                    }),
+                )
                 .await;
             busy.set(false);
             match result {

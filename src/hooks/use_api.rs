@@ -12,7 +12,9 @@ use crate::shop::use_shop;
 /// let beat = use_polling(2_000);
 /// let sales = use_api::<Vec<SaleSummary>>(move || { beat.track(); "/api/sales".into() });
 /// ```
-pub fn use_api<T>(path: impl Fn() -> String + Send + Sync + 'static) -> ReadSignal<Option<Result<T, ApiError>>>
+pub fn use_api<T>(
+    path: impl Fn() -> String + Send + Sync + 'static,
+) -> ReadSignal<Option<Result<T, ApiError>>>
 where
     T: DeserializeOwned + Send + Sync + 'static,
 {

@@ -41,7 +41,8 @@ pub fn use_store_clock() -> Signal<Option<f64>> {
                 now.set(store_now);
                 let rate = tick_client.clock.get_untracked().map_or(1.0, |c| c.rate);
                 // Wake just after the next whole store second; timers may fire a few ms late, never early.
-                let wait = store_now.map_or(50.0, |t| (1_000.0 - t.rem_euclid(1_000.0)) / rate + 1.0);
+                let wait =
+                    store_now.map_or(50.0, |t| (1_000.0 - t.rem_euclid(1_000.0)) / rate + 1.0);
                 sleep_ms(wait.ceil() as u64).await;
             }
         });
@@ -56,7 +57,10 @@ pub fn use_store_clock() -> Signal<Option<f64>> {
                 });
             }
         });
-        let _ = document().add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
+        let _ = document().add_event_listener_with_callback(
+            "visibilitychange",
+            on_visible.as_ref().unchecked_ref(),
+        );
         on_visible.forget();
     }
     now.into()

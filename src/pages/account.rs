@@ -12,7 +12,14 @@ use crate::shop::use_shop;
 pub fn Account() -> impl IntoView {
     let shop = use_shop();
     let session = shop.client().session;
-    crate::attention::use_page_title(move || if session.with(Option::is_some) { "My account" } else { "Sign in" }.into());
+    crate::attention::use_page_title(move || {
+        if session.with(Option::is_some) {
+            "My account"
+        } else {
+            "Sign in"
+        }
+        .into()
+    });
     view! {
         <div class="page account">
             <h1>"My account"</h1>
@@ -36,11 +43,19 @@ fn Registrations() -> impl IntoView {
     let (mine, set_mine) = signal(None::<Vec<(SaleSummary, ShopperView)>>);
     leptos::task::spawn_local(async move {
         let client = shop.client();
-        let sales = client.get::<Vec<SaleSummary>>("/api/sales").await.unwrap_or_default();
+        let sales = client
+            .get::<Vec<SaleSummary>>("/api/sales")
+            .await
+            .unwrap_or_default();
         let mut mine = Vec::new();
         for sale in sales {
-            if let Ok(view) = client.get::<ShopperView>(&format!("/api/sales/{}/me", sale.id)).await {
-                if view.registration_number.is_some() || !matches!(view.status, ShopperStatus::NotRegistered) {
+            if let Ok(view) = client
+                .get::<ShopperView>(&format!("/api/sales/{}/me", sale.id))
+                .await
+            {
+                if view.registration_number.is_some()
+                    || !matches!(view.status, ShopperStatus::NotRegistered)
+                {
                     mine.push((sale, view));
                 }
             }

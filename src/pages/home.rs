@@ -44,10 +44,33 @@ pub fn SaleList(sales: Vec<SaleSummary>) -> impl IntoView {
 /// The badge and line that say where a sale stands.
 pub fn phase_line(sale: &SaleSummary, now: u64) -> (&'static str, &'static str, String) {
     match sale.phase {
-        Phase::Announced => ("announced", "Announced", format!("Registration opens {}", format::when(sale.registration_opens, now))),
-        Phase::RegistrationOpen => ("open", "Registration open", format!("Closes {}; sale starts {}", format::when(sale.registration_closes, now), format::when(sale.starts_at, now))),
-        Phase::RegistrationClosed => ("soon", "Starting soon", format!("Starts {}", format::when(sale.starts_at, now))),
-        Phase::Live => ("live", "Live now", "Registered shoppers are being let in".into()),
+        Phase::Announced => (
+            "announced",
+            "Announced",
+            format!(
+                "Registration opens {}",
+                format::when(sale.registration_opens, now)
+            ),
+        ),
+        Phase::RegistrationOpen => (
+            "open",
+            "Registration open",
+            format!(
+                "Closes {}; sale starts {}",
+                format::when(sale.registration_closes, now),
+                format::when(sale.starts_at, now)
+            ),
+        ),
+        Phase::RegistrationClosed => (
+            "soon",
+            "Starting soon",
+            format!("Starts {}", format::when(sale.starts_at, now)),
+        ),
+        Phase::Live => (
+            "live",
+            "Live now",
+            "Registered shoppers are being let in".into(),
+        ),
         Phase::Ended => ("ended", "Ended", "See the report and check the draw".into()),
     }
 }

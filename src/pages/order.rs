@@ -2,20 +2,25 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::OrderView;
-use crate::format;
 use crate::components::SignIn;
+use crate::format;
 use crate::hooks::use_api;
 use crate::shop::use_shop;
 
 #[component]
 pub fn Order() -> impl IntoView {
     let params = use_params_map();
-    crate::attention::use_page_title(move || format!("Order {}", params.read().get("id").unwrap_or_default()));
+    crate::attention::use_page_title(move || {
+        format!("Order {}", params.read().get("id").unwrap_or_default())
+    });
     let session = use_shop().client().session;
     let order = use_api::<OrderView>(move || {
         // Asked again once the shopper signs in here.
         session.track();
-        format!("/api/orders/{}", params.read().get("id").unwrap_or_default())
+        format!(
+            "/api/orders/{}",
+            params.read().get("id").unwrap_or_default()
+        )
     });
     let signed_in = Memo::new(move |_| session.with(Option::is_some));
     view! {

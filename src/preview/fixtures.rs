@@ -23,7 +23,13 @@ fn detail(phase: Phase) -> SaleDetail {
         Phase::Ended => (NOW - 120 * MINUTE, NOW - 62 * MINUTE, NOW - 60 * MINUTE),
     };
     let revealed = phase == Phase::Ended;
-    let variant = |index: u8, id: &str, name: &str, colour: &str, stock: u32, available: u32, price_cents: u32| VariantView {
+    let variant = |index: u8,
+                   id: &str,
+                   name: &str,
+                   colour: &str,
+                   stock: u32,
+                   available: u32,
+                   price_cents: u32| VariantView {
         index,
         id: id.into(),
         name: name.into(),
@@ -37,7 +43,8 @@ fn detail(phase: Phase) -> SaleDetail {
         summary: SaleSummary {
             id: "k7-first-drop".into(),
             product: "Kestrel K7".into(),
-            tagline: "6.4″ OLED, 5,000 mAh, 50 MP. The first batch, for registered shoppers only.".into(),
+            tagline: "6.4″ OLED, 5,000 mAh, 50 MP. The first batch, for registered shoppers only."
+                .into(),
             image: "/public/img/k7.svg".into(),
             from_price_cents: 29_900,
             units: 250,
@@ -50,9 +57,33 @@ fn detail(phase: Phase) -> SaleDetail {
         },
         description: "The K7 is our everyday flagship.".into(),
         variants: vec![
-            variant(0, "k7-8-256-graphite", "8 GB + 256 GB · Graphite", "#2f343c", 120, if selling { 31 } else { 120 }, 29_900),
-            variant(1, "k7-8-256-glacier", "8 GB + 256 GB · Glacier", "#b9d3e6", 80, if selling { 12 } else { 80 }, 29_900),
-            variant(2, "k7-12-512-ember", "12 GB + 512 GB · Ember", "#d8643c", 50, if selling { 0 } else { 50 }, 37_900),
+            variant(
+                0,
+                "k7-8-256-graphite",
+                "8 GB + 256 GB · Graphite",
+                "#2f343c",
+                120,
+                if selling { 31 } else { 120 },
+                29_900,
+            ),
+            variant(
+                1,
+                "k7-8-256-glacier",
+                "8 GB + 256 GB · Glacier",
+                "#b9d3e6",
+                80,
+                if selling { 12 } else { 80 },
+                29_900,
+            ),
+            variant(
+                2,
+                "k7-12-512-ember",
+                "12 GB + 512 GB · Ember",
+                "#d8643c",
+                50,
+                if selling { 0 } else { 50 },
+                37_900,
+            ),
         ],
         per_account_limit: 1,
         admission_per_second: 25,
@@ -61,7 +92,14 @@ fn detail(phase: Phase) -> SaleDetail {
         commitment: (phase != Phase::Announced && phase != Phase::RegistrationOpen)
             .then(|| FINGERPRINT.into()),
         seed: revealed.then(|| SEED.into()),
-        counters: Counters { registrations: 3_128, arrivals: 2_904, available: if selling { 43 } else { 250 }, held: 61, sold: 146, ..Counters::default() },
+        counters: Counters {
+            registrations: 3_128,
+            arrivals: 2_904,
+            available: if selling { 43 } else { 250 },
+            held: 61,
+            sold: 146,
+            ..Counters::default()
+        },
         pre_queue_tickets: (1..=912).collect(),
     }
 }
@@ -94,7 +132,14 @@ fn me(status: ShopperStatus) -> Option<ShopperView> {
 }
 
 fn hold(paying: bool) -> ShopperStatus {
-    ShopperStatus::Holding { hold: Hold { variant: 0, deadline: NOW + 167_000, extended: false, paying } }
+    ShopperStatus::Holding {
+        hold: Hold {
+            variant: 0,
+            deadline: NOW + 167_000,
+            extended: false,
+            paying,
+        },
+    }
 }
 
 fn report(sold_out_after: Option<u64>) -> SaleReport {
@@ -111,13 +156,25 @@ fn report(sold_out_after: Option<u64>) -> SaleReport {
         orders: 250,
         commitment_hex: FINGERPRINT.into(),
         seed_hex: Some(SEED.into()),
-        variants: vec![VariantReport { id: "k7-8-256-graphite".into(), stock: 120, sold: 120 }],
+        variants: vec![VariantReport {
+            id: "k7-8-256-graphite".into(),
+            stock: 120,
+            sold: 120,
+        }],
     }
 }
 
 /// The sale, the shopper, the report, the draw record and whether the checkout form is open,
 /// for one state.
-pub fn sale_fixture(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleReport>, Option<DrawRecord>, bool) {
+pub fn sale_fixture(
+    state: SaleState,
+) -> (
+    SaleDetail,
+    Option<ShopperView>,
+    Option<SaleReport>,
+    Option<DrawRecord>,
+    bool,
+) {
     let (detail, me, report, checkout_open) = screen(state);
     let draw = (detail.summary.phase == Phase::Ended).then(draw_record);
     (detail, me, report, draw, checkout_open)
@@ -132,39 +189,128 @@ fn screen(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleRepo
         variant: "8 GB + 256 GB · Graphite".into(),
         price_cents: 29_900,
         at_ms: NOW - 20_000,
-        address: Address { name: "Ada Lovelace".into(), line1: "12 St James's Square".into(), city: "London".into(), postcode: "SW1Y 4JH".into() },
+        address: Address {
+            name: "Ada Lovelace".into(),
+            line1: "12 St James's Square".into(),
+            city: "London".into(),
+            postcode: "SW1Y 4JH".into(),
+        },
     };
     match state {
         Announced => (detail(Phase::Announced), None, None, false),
-        RegistrationOpen => (detail(Phase::RegistrationOpen), me(ShopperStatus::NotRegistered).map(|m| ShopperView { registration_number: None, ticket: None, ..m }), None, false),
-        Registered => (detail(Phase::RegistrationOpen), me(ShopperStatus::Registered { number: 3_127 }), None, false),
-        RegistrationClosed => (detail(Phase::Live), me(ShopperStatus::NotRegistered).map(|m| ShopperView { registration_number: None, ticket: None, ..m }), None, false),
-        PreQueue => (detail(Phase::RegistrationClosed), me(ShopperStatus::PreQueue { number: 3_127, ticket: 604, pre_queue_len: 912 }), None, false),
-        LiveQueue => (detail(Phase::Live), me(ShopperStatus::Waiting { ticket: 604, place: 288 + 214, position: 214, ahead: 213, estimated_wait_ms: Some(8_520), odds: 0.93 }), None, false),
+        RegistrationOpen => (
+            detail(Phase::RegistrationOpen),
+            me(ShopperStatus::NotRegistered).map(|m| ShopperView {
+                registration_number: None,
+                ticket: None,
+                ..m
+            }),
+            None,
+            false,
+        ),
+        Registered => (
+            detail(Phase::RegistrationOpen),
+            me(ShopperStatus::Registered { number: 3_127 }),
+            None,
+            false,
+        ),
+        RegistrationClosed => (
+            detail(Phase::Live),
+            me(ShopperStatus::NotRegistered).map(|m| ShopperView {
+                registration_number: None,
+                ticket: None,
+                ..m
+            }),
+            None,
+            false,
+        ),
+        PreQueue => (
+            detail(Phase::RegistrationClosed),
+            me(ShopperStatus::PreQueue {
+                number: 3_127,
+                ticket: 604,
+                pre_queue_len: 912,
+            }),
+            None,
+            false,
+        ),
+        LiveQueue => (
+            detail(Phase::Live),
+            me(ShopperStatus::Waiting {
+                ticket: 604,
+                place: 288 + 214,
+                position: 214,
+                ahead: 213,
+                estimated_wait_ms: Some(8_520),
+                odds: 0.93,
+            }),
+            None,
+            false,
+        ),
         Waitlist => {
             let mut d = detail(Phase::Live);
             d.counters.available = 0;
             d.variants.iter_mut().for_each(|v| v.available = 0);
-            (d, me(ShopperStatus::Waitlisted { ticket: 604, position: 41, ahead: 40, held_elsewhere: 57, odds: 0.34 }), None, false)
+            (
+                d,
+                me(ShopperStatus::Waitlisted {
+                    ticket: 604,
+                    position: 41,
+                    ahead: 40,
+                    held_elsewhere: 57,
+                    odds: 0.34,
+                }),
+                None,
+                false,
+            )
         }
         YourTurn => (detail(Phase::Live), me(hold(false)), None, false),
         Checkout => (detail(Phase::Live), me(hold(false)), None, true),
         PaymentPending => {
             let mut view = me(hold(true)).expect("a shopper");
-            view.payment = Some(PaymentView { state: PaymentState::Pending, method: PaymentMethod::CardSlow, message: "Waiting for your bank. Your unit stays held until it answers.".into() });
+            view.payment = Some(PaymentView {
+                state: PaymentState::Pending,
+                method: PaymentMethod::CardSlow,
+                message: "Waiting for your bank. Your unit stays held until it answers.".into(),
+            });
             (detail(Phase::Live), Some(view), None, false)
         }
         OrderConfirmed => {
             let mut view = me(ShopperStatus::Ordered {
-                order: Purchase { number: 146, variant: 0, price_cents: 29_900, at: NOW - 20_000 },
+                order: Purchase {
+                    number: 146,
+                    variant: 0,
+                    price_cents: 29_900,
+                    at: NOW - 20_000,
+                },
             })
             .expect("a shopper");
             view.order = Some(order);
             (detail(Phase::Live), Some(view), Some(report(None)), false)
         }
-        SoldOut => (detail(Phase::Ended), me(ShopperStatus::SoldOut { ticket: 2_210, position: 1_840, stock: 250, sold_out_at: NOW - 60 * MINUTE + 86_000 }), Some(report(Some(86_000))), false),
-        HoldExpired => (detail(Phase::Live), me(ShopperStatus::HoldExpired { ticket: 604 }), Some(report(None)), false),
-        SaleEnded => (detail(Phase::Ended), me(ShopperStatus::NotRegistered), Some(report(Some(86_000))), false),
+        SoldOut => (
+            detail(Phase::Ended),
+            me(ShopperStatus::SoldOut {
+                ticket: 2_210,
+                position: 1_840,
+                stock: 250,
+                sold_out_at: NOW - 60 * MINUTE + 86_000,
+            }),
+            Some(report(Some(86_000))),
+            false,
+        ),
+        HoldExpired => (
+            detail(Phase::Live),
+            me(ShopperStatus::HoldExpired { ticket: 604 }),
+            Some(report(None)),
+            false,
+        ),
+        SaleEnded => (
+            detail(Phase::Ended),
+            me(ShopperStatus::NotRegistered),
+            Some(report(Some(86_000))),
+            false,
+        ),
     }
 }
 
@@ -179,7 +325,10 @@ mod tests {
         for state in [SaleState::SoldOut, SaleState::SaleEnded] {
             let (detail, _, report, draw, _) = sale_fixture(state);
             let (report, draw) = (report.expect("a report"), draw.expect("a draw record"));
-            assert_eq!(fair_draw::sha256_hex(&fair_draw::seed_from_hex(SEED).unwrap()), FINGERPRINT);
+            assert_eq!(
+                fair_draw::sha256_hex(&fair_draw::seed_from_hex(SEED).unwrap()),
+                FINGERPRINT
+            );
             assert_eq!(detail.commitment.as_deref(), Some(FINGERPRINT));
             assert_eq!(report.commitment_hex, FINGERPRINT);
             assert_eq!(draw.seed, detail.seed);

@@ -8,7 +8,12 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::api::{CodeSent, NetworkNotice};
 use crate::components::{NetworkBanner, SignIn, SignInStage};
-use crate::pages::{account::OrderList, home::SaleList, not_found::NotFound, sale::{SaleData, SaleJourney}};
+use crate::pages::{
+    account::OrderList,
+    home::SaleList,
+    not_found::NotFound,
+    sale::{SaleData, SaleJourney},
+};
 use crate::sale_state::SaleState;
 
 pub use fixtures::{sale_fixture, NOW};
@@ -30,11 +35,19 @@ pub const OTHER_SCREENS: &[(&str, &str)] = &[
 
 /// Every screen's name, sale states first.
 pub fn screen_names() -> Vec<&'static str> {
-    SaleState::ALL.iter().map(|s| s.name()).chain(OTHER_SCREENS.iter().map(|(n, _)| *n)).collect()
+    SaleState::ALL
+        .iter()
+        .map(|s| s.name())
+        .chain(OTHER_SCREENS.iter().map(|(n, _)| *n))
+        .collect()
 }
 
 fn code_sent() -> SignInStage {
-    SignInStage::CodeSent(CodeSent { phone: "+447700900123".into(), resend_at_ms: NOW + 30_000, code_length: 6 })
+    SignInStage::CodeSent(CodeSent {
+        phone: "+447700900123".into(),
+        resend_at_ms: NOW + 30_000,
+        code_length: 6,
+    })
 }
 
 /// One screen from its fixture; `None` for a name that is not a screen.
@@ -44,7 +57,11 @@ pub fn render_screen(name: &str) -> Option<AnyView> {
         let data = SaleData::fixture(detail, me, report, draw, NOW as f64, checkout_open);
         return Some(view! { <SaleJourney data/> }.into_any());
     }
-    let retrying = |reason: &str, in_ms, attempt| NetworkNotice::Retrying { reason: reason.into(), in_ms, attempt };
+    let retrying = |reason: &str, in_ms, attempt| NetworkNotice::Retrying {
+        reason: reason.into(),
+        in_ms,
+        attempt,
+    };
     Some(match name {
         "sign-in-code-sent" => view! { <SignIn stage=code_sent()/> }.into_any(),
         "sign-in-wrong-code" => view! {
@@ -62,7 +79,10 @@ pub fn render_screen(name: &str) -> Option<AnyView> {
 }
 
 fn title(name: &str) -> String {
-    OTHER_SCREENS.iter().find(|(n, _)| *n == name).map_or_else(|| format!("Sale: {name}"), |(_, t)| t.to_string())
+    OTHER_SCREENS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or_else(|| format!("Sale: {name}"), |(_, t)| t.to_string())
 }
 
 #[component]
@@ -95,7 +115,12 @@ pub fn PreviewGallery() -> impl IntoView {
 pub fn PreviewScreen() -> impl IntoView {
     provide_context(PreviewMode);
     let params = use_params_map();
-    crate::attention::use_page_title(move || format!("{} (preview)", title(&params.read().get("state").unwrap_or_default())));
+    crate::attention::use_page_title(move || {
+        format!(
+            "{} (preview)",
+            title(&params.read().get("state").unwrap_or_default())
+        )
+    });
     move || {
         let name = params.read().get("state").unwrap_or_default();
         match render_screen(&name) {

@@ -29,19 +29,31 @@ pub fn catalog() -> Catalog {
 
 /// Fast, small and fault-free unless a test says otherwise: everyone gets a unit.
 pub fn settings() -> DemoSettings {
-    DemoSettings { crowd: Some(40), stock: Some(100), latency_ms: 4, speed: 1.0, ..DemoSettings::default() }
+    DemoSettings {
+        crowd: Some(40),
+        stock: Some(100),
+        latency_ms: 4,
+        speed: 1.0,
+        ..DemoSettings::default()
+    }
 }
 
 /// The demo store started afresh with `settings`, kept moving in the background while it lives.
 pub fn new_store(settings: DemoSettings) -> InPageStore {
     let mut store = Store::open(catalog(), None, real_now(), [7; 32]);
-    store.reset(settings, real_now()).expect("settings are valid");
+    store
+        .reset(settings, real_now())
+        .expect("settings are valid");
     let service = Rc::new(Service::new(store, InMemory::default()));
     let alive: Weak<Service<InMemory>> = Rc::downgrade(&service);
     wasm_bindgen_futures::spawn_local(async move {
         while let Some(service) = alive.upgrade() {
             let started = monotonic_ms();
-            service.run_slice(real_now(), &mut || monotonic_ms() - started > SLICE_BUDGET_MS).await;
+            service
+                .run_slice(real_now(), &mut || {
+                    monotonic_ms() - started > SLICE_BUDGET_MS
+                })
+                .await;
             drop(service);
             sleep_ms(16).await;
         }
@@ -56,7 +68,10 @@ impl Transport for InPage {
     fn send(&self, request: StoreRequest) -> Reply {
         let service = self.0.clone();
         Box::pin(async move {
-            service.answer(&request, real_now, sleep_ms).await.map_err(|_lost| TransportError::NoConnection)
+            service
+                .answer(&request, real_now, sleep_ms)
+                .await
+                .map_err(|_lost| TransportError::NoConnection)
         })
     }
 }
@@ -83,45 +98,95 @@ pub struct TestStore {
 
 pub fn fresh_store(settings: DemoSettings) -> TestStore {
     let store = new_store(settings);
-    TestStore { client: tab(&store, None), store }
+    TestStore {
+        client: tab(&store, None),
+        store,
+    }
 }
 
 pub async fn sign_in(client: &StoreClient, phone: &str) -> Session {
-    let sent: CodeSent = client.call(Method::Post, "/api/auth/code", Some(CodeRequest { phone: phone.into() })).await.expect("code sent");
+    let sent: CodeSent = client
+        .call(
+            Method::Post,
+            "/api/auth/code",
+            Some(CodeRequest {
+                phone: phone.into(),
+            }),
+        )
+        .await
+        .expect("code sent");
     let code = latest_code(client, &sent.phone).await;
-    let session: Session =
-        client.call(Method::Post, "/api/auth/verify", Some(VerifyRequest { phone: sent.phone, code })).await.expect("signed in");
+    let session: Session = client
+        .call(
+            Method::Post,
+            "/api/auth/verify",
+            Some(VerifyRequest {
+                phone: sent.phone,
+                code,
+            }),
+        )
+        .await
+        .expect("signed in");
     client.session.set(Some(session.clone()));
     session
 }
 
 pub async fn latest_code(client: &StoreClient, phone: &str) -> String {
     let inbox: Vec<demo::Sms> = client.get("/api/dev/inbox").await.expect("inbox");
-    let text = inbox.iter().rev().find(|m| m.phone == phone).expect("an SMS for this number").text.clone();
+    let text = inbox
+        .iter()
+        .rev()
+        .find(|m| m.phone == phone)
+        .expect("an SMS for this number")
+        .text
+        .clone();
     text.chars().filter(char::is_ascii_digit).take(6).collect()
 }
 
 pub async fn detail(client: &StoreClient) -> SaleDetail {
-    client.get(&format!("/api/sales/{SALE}")).await.expect("sale detail")
+    client
+        .get(&format!("/api/sales/{SALE}"))
+        .await
+        .expect("sale detail")
 }
 
 pub async fn me(client: &StoreClient) -> ShopperView {
-    client.get(&format!("/api/sales/{SALE}/me")).await.expect("shopper view")
+    client
+        .get(&format!("/api/sales/{SALE}/me"))
+        .await
+        .expect("shopper view")
 }
 
-pub async fn act(client: &StoreClient, method: Method, action: &str, body: Option<impl serde::Serialize>) -> Result<ShopperView, ApiError> {
-    client.call(method, &format!("/api/sales/{SALE}/{action}"), body).await
+pub async fn act(
+    client: &StoreClient,
+    method: Method,
+    action: &str,
+    body: Option<impl serde::Serialize>,
+) -> Result<ShopperView, ApiError> {
+    client
+        .call(method, &format!("/api/sales/{SALE}/{action}"), body)
+        .await
 }
 
 pub async fn jump_to(client: &StoreClient, store_ms: u64) {
     let _: DevState = client
-        .call(Method::Post, "/api/dev/clock", Some(ClockChange { jump_to_ms: Some(store_ms), speed: None }))
+        .call(
+            Method::Post,
+            "/api/dev/clock",
+            Some(ClockChange {
+                jump_to_ms: Some(store_ms),
+                speed: None,
+            }),
+        )
         .await
         .expect("clock moved");
 }
 
 pub fn preference() -> Option<Preference> {
-    Some(Preference { variant: 0, accept_other_variant: true })
+    Some(Preference {
+        variant: 0,
+        accept_other_variant: true,
+    })
 }
 
 /// Polls `check` until it holds, for at most `timeout_ms` of real time.
@@ -132,7 +197,10 @@ where
 {
     let started = monotonic_ms();
     while !check().await {
-        assert!(monotonic_ms() - started < timeout_ms, "timed out waiting for {what}");
+        assert!(
+            monotonic_ms() - started < timeout_ms,
+            "timed out waiting for {what}"
+        );
         sleep_ms(25).await;
     }
 }
@@ -142,11 +210,15 @@ where
 pub async fn reach_hold(client: &StoreClient) -> ShopperView {
     let summary = detail(client).await.summary;
     if me(client).await.registration_number.is_none() {
-        act(client, Method::Post, "registration", None::<()>).await.expect("registered");
+        act(client, Method::Post, "registration", None::<()>)
+            .await
+            .expect("registered");
     }
     jump_to(client, summary.registration_closes + 1_000).await;
     if me(client).await.ticket.is_none() {
-        act(client, Method::Post, "queue", preference()).await.expect("joined the line");
+        act(client, Method::Post, "queue", preference())
+            .await
+            .expect("joined the line");
     }
     jump_to(client, summary.starts_at + 100).await;
     let started = monotonic_ms();
@@ -156,7 +228,10 @@ pub async fn reach_hold(client: &StoreClient) -> ShopperView {
             return view;
         }
         // Generous: under 30 % faults every call may wait out a Retry-After or a lost answer.
-        assert!(monotonic_ms() - started < 90_000.0, "no hold after 90 s: {view:?}");
+        assert!(
+            monotonic_ms() - started < 90_000.0,
+            "no hold after 90 s: {view:?}"
+        );
         sleep_ms(25).await;
     }
 }
@@ -165,7 +240,12 @@ pub async fn reach_hold(client: &StoreClient) -> ShopperView {
 /// as long as the page is looked at: dropping it unmounts.
 pub fn mount(path: &str, shop: Shop) -> (UnmountHandle<impl Mountable>, web_sys::HtmlElement) {
     let _ = any_spawner::Executor::init_wasm_bindgen();
-    web_sys::window().unwrap().history().unwrap().push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
+        .unwrap();
     let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
     let handle = leptos::mount::mount_to(root.clone(), move || {

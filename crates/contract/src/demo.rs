@@ -37,7 +37,16 @@ pub struct DemoSettings {
 
 impl Default for DemoSettings {
     fn default() -> Self {
-        Self { crowd: None, stock: None, hold_s: None, latency_ms: 60, faults: 0.0, skew_ms: 0, speed: 1.0, seed: None }
+        Self {
+            crowd: None,
+            stock: None,
+            hold_s: None,
+            latency_ms: 60,
+            faults: 0.0,
+            skew_ms: 0,
+            speed: 1.0,
+            seed: None,
+        }
     }
 }
 
@@ -72,10 +81,18 @@ impl DemoSettings {
             "seed" => parse(value, 0, u64::MAX).map(|v| self.seed = Some(v)),
             _ => {
                 let known: Vec<&str> = MODIFIERS.iter().map(|(n, _)| *n).collect();
-                return Err(format!("“{name}” is not a demo setting; known ones: {}.", known.join(", ")));
+                return Err(format!(
+                    "“{name}” is not a demo setting; known ones: {}.",
+                    known.join(", ")
+                ));
             }
         };
-        applied.ok_or_else(|| format!("{name}={value} was ignored: {name} takes {}.", range.unwrap_or("another value")))
+        applied.ok_or_else(|| {
+            format!(
+                "{name}={value} was ignored: {name} takes {}.",
+                range.unwrap_or("another value")
+            )
+        })
     }
 
     /// Checks settings that arrived whole (a `PUT /api/dev/settings` body): every value in the
@@ -92,7 +109,10 @@ impl DemoSettings {
             ("speed", Some(self.speed.to_string())),
             ("seed", self.seed.map(|v| v.to_string())),
         ];
-        as_text.into_iter().filter_map(|(name, value)| Some((name, value?))).try_for_each(|(name, value)| checked.apply(name, &value))
+        as_text
+            .into_iter()
+            .filter_map(|(name, value)| Some((name, value?)))
+            .try_for_each(|(name, value)| checked.apply(name, &value))
     }
 }
 
@@ -155,24 +175,48 @@ mod tests {
         s.apply("skew", "-600000").unwrap();
         s.apply("speed", "60").unwrap();
         s.apply("seed", "42").unwrap();
-        assert_eq!((s.crowd, s.faults, s.skew_ms, s.speed, s.seed), (Some(5000), 0.3, -600_000, 60.0, Some(42)));
+        assert_eq!(
+            (s.crowd, s.faults, s.skew_ms, s.speed, s.seed),
+            (Some(5000), 0.3, -600_000, 60.0, Some(42))
+        );
     }
 
     #[test]
     fn bad_values_keep_the_default_and_say_why() {
         let mut s = DemoSettings::default();
-        assert!(s.apply("faults", "2").unwrap_err().contains("faults takes 0 to 1"));
-        assert!(s.apply("speed", "fast").unwrap_err().contains("speed takes 1 to 60"));
-        assert!(s.apply("colour", "red").unwrap_err().contains("not a demo setting"));
+        assert!(s
+            .apply("faults", "2")
+            .unwrap_err()
+            .contains("faults takes 0 to 1"));
+        assert!(s
+            .apply("speed", "fast")
+            .unwrap_err()
+            .contains("speed takes 1 to 60"));
+        assert!(s
+            .apply("colour", "red")
+            .unwrap_err()
+            .contains("not a demo setting"));
         assert_eq!(s, DemoSettings::default());
     }
 
     #[test]
     fn whole_settings_are_checked_like_url_values() {
         assert_eq!(DemoSettings::default().validate(), Ok(()));
-        let too_fast = DemoSettings { speed: 500.0, ..DemoSettings::default() };
-        assert!(too_fast.validate().unwrap_err().contains("speed takes 1 to 60"));
-        let no_stock = DemoSettings { stock: Some(0), ..DemoSettings::default() };
-        assert!(no_stock.validate().unwrap_err().contains("stock takes 1 to 1000000"));
+        let too_fast = DemoSettings {
+            speed: 500.0,
+            ..DemoSettings::default()
+        };
+        assert!(too_fast
+            .validate()
+            .unwrap_err()
+            .contains("speed takes 1 to 60"));
+        let no_stock = DemoSettings {
+            stock: Some(0),
+            ..DemoSettings::default()
+        };
+        assert!(no_stock
+            .validate()
+            .unwrap_err()
+            .contains("stock takes 1 to 1000000"));
     }
 }

@@ -43,7 +43,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
-        Self { status, code: code.into(), message: message.into(), retry_after_ms: None }
+        Self {
+            status,
+            code: code.into(),
+            message: message.into(),
+            retry_after_ms: None,
+        }
     }
 
     pub fn retry_after(mut self, ms: u64) -> Self {
@@ -54,7 +59,8 @@ impl ApiError {
     /// Worth sending again unchanged: the store was overloaded or the answer was lost. A 429 that
     /// limits the shopper (codes asked too often, a locked number) is not: the shopper is told.
     pub fn is_transient(&self) -> bool {
-        matches!(self.status, 0 | 408 | 502 | 503 | 504) || (self.status == 429 && self.code == codes::BUSY)
+        matches!(self.status, 0 | 408 | 502 | 503 | 504)
+            || (self.status == 429 && self.code == codes::BUSY)
     }
 }
 

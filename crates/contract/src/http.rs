@@ -27,7 +27,9 @@ impl Method {
 
     /// Reads an HTTP method name; `None` for one the contract does not use.
     pub fn parse(name: &str) -> Option<Method> {
-        [Method::Get, Method::Post, Method::Put, Method::Delete].into_iter().find(|m| m.as_str().eq_ignore_ascii_case(name))
+        [Method::Get, Method::Post, Method::Put, Method::Delete]
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name))
     }
 }
 

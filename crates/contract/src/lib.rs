@@ -32,9 +32,9 @@ mod auth;
 pub mod demo;
 mod error;
 mod http;
-pub mod validation;
 mod sale;
 mod shopper;
+pub mod validation;
 
 pub use auth::{CodeRequest, CodeSent, Session, VerifyRequest};
 pub use error::{codes, ApiError};
@@ -42,10 +42,12 @@ pub use error::{codes, ApiError};
 /// tickets, the admissions and turns by ticket, and the seed once the sale has ended.
 pub use fair_draw::DrawRecord;
 pub use http::{Method, StoreRequest, StoreResponse};
-pub use sale::{Counters, Phase, SaleDetail, SaleReport, SaleSummary, StoreTime, VariantReport, VariantView};
+pub use sale::{
+    Counters, Phase, SaleDetail, SaleReport, SaleSummary, StoreTime, VariantReport, VariantView,
+};
 pub use shopper::{
-    Address, CheckoutRequest, Hold, OrderView, PaymentMethod, PaymentState, PaymentView, Preference, Purchase,
-    ShopperStatus, ShopperView,
+    Address, CheckoutRequest, Hold, OrderView, PaymentMethod, PaymentState, PaymentView,
+    Preference, Purchase, ShopperStatus, ShopperView,
 };
 
 /// Store time: milliseconds since the Unix epoch, as the store's clock has it.

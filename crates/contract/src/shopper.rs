@@ -34,23 +34,53 @@ pub struct Purchase {
 pub enum ShopperStatus {
     NotRegistered,
     /// Registered, not in the line (yet).
-    Registered { number: u32 },
+    Registered {
+        number: u32,
+    },
     /// Checked in before the start; their place is drawn at the start.
-    PreQueue { number: u32, ticket: u32, pre_queue_len: u32 },
+    PreQueue {
+        number: u32,
+        ticket: u32,
+        pre_queue_len: u32,
+    },
     /// In line while stock is available; `position` is 1-based and counts down as the line moves.
     /// `place` is the ticket's 1-based place in the waiting-room order (the draw, then late
     /// arrivals): it never changes, and the published [`crate::DrawRecord`] puts the ticket there.
-    Waiting { ticket: u32, place: u32, position: u32, ahead: u32, estimated_wait_ms: Option<u64>, odds: f32 },
+    Waiting {
+        ticket: u32,
+        place: u32,
+        position: u32,
+        ahead: u32,
+        estimated_wait_ms: Option<u64>,
+        odds: f32,
+    },
     /// No stock left for them right now, but holds are out and may come back.
-    Waitlisted { ticket: u32, position: u32, ahead: u32, held_elsewhere: u32, odds: f32 },
-    Holding { hold: Hold },
+    Waitlisted {
+        ticket: u32,
+        position: u32,
+        ahead: u32,
+        held_elsewhere: u32,
+        odds: f32,
+    },
+    Holding {
+        hold: Hold,
+    },
     /// Has an order (their latest); with a limit above one they may join again.
-    Ordered { order: Purchase },
+    Ordered {
+        order: Purchase,
+    },
     /// Their hold ran out; they do not get back in line.
-    HoldExpired { ticket: u32 },
+    HoldExpired {
+        ticket: u32,
+    },
     /// Still waiting when their variant (or everything) sold out; `position` is where they
     /// stood then and `stock` the units there were.
-    SoldOut { ticket: u32, position: u32, stock: u32, sold_out_at: Millis },
+    SoldOut {
+        ticket: u32,
+        position: u32,
+        stock: u32,
+        sold_out_at: Millis,
+    },
     /// The sale ended without them getting through.
     Missed,
 }

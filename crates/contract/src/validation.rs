@@ -7,22 +7,36 @@ pub const CODE_LENGTH: usize = 6;
 /// Normalises a typed phone number to E.164 (`+` and 8 to 15 digits), forgiving spaces,
 /// dashes, dots and brackets.
 pub fn phone(input: &str) -> Result<String, String> {
-    let compact: String = input.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+    let compact: String = input
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
     if compact.is_empty() {
-        return Err("Enter your phone number with its country code, for example +44 7700 900123.".into());
+        return Err(
+            "Enter your phone number with its country code, for example +44 7700 900123.".into(),
+        );
     }
     let Some(digits) = compact.strip_prefix('+') else {
-        return Err("Start with + and your country code, for example +44 for the UK or +91 for India.".into());
+        return Err(
+            "Start with + and your country code, for example +44 for the UK or +91 for India."
+                .into(),
+        );
     };
     if let Some(bad) = digits.chars().find(|c| !c.is_ascii_digit()) {
-        return Err(format!("“{bad}” is not a digit: after the + use digits only (spaces and dashes are fine)."));
+        return Err(format!(
+            "“{bad}” is not a digit: after the + use digits only (spaces and dashes are fine)."
+        ));
     }
     if digits.starts_with('0') {
         return Err("A country code never starts with 0: drop the 0 after the +.".into());
     }
     match digits.len() {
-        n if n < 8 => Err(format!("That is {n} digits; a full number with its country code has 8 to 15.")),
-        n if n > 15 => Err(format!("That is {n} digits; a full number with its country code has at most 15.")),
+        n if n < 8 => Err(format!(
+            "That is {n} digits; a full number with its country code has 8 to 15."
+        )),
+        n if n > 15 => Err(format!(
+            "That is {n} digits; a full number with its country code has at most 15."
+        )),
         _ => Ok(compact),
     }
 }
@@ -34,7 +48,9 @@ pub fn sms_code(input: &str) -> Result<String, String> {
         return Err("The code is digits only: copy it from the text message.".into());
     }
     match code.len() {
-        0 => Err(format!("Enter the {CODE_LENGTH}-digit code from the text message.")),
+        0 => Err(format!(
+            "Enter the {CODE_LENGTH}-digit code from the text message."
+        )),
         n if n != CODE_LENGTH => Err(format!("The code has {CODE_LENGTH} digits; you typed {n}.")),
         _ => Ok(code),
     }
@@ -66,7 +82,9 @@ pub fn address(address: &Address) -> AddressProblems {
         postcode: if postcode.is_empty() {
             Some("Enter the postcode.".into())
         } else if !(3..=10).contains(&postcode.chars().count())
-            || !postcode.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+            || !postcode
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
         {
             Some("A postcode has 3 to 10 letters, digits, spaces or dashes.".into())
         } else {
@@ -88,11 +106,19 @@ mod tests {
     #[test]
     fn phone_numbers_say_what_to_fix() {
         assert!(phone("").unwrap_err().contains("country code"));
-        assert!(phone("07700 900123").unwrap_err().starts_with("Start with +"));
-        assert!(phone("+44 77OO").unwrap_err().contains("“O” is not a digit"));
-        assert!(phone("+0447700900").unwrap_err().contains("never starts with 0"));
+        assert!(phone("07700 900123")
+            .unwrap_err()
+            .starts_with("Start with +"));
+        assert!(phone("+44 77OO")
+            .unwrap_err()
+            .contains("“O” is not a digit"));
+        assert!(phone("+0447700900")
+            .unwrap_err()
+            .contains("never starts with 0"));
         assert!(phone("+4477").unwrap_err().contains("4 digits"));
-        assert!(phone("+1234567890123456").unwrap_err().contains("at most 15"));
+        assert!(phone("+1234567890123456")
+            .unwrap_err()
+            .contains("at most 15"));
     }
 
     #[test]
@@ -106,10 +132,23 @@ mod tests {
     #[test]
     fn addresses_name_each_missing_field() {
         let empty = address(&Address::default());
-        assert!(empty.name.is_some() && empty.line1.is_some() && empty.city.is_some() && empty.postcode.is_some());
-        let good = Address { name: "Ada".into(), line1: "1 Main St".into(), city: "Leeds".into(), postcode: "LS1 4AP".into() };
+        assert!(
+            empty.name.is_some()
+                && empty.line1.is_some()
+                && empty.city.is_some()
+                && empty.postcode.is_some()
+        );
+        let good = Address {
+            name: "Ada".into(),
+            line1: "1 Main St".into(),
+            city: "Leeds".into(),
+            postcode: "LS1 4AP".into(),
+        };
         assert!(address(&good).is_empty());
-        let bad_postcode = Address { postcode: "L$1".into(), ..good };
+        let bad_postcode = Address {
+            postcode: "L$1".into(),
+            ..good
+        };
         assert!(address(&bad_postcode).postcode.unwrap().contains("3 to 10"));
     }
 }

@@ -282,8 +282,12 @@ impl Browser {
     /// fails the journey rather than being typed into again.
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         let q = serde_json::to_string(css)?;
-        self.wait_js(&format!("document.querySelector({q})"), Duration::from_secs(10), css)
-            .await?;
+        self.wait_js(
+            &format!("document.querySelector({q})"),
+            Duration::from_secs(10),
+            css,
+        )
+        .await?;
         let input = self.find(css).await?;
         input
             .clear()
@@ -298,7 +302,10 @@ impl Browser {
         // Let the input event reach the app's draft before reading the value back.
         tokio::time::sleep(Duration::from_millis(50)).await;
         let got = self.value(css).await?;
-        ensure!(got == text, "{css} holds {got:?} after typing {text:?} once");
+        ensure!(
+            got == text,
+            "{css} holds {got:?} after typing {text:?} once"
+        );
         Ok(())
     }
 

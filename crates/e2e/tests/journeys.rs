@@ -779,7 +779,9 @@ async fn ensure_served_by_the_worker(b: &Browser, wanted: &[&str]) -> Result<()>
     let calls = api_calls(b).await?;
     for path in wanted {
         ensure!(
-            calls.iter().any(|(call, _)| call == &format!("fetch {path}")),
+            calls
+                .iter()
+                .any(|(call, _)| call == &format!("fetch {path}")),
             "no fetch of {path} in the resource timing entries: {calls:?}"
         );
     }
@@ -795,7 +797,10 @@ async fn stop_the_worker(b: &Browser) -> Result<()> {
             vec![],
         )
         .await?;
-    ensure!(stopped == json!(true), "unregistering the worker answered {stopped}");
+    ensure!(
+        stopped == json!(true),
+        "unregistering the worker answered {stopped}"
+    );
     Ok(())
 }
 
@@ -809,8 +814,11 @@ async fn two_tabs_pay_at_once_for_one_order(ctx: &Ctx, b: &Browser) -> Result<()
     fill_address(b, true).await?;
     // The second tab is opened from this one, so one script can press both Pay buttons; it
     // opens at the checkout with the typed fields, as any tab of this browser would.
-    b.js("window.__other = window.open(location.href, 'second-tab'); return true;", vec![])
-        .await?;
+    b.js(
+        "window.__other = window.open(location.href, 'second-tab'); return true;",
+        vec![],
+    )
+    .await?;
     b.wait_js(
         "(() => { const d = window.__other.document; const p = d.querySelector('section[data-state=checkout] [data-testid=pay]'); return p && !p.disabled && d.querySelector('#postcode').value === 'SW1Y 4JH'; })()",
         secs(30),
@@ -825,37 +833,64 @@ async fn two_tabs_pay_at_once_for_one_order(ctx: &Ctx, b: &Browser) -> Result<()
             vec![],
         )
         .await?;
-    ensure!(gap.as_f64().is_some_and(|ms| ms < 50.0), "the two presses were {gap} ms apart");
+    ensure!(
+        gap.as_f64().is_some_and(|ms| ms < 50.0),
+        "the two presses were {gap} ms apart"
+    );
     let confirmed = "(() => { const s = d.querySelector('section[data-state]'); const n = d.querySelector('[data-testid=order-number]'); return s && s.dataset.state === 'order-confirmed' && n && n.textContent.trim(); })()";
     let first = b
-        .wait_js(&format!("(d => {confirmed})(document)"), secs(60), "an order in the first tab")
+        .wait_js(
+            &format!("(d => {confirmed})(document)"),
+            secs(60),
+            "an order in the first tab",
+        )
         .await?;
     let second = b
-        .wait_js(&format!("(d => {confirmed})(window.__other.document)"), secs(60), "an order in the second tab")
+        .wait_js(
+            &format!("(d => {confirmed})(window.__other.document)"),
+            secs(60),
+            "an order in the second tab",
+        )
         .await?;
     ensure!(first == second, "the tabs show orders {first} and {second}");
     ensure_served_by_the_worker(b, &["/api/sales/k7-first-drop/checkout"]).await?;
     let second_checkout = b
         .js("return window.__other.performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/sales/k7-first-drop/checkout'));", vec![])
         .await?;
-    ensure!(second_checkout == json!(true), "the second tab's press sent no checkout");
-    b.js("window.__other.location.reload(); return true;", vec![]).await?;
+    ensure!(
+        second_checkout == json!(true),
+        "the second tab's press sent no checkout"
+    );
+    b.js("window.__other.location.reload(); return true;", vec![])
+        .await?;
     b.client.refresh().await?;
     b.wait_state(&["order-confirmed"], secs(30)).await?;
     let after = b.wait_testid("order-number", secs(10)).await?;
-    ensure!(json!(after) == first, "after a reload the first tab shows {after}, before {first}");
+    ensure!(
+        json!(after) == first,
+        "after a reload the first tab shows {after}, before {first}"
+    );
     let second_tab = b.client.windows().await?;
     ensure!(second_tab.len() == 2, "{} windows open", second_tab.len());
     let here = b.client.window().await?;
-    let other = second_tab.into_iter().find(|w| *w != here).expect("two windows");
+    let other = second_tab
+        .into_iter()
+        .find(|w| *w != here)
+        .expect("two windows");
     b.client.switch_to_window(other).await?;
     b.wait_state(&["order-confirmed"], secs(30)).await?;
     let after_b = b.wait_testid("order-number", secs(10)).await?;
-    ensure!(after_b == after, "after a reload the second tab shows {after_b}, the first {after}");
+    ensure!(
+        after_b == after,
+        "after a reload the second tab shows {after_b}, the first {after}"
+    );
     b.client.close_window().await?;
     b.client.switch_to_window(here).await?;
     let orders = account_orders(ctx, b).await?;
-    ensure!(orders == vec![after.clone()], "two presses of Pay: /account lists {orders:?}");
+    ensure!(
+        orders == vec![after.clone()],
+        "two presses of Pay: /account lists {orders:?}"
+    );
     Ok(())
 }
 
@@ -866,8 +901,21 @@ async fn a_stopped_worker_loses_nothing(ctx: &Ctx, b: &Browser) -> Result<()> {
     b.wait_state(&["your-turn"], secs(20)).await?;
     stop_the_worker(b).await?;
     b.client.refresh().await?;
-    let state = b.wait_state(&["your-turn", "hold-expired", "registration-open", "pre-queue"], secs(60)).await?;
-    ensure!(state == "your-turn", "after the worker stopped the sale page shows {state}");
+    let state = b
+        .wait_state(
+            &[
+                "your-turn",
+                "hold-expired",
+                "registration-open",
+                "pre-queue",
+            ],
+            secs(60),
+        )
+        .await?;
+    ensure!(
+        state == "your-turn",
+        "after the worker stopped the sale page shows {state}"
+    );
     ensure_served_by_the_worker(b, &["/api/sales/k7-first-drop/me"]).await?;
     b.click("[data-testid=go-checkout]", secs(10)).await?;
     b.wait_state(&["checkout"], secs(10)).await?;
@@ -877,9 +925,15 @@ async fn a_stopped_worker_loses_nothing(ctx: &Ctx, b: &Browser) -> Result<()> {
     b.client.refresh().await?;
     b.wait_state(&["order-confirmed"], secs(60)).await?;
     let shown = b.wait_testid("order-number", secs(10)).await?;
-    ensure!(shown == order, "after the worker stopped: order {shown}, before {order}");
+    ensure!(
+        shown == order,
+        "after the worker stopped: order {shown}, before {order}"
+    );
     let orders = account_orders(ctx, b).await?;
-    ensure!(orders == vec![order.clone()], "after the worker stopped /account lists {orders:?}");
+    ensure!(
+        orders == vec![order.clone()],
+        "after the worker stopped /account lists {orders:?}"
+    );
     Ok(())
 }
 
@@ -896,7 +950,8 @@ fn fates(calls: &[(String, u64)]) -> std::collections::BTreeMap<String, Vec<u64>
 async fn a_replayed_seed_fails_the_same_calls(ctx: &Ctx, b: &Browser) -> Result<()> {
     let mut runs = Vec::new();
     for _ in 0..2 {
-        ctx.scenario(b, "demo=your-turn&speed=2&faults=0.3&seed=42").await?;
+        ctx.scenario(b, "demo=your-turn&speed=2&faults=0.3&seed=42")
+            .await?;
         b.wait_state(&["your-turn"], secs(60)).await?;
         // A few seconds of polling under faults.
         tokio::time::sleep(secs(6)).await;
@@ -904,7 +959,9 @@ async fn a_replayed_seed_fails_the_same_calls(ctx: &Ctx, b: &Browser) -> Result<
     }
     let (mut compared, mut failed) = (0, 0);
     for (route, first) in &runs[0] {
-        let Some(second) = runs[1].get(route) else { continue };
+        let Some(second) = runs[1].get(route) else {
+            continue;
+        };
         let n = first.len().min(second.len());
         ensure!(
             first[..n] == second[..n],
@@ -913,9 +970,15 @@ async fn a_replayed_seed_fails_the_same_calls(ctx: &Ctx, b: &Browser) -> Result<
             &second[..n]
         );
         compared += n;
-        failed += first[..n].iter().filter(|s| matches!(s, 0 | 429 | 503)).count();
+        failed += first[..n]
+            .iter()
+            .filter(|s| matches!(s, 0 | 429 | 503))
+            .count();
     }
-    ensure!(compared >= 20 && failed >= 3, "only {compared} calls compared, {failed} of them failed: {runs:?}");
+    ensure!(
+        compared >= 20 && failed >= 3,
+        "only {compared} calls compared, {failed} of them failed: {runs:?}"
+    );
     Ok(())
 }
 

@@ -25,7 +25,9 @@ fn settled(
     let promise = Promise::new(&mut |resolve, reject| {
         let value = value.take().expect("a promise runs its executor once");
         let done = Closure::once_into_js(move || resolve.call1(&JsValue::NULL, &value()));
-        let failed = Closure::once_into_js(move || reject.call1(&JsValue::NULL, &JsValue::from_str(failure)));
+        let failed = Closure::once_into_js(move || {
+            reject.call1(&JsValue::NULL, &JsValue::from_str(failure))
+        });
         set_done(done.unchecked_ref());
         set_failed(failed.unchecked_ref());
     });
@@ -55,13 +57,20 @@ fn transaction_done(transaction: IdbTransaction) -> JsFuture {
 }
 
 fn describe(error: JsValue) -> String {
-    error.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| error.as_string()).unwrap_or_else(|| format!("{error:?}"))
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
 }
 
 impl Idb {
     pub async fn open() -> Result<Idb, String> {
         let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-        let factory = scope.indexed_db().map_err(describe)?.ok_or("IndexedDB is not available")?;
+        let factory = scope
+            .indexed_db()
+            .map_err(describe)?
+            .ok_or("IndexedDB is not available")?;
         let request = factory.open_with_u32(DATABASE, 1).map_err(describe)?;
         let upgrading = request.clone();
         let on_upgrade = Closure::once_into_js(move || {
@@ -71,22 +80,38 @@ impl Idb {
         });
         request.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
         let db = request_done(request.into()).await.map_err(describe)?;
-        Ok(Idb { db: db.unchecked_into() })
+        Ok(Idb {
+            db: db.unchecked_into(),
+        })
     }
 
     pub async fn load(&self) -> Result<Option<String>, String> {
         let transaction = self.db.transaction_with_str(OBJECTS).map_err(describe)?;
-        let request = transaction.object_store(OBJECTS).map_err(describe)?.get(&KEY.into()).map_err(describe)?;
+        let request = transaction
+            .object_store(OBJECTS)
+            .map_err(describe)?
+            .get(&KEY.into())
+            .map_err(describe)?;
         Ok(request_done(request).await.map_err(describe)?.as_string())
     }
 
     /// Queues the write now; the future settles once it is on disk.
     pub fn save(&self, document: &str) -> impl std::future::Future<Output = Result<(), String>> {
         let queued = (|| {
-            let transaction = self.db.transaction_with_str_and_mode(OBJECTS, IdbTransactionMode::Readwrite)?;
-            transaction.object_store(OBJECTS)?.put_with_key(&document.into(), &KEY.into())?;
+            let transaction = self
+                .db
+                .transaction_with_str_and_mode(OBJECTS, IdbTransactionMode::Readwrite)?;
+            transaction
+                .object_store(OBJECTS)?
+                .put_with_key(&document.into(), &KEY.into())?;
             Ok::<_, JsValue>(transaction_done(transaction))
         })();
-        async move { queued.map_err(describe)?.await.map(|_| ()).map_err(describe) }
+        async move {
+            queued
+                .map_err(describe)?
+                .await
+                .map(|_| ())
+                .map_err(describe)
+        }
     }
 }

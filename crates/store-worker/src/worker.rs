@@ -69,21 +69,33 @@ async fn sleep_ms(ms: u64) {
         return;
     }
     let promise = Promise::new(&mut |resolve, _| {
-        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.min(i32::MAX as u64) as i32);
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(
+            &resolve,
+            ms.min(i32::MAX as u64) as i32,
+        );
     });
     let _ = JsFuture::from(promise).await;
 }
 
 fn describe(error: JsValue) -> String {
-    error.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| error.as_string()).unwrap_or_else(|| format!("{error:?}"))
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
 }
 
 async fn fetch_text(url: &str) -> Result<String, String> {
-    let response: Response = JsFuture::from(scope().fetch_with_str(url)).await.map_err(describe)?.unchecked_into();
+    let response: Response = JsFuture::from(scope().fetch_with_str(url))
+        .await
+        .map_err(describe)?
+        .unchecked_into();
     if !response.ok() {
         return Err(format!("{url} answered HTTP {}", response.status()));
     }
-    let text = JsFuture::from(response.text().map_err(describe)?).await.map_err(describe)?;
+    let text = JsFuture::from(response.text().map_err(describe)?)
+        .await
+        .map_err(describe)?;
     text.as_string().ok_or_else(|| format!("{url} is not text"))
 }
 
@@ -93,7 +105,9 @@ async fn fetch_text(url: &str) -> Result<String, String> {
 fn entropy() -> Result<[u8; 32], String> {
     let mut bytes = [0u8; 32];
     let crypto = scope().crypto().map_err(describe)?;
-    crypto.get_random_values_with_u8_array(&mut bytes).map_err(describe)?;
+    crypto
+        .get_random_values_with_u8_array(&mut bytes)
+        .map_err(describe)?;
     Ok(bytes)
 }
 
@@ -118,7 +132,9 @@ async fn worker() -> Result<Rc<Worker>, String> {
             .clone()
     });
     JsFuture::from(opening).await.map_err(describe)?;
-    WORKER.with(|w| w.borrow().clone()).ok_or_else(|| "the store closed while opening".into())
+    WORKER
+        .with(|w| w.borrow().clone())
+        .ok_or_else(|| "the store closed while opening".into())
 }
 
 async fn open() -> Result<Worker, String> {
@@ -151,20 +167,32 @@ fn keep_sales_moving(worker: Rc<Worker>) {
         loop {
             sleep_ms(SLICE_EVERY_MS as u64).await;
             let started = monotonic_ms();
-            worker.run_slice(real_now(), &mut || monotonic_ms() - started > SLICE_BUDGET_MS).await;
+            worker
+                .run_slice(real_now(), &mut || {
+                    monotonic_ms() - started > SLICE_BUDGET_MS
+                })
+                .await;
         }
     });
 }
 
 async fn read(request: &Request) -> Result<StoreRequest, ApiError> {
     let bad = |why: String| ApiError::new(400, codes::BAD_REQUEST, why);
-    let method = Method::parse(&request.method()).ok_or_else(|| ApiError::new(405, codes::NOT_FOUND, format!("The store does not take {} requests.", request.method())))?;
+    let method = Method::parse(&request.method()).ok_or_else(|| {
+        ApiError::new(
+            405,
+            codes::NOT_FOUND,
+            format!("The store does not take {} requests.", request.method()),
+        )
+    })?;
     let url = web_sys::Url::new(&request.url()).map_err(|e| bad(describe(e)))?;
     let header = |name: &str| request.headers().get(name).ok().flatten();
     let body = if method == Method::Get {
         None
     } else {
-        let text = JsFuture::from(request.text().map_err(|e| bad(describe(e)))?).await.map_err(|e| bad(describe(e)))?;
+        let text = JsFuture::from(request.text().map_err(|e| bad(describe(e)))?)
+            .await
+            .map_err(|e| bad(describe(e)))?;
         text.as_string().filter(|t| !t.is_empty())
     };
     Ok(StoreRequest {
@@ -191,7 +219,11 @@ fn respond(response: &StoreResponse) -> Result<Response, JsValue> {
 
 fn error(error: ApiError) -> Result<Response, JsValue> {
     let body = serde_json::to_string(&error).expect("errors serialise");
-    respond(&StoreResponse { status: error.status, retry_after_ms: error.retry_after_ms, body })
+    respond(&StoreResponse {
+        status: error.status,
+        retry_after_ms: error.retry_after_ms,
+        body,
+    })
 }
 
 pub async fn answer(request: Request) -> Result<Response, JsValue> {
@@ -199,7 +231,11 @@ pub async fn answer(request: Request) -> Result<Response, JsValue> {
         Ok(worker) => worker,
         Err(problem) => {
             web_sys::console::error_1(&format!("the demo store could not open: {problem}").into());
-            return error(ApiError::new(503, codes::UNAVAILABLE, "The demo store could not open. Reload the page to try again."));
+            return error(ApiError::new(
+                503,
+                codes::UNAVAILABLE,
+                "The demo store could not open. Reload the page to try again.",
+            ));
         }
     };
     let request = match read(&request).await {

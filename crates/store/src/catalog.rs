@@ -49,7 +49,8 @@ pub struct CatalogVariant {
 
 impl Catalog {
     pub fn parse(json: &str) -> Result<Catalog, String> {
-        let catalog: Catalog = serde_json::from_str(json).map_err(|e| format!("catalog.json is not valid: {e}"))?;
+        let catalog: Catalog =
+            serde_json::from_str(json).map_err(|e| format!("catalog.json is not valid: {e}"))?;
         if catalog.sales.iter().any(|s| s.variants.is_empty()) {
             return Err("catalog.json: every sale needs at least one variant".into());
         }

@@ -14,7 +14,11 @@ pub struct StoreClock {
 impl StoreClock {
     /// A store clock `skew_ms` ahead of real time, running at `speed`.
     pub fn new(real_now: f64, skew_ms: f64, speed: f64) -> Self {
-        Self { anchor_real_ms: real_now, anchor_store_ms: real_now + skew_ms, speed }
+        Self {
+            anchor_real_ms: real_now,
+            anchor_store_ms: real_now + skew_ms,
+            speed,
+        }
     }
 
     pub fn now(&self, real_now: f64) -> f64 {

@@ -34,9 +34,12 @@ impl Fault {
     /// The answer a fault that stops the call before the store gives.
     pub fn response(&self) -> Option<StoreResponse> {
         let error = match self {
-            Fault::Unavailable => ApiError::new(503, codes::UNAVAILABLE, "The store is briefly unavailable."),
+            Fault::Unavailable => {
+                ApiError::new(503, codes::UNAVAILABLE, "The store is briefly unavailable.")
+            }
             Fault::Busy { retry_after_ms } => {
-                ApiError::new(429, codes::BUSY, "The store is busy with the rush.").retry_after(*retry_after_ms)
+                ApiError::new(429, codes::BUSY, "The store is busy with the rush.")
+                    .retry_after(*retry_after_ms)
             }
             Fault::AnswerLost => return None,
         };
@@ -60,25 +63,43 @@ impl Network {
         self.calls.clear();
     }
 
-    pub fn passage(&mut self, request: &StoreRequest, settings: &DemoSettings, random: &Randomness, rush: bool) -> Passage {
+    pub fn passage(
+        &mut self,
+        request: &StoreRequest,
+        settings: &DemoSettings,
+        random: &Randomness,
+        rush: bool,
+    ) -> Passage {
         let path = request.path.split('?').next().unwrap_or_default();
         let route = format!("{} {path}", request.method.as_str());
         let n = self.calls.entry(route.clone()).or_default();
         *n += 1;
         let roll = |what: &str| random.unit(&format!("{what} {route}"), *n);
         let leg = |what: &str| (settings.latency_ms as f64 / 2.0 * (0.5 + roll(what))) as u64;
-        let faults = if path.starts_with("/api/dev/") { 0.0 } else { settings.faults };
+        let faults = if path.starts_with("/api/dev/") {
+            0.0
+        } else {
+            settings.faults
+        };
         let chance = roll("fault");
         let fault = match () {
             _ if chance >= faults => None,
             _ if chance < faults / 3.0 => Some(Fault::Unavailable),
             _ if chance < faults * 2.0 / 3.0 => {
-                let retry_after_ms = if rush { 1_000 + (roll("retry") * 2_000.0) as u64 } else { 500 };
+                let retry_after_ms = if rush {
+                    1_000 + (roll("retry") * 2_000.0) as u64
+                } else {
+                    500
+                };
                 Some(Fault::Busy { retry_after_ms })
             }
             _ => Some(Fault::AnswerLost),
         };
-        Passage { to_store_ms: leg("to"), from_store_ms: leg("from"), fault }
+        Passage {
+            to_store_ms: leg("to"),
+            from_store_ms: leg("from"),
+            fault,
+        }
     }
 }
 
@@ -88,14 +109,38 @@ mod tests {
     use store_contract::Method;
 
     fn get(path: &str) -> StoreRequest {
-        StoreRequest { method: Method::Get, path: path.into(), bearer: None, idempotency_key: None, body: None }
+        StoreRequest {
+            method: Method::Get,
+            path: path.into(),
+            bearer: None,
+            idempotency_key: None,
+            body: None,
+        }
     }
 
     fn fates(seed: u64) -> Vec<Option<Fault>> {
-        let settings = DemoSettings { faults: 0.5, ..DemoSettings::default() };
+        let settings = DemoSettings {
+            faults: 0.5,
+            ..DemoSettings::default()
+        };
         let mut network = Network::default();
         let random = Randomness::from_seed(seed);
-        (0..40).map(|i| network.passage(&get(if i % 2 == 0 { "/api/time" } else { "/api/sales" }), &settings, &random, false).fault).collect()
+        (0..40)
+            .map(|i| {
+                network
+                    .passage(
+                        &get(if i % 2 == 0 {
+                            "/api/time"
+                        } else {
+                            "/api/sales"
+                        }),
+                        &settings,
+                        &random,
+                        false,
+                    )
+                    .fault
+            })
+            .collect()
     }
 
     #[test]
@@ -104,15 +149,27 @@ mod tests {
         assert_eq!(first, fates(9));
         assert_ne!(first, fates(10));
         let failed = first.iter().filter(|f| f.is_some()).count();
-        assert!((8..=32).contains(&failed), "about half of 40 calls fail at faults=0.5, got {failed}");
+        assert!(
+            (8..=32).contains(&failed),
+            "about half of 40 calls fail at faults=0.5, got {failed}"
+        );
     }
 
     #[test]
     fn dev_calls_never_fail() {
-        let settings = DemoSettings { faults: 1.0, ..DemoSettings::default() };
+        let settings = DemoSettings {
+            faults: 1.0,
+            ..DemoSettings::default()
+        };
         let mut network = Network::default();
         let random = Randomness::from_seed(1);
-        assert!((0..20).all(|_| network.passage(&get("/api/dev/state"), &settings, &random, false).fault.is_none()));
-        assert!(network.passage(&get("/api/time"), &settings, &random, false).fault.is_some());
+        assert!((0..20).all(|_| network
+            .passage(&get("/api/dev/state"), &settings, &random, false)
+            .fault
+            .is_none()));
+        assert!(network
+            .passage(&get("/api/time"), &settings, &random, false)
+            .fault
+            .is_some());
     }
 }

@@ -17,12 +17,25 @@ pub struct Payment {
 }
 
 impl Payment {
-    pub fn new(sale: String, account: u32, key: u64, request: CheckoutRequest, now: Millis) -> Self {
+    pub fn new(
+        sale: String,
+        account: u32,
+        key: u64,
+        request: CheckoutRequest,
+        now: Millis,
+    ) -> Self {
         let delay = match request.payment {
             PaymentMethod::CardApproves | PaymentMethod::CardDeclines => 2_000,
             PaymentMethod::CardSlow => 45_000,
         };
-        Self { sale, account, key, request, settle_at: now + delay, state: PaymentState::Pending }
+        Self {
+            sale,
+            account,
+            key,
+            request,
+            settle_at: now + delay,
+            state: PaymentState::Pending,
+        }
     }
 
     /// What the bank answers when the payment settles.
@@ -32,11 +45,19 @@ impl Payment {
 
     fn view(&self) -> PaymentView {
         let message = match self.state {
-            PaymentState::Pending => "Waiting for your bank. Your unit stays held until it answers.",
-            PaymentState::Declined => "Your bank declined the payment. Your unit is still held: try another card.",
+            PaymentState::Pending => {
+                "Waiting for your bank. Your unit stays held until it answers."
+            }
+            PaymentState::Declined => {
+                "Your bank declined the payment. Your unit is still held: try another card."
+            }
             PaymentState::Approved => "Payment approved.",
         };
-        PaymentView { state: self.state.clone(), method: self.request.payment, message: message.into() }
+        PaymentView {
+            state: self.state.clone(),
+            method: self.request.payment,
+            message: message.into(),
+        }
     }
 }
 
@@ -56,20 +77,33 @@ impl Payments {
     /// Indexes of the payments whose bank answers by `now`.
     pub fn due(&self, now: Millis) -> Vec<usize> {
         (0..self.payments.len())
-            .filter(|&i| self.payments[i].state == PaymentState::Pending && self.payments[i].settle_at <= now)
+            .filter(|&i| {
+                self.payments[i].state == PaymentState::Pending && self.payments[i].settle_at <= now
+            })
             .collect()
     }
 
     /// The shopper's latest payment in a sale.
     pub fn latest(&self, sale: &str, account: u32) -> Option<PaymentView> {
-        self.payments.iter().rev().find(|p| p.sale == sale && p.account == account).map(Payment::view)
+        self.payments
+            .iter()
+            .rev()
+            .find(|p| p.sale == sale && p.account == account)
+            .map(Payment::view)
     }
 
     pub fn order_in(&self, sale: &str, account: u32) -> Option<&OrderView> {
-        self.orders.iter().find(|o| o.account == account && o.view.sale_id == sale).map(|o| &o.view)
+        self.orders
+            .iter()
+            .find(|o| o.account == account && o.view.sale_id == sale)
+            .map(|o| &o.view)
     }
 
     pub fn orders_of(&self, account: u32) -> Vec<&OrderView> {
-        self.orders.iter().filter(|o| o.account == account).map(|o| &o.view).collect()
+        self.orders
+            .iter()
+            .filter(|o| o.account == account)
+            .map(|o| &o.view)
+            .collect()
     }
 }

@@ -87,9 +87,13 @@ impl Saved {
     /// Reads a saved document. The error says, as the end of a sentence, why it cannot be used.
     pub fn parse(raw: &str) -> Result<Saved, &'static str> {
         // The version is read on its own first: an older document may not parse as today's.
-        let version = serde_json::from_str::<serde_json::Value>(raw).ok().and_then(|v| v.get("version")?.as_u64());
+        let version = serde_json::from_str::<serde_json::Value>(raw)
+            .ok()
+            .and_then(|v| v.get("version")?.as_u64());
         match version {
-            Some(v) if v == u64::from(VERSION) => serde_json::from_str(raw).map_err(|_| "could not be read"),
+            Some(v) if v == u64::from(VERSION) => {
+                serde_json::from_str(raw).map_err(|_| "could not be read")
+            }
             Some(_) => Err("came from another version of the store"),
             None => Err("could not be read"),
         }

@@ -48,7 +48,10 @@ impl Randomness {
 
     /// The n-th session token: 128 bits as hex.
     pub fn token(&self, n: u64) -> String {
-        self.bytes("token", n)[..16].iter().map(|b| format!("{b:02x}")).collect()
+        self.bytes("token", n)[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// A number in `[0, 1)` for the n-th call on `route`.
@@ -79,10 +82,21 @@ mod tests {
 
     #[test]
     fn the_same_seed_replays_every_choice_and_another_does_not() {
-        let (a, b, c) = (Randomness::from_seed(42), Randomness::from_seed(42), Randomness::from_seed(43));
-        assert_eq!((a.code(0), a.token(3), a.draw_seed("s")), (b.code(0), b.token(3), b.draw_seed("s")));
+        let (a, b, c) = (
+            Randomness::from_seed(42),
+            Randomness::from_seed(42),
+            Randomness::from_seed(43),
+        );
+        assert_eq!(
+            (a.code(0), a.token(3), a.draw_seed("s")),
+            (b.code(0), b.token(3), b.draw_seed("s"))
+        );
         assert_ne!(a.draw_seed("s"), c.draw_seed("s"));
-        assert_ne!(a.draw_seed("s"), a.draw_seed("t"), "each sale has its own draw");
+        assert_ne!(
+            a.draw_seed("s"),
+            a.draw_seed("t"),
+            "each sale has its own draw"
+        );
         assert_ne!(a.code(0), a.code(1));
     }
 

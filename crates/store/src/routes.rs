@@ -74,20 +74,42 @@ mod tests {
     use super::*;
 
     fn route(method: Method, path: &str) -> Option<Route> {
-        Route::of(&StoreRequest { method, path: path.into(), bearer: None, idempotency_key: None, body: None })
+        Route::of(&StoreRequest {
+            method,
+            path: path.into(),
+            bearer: None,
+            idempotency_key: None,
+            body: None,
+        })
     }
 
     #[test]
     fn paths_name_their_calls() {
-        assert_eq!(route(Method::Get, "/api/sales/k7/me?x=1"), Some(Route::Me("k7".into())));
-        assert_eq!(route(Method::Post, "/api/sales/k7/hold/extend"), Some(Route::Shopper("k7".into(), SaleCall::Extend)));
-        assert_eq!(route(Method::Delete, "/api/sales/k7/registration"), Some(Route::Shopper("k7".into(), SaleCall::Cancel)));
+        assert_eq!(
+            route(Method::Get, "/api/sales/k7/me?x=1"),
+            Some(Route::Me("k7".into()))
+        );
+        assert_eq!(
+            route(Method::Post, "/api/sales/k7/hold/extend"),
+            Some(Route::Shopper("k7".into(), SaleCall::Extend))
+        );
+        assert_eq!(
+            route(Method::Delete, "/api/sales/k7/registration"),
+            Some(Route::Shopper("k7".into(), SaleCall::Cancel))
+        );
     }
 
     #[test]
     fn the_draw_record_has_its_own_path() {
-        assert_eq!(route(Method::Get, "/api/sales/k7/draw"), Some(Route::Draw("k7".into())));
-        assert_eq!(route(Method::Post, "/api/sales/k7/draw"), None, "nobody but the store writes the draw");
+        assert_eq!(
+            route(Method::Get, "/api/sales/k7/draw"),
+            Some(Route::Draw("k7".into()))
+        );
+        assert_eq!(
+            route(Method::Post, "/api/sales/k7/draw"),
+            None,
+            "nobody but the store writes the draw"
+        );
     }
 
     #[test]

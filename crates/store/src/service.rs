@@ -20,13 +20,18 @@ pub struct Service<P> {
 
 impl<P: Persistence> Service<P> {
     pub fn new(store: Store, persistence: P) -> Self {
-        Self { store: RefCell::new(store), persistence }
+        Self {
+            store: RefCell::new(store),
+            persistence,
+        }
     }
 
     /// Writes the document if it changed. A refused write keeps the store running in memory and
     /// tells the shopper once.
     pub async fn save(&self, real_now: f64) {
-        let Some(document) = self.store.borrow_mut().take_unsaved() else { return };
+        let Some(document) = self.store.borrow_mut().take_unsaved() else {
+            return;
+        };
         if let Err(problem) = self.persistence.save(document).await {
             let mut store = self.store.borrow_mut();
             if !store.storage_refused {

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use store_contract::{codes, demo::Sms, ApiError, CodeRequest, CodeSent, Session, VerifyRequest};
 
 use crate::random::Randomness;
-use store_contract::validation;
 use sale_engine::Millis;
+use store_contract::validation;
 
 const CODE_VALID_MS: Millis = 5 * 60_000;
 const CODE_RESEND_MS: Millis = 30_000;
@@ -36,13 +36,24 @@ pub struct SignIn {
 }
 
 impl SignIn {
-    pub fn send_code(&mut self, request: CodeRequest, now: Millis, random: &Randomness) -> Result<CodeSent, ApiError> {
-        let phone = validation::phone(&request.phone).map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m))?;
+    pub fn send_code(
+        &mut self,
+        request: CodeRequest,
+        now: Millis,
+        random: &Randomness,
+    ) -> Result<CodeSent, ApiError> {
+        let phone = validation::phone(&request.phone)
+            .map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m))?;
         let wrong = match self.codes.iter().find(|c| c.phone == phone) {
-            Some(state) if state.locked_until > now => return Err(locked(state.locked_until - now)),
+            Some(state) if state.locked_until > now => {
+                return Err(locked(state.locked_until - now))
+            }
             Some(state) if state.resend_at > now => {
                 let wait = state.resend_at - now;
-                let message = format!("A code was just sent. You can ask for another in {} s.", wait.div_ceil(1_000));
+                let message = format!(
+                    "A code was just sent. You can ask for another in {} s.",
+                    wait.div_ceil(1_000)
+                );
                 return Err(ApiError::new(429, codes::TOO_SOON, message).retry_after(wait));
             }
             // Wrong guesses count across codes until a lock-out has been served.
@@ -60,23 +71,46 @@ impl SignIn {
             wrong,
             locked_until: 0,
         });
-        self.inbox.push(Sms { phone: phone.clone(), text: format!("Your Kestrel code is {code}. It expires in 5 minutes."), at_ms: now });
+        self.inbox.push(Sms {
+            phone: phone.clone(),
+            text: format!("Your Kestrel code is {code}. It expires in 5 minutes."),
+            at_ms: now,
+        });
         let excess = self.inbox.len().saturating_sub(INBOX_SIZE);
         self.inbox.drain(..excess);
-        Ok(CodeSent { phone, resend_at_ms: now + CODE_RESEND_MS, code_length: validation::CODE_LENGTH as u8 })
+        Ok(CodeSent {
+            phone,
+            resend_at_ms: now + CODE_RESEND_MS,
+            code_length: validation::CODE_LENGTH as u8,
+        })
     }
 
-    pub fn verify(&mut self, request: VerifyRequest, now: Millis, random: &Randomness) -> Result<Session, ApiError> {
-        let phone = validation::phone(&request.phone).map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m))?;
-        let code = validation::sms_code(&request.code).map_err(|m| ApiError::new(422, codes::INVALID_CODE, m))?;
+    pub fn verify(
+        &mut self,
+        request: VerifyRequest,
+        now: Millis,
+        random: &Randomness,
+    ) -> Result<Session, ApiError> {
+        let phone = validation::phone(&request.phone)
+            .map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m))?;
+        let code = validation::sms_code(&request.code)
+            .map_err(|m| ApiError::new(422, codes::INVALID_CODE, m))?;
         let Some(state) = self.codes.iter_mut().find(|c| c.phone == phone) else {
-            return Err(ApiError::new(404, codes::NO_CODE, "No code was sent to this number: ask for one first."));
+            return Err(ApiError::new(
+                404,
+                codes::NO_CODE,
+                "No code was sent to this number: ask for one first.",
+            ));
         };
         if state.locked_until > now {
             return Err(locked(state.locked_until - now));
         }
         if state.expires_at <= now {
-            return Err(ApiError::new(410, codes::CODE_EXPIRED, "That code has expired: ask for a new one."));
+            return Err(ApiError::new(
+                410,
+                codes::CODE_EXPIRED,
+                "That code has expired: ask for a new one.",
+            ));
         }
         if state.code != code {
             state.wrong += 1;
@@ -109,7 +143,13 @@ impl SignIn {
             .iter()
             .find(|(t, _)| t == token)
             .map(|(_, account)| *account)
-            .ok_or_else(|| ApiError::new(401, codes::SIGN_IN, "Sign in with your phone number to do this."))
+            .ok_or_else(|| {
+                ApiError::new(
+                    401,
+                    codes::SIGN_IN,
+                    "Sign in with your phone number to do this.",
+                )
+            })
     }
 
     pub fn inbox(&self) -> &[Sms] {
@@ -120,6 +160,10 @@ impl SignIn {
 fn locked(for_ms: Millis) -> ApiError {
     let minutes = for_ms.div_ceil(60_000);
     let plural = if minutes == 1 { "" } else { "s" };
-    ApiError::new(429, codes::LOCKED, format!("Too many wrong codes: this number is locked for {minutes} more minute{plural}."))
-        .retry_after(for_ms)
+    ApiError::new(
+        429,
+        codes::LOCKED,
+        format!("Too many wrong codes: this number is locked for {minutes} more minute{plural}."),
+    )
+    .retry_after(for_ms)
 }

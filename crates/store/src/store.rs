@@ -8,12 +8,12 @@ use store_contract::*;
 
 use crate::catalog::Catalog;
 use crate::network::{Network, Passage, RUSH_WINDOW_MS};
+use crate::payments::{Payment, StoredOrder};
 use crate::persistence::{Saved, StoredReply};
 use crate::random::Randomness;
 use crate::routes::{Route, SaleCall};
 use crate::views;
 use crate::world::{sale_config, Action, SaleWorld};
-use crate::payments::{Payment, StoredOrder};
 use sale_engine::Settlement;
 
 const REMEMBERED_REPLIES: usize = 200;
@@ -40,41 +40,75 @@ fn json<T: Serialize>(value: &T) -> Answer {
 
 fn body<T: DeserializeOwned>(request: &StoreRequest) -> Result<T, ApiError> {
     let text = request.body.as_deref().unwrap_or("null");
-    serde_json::from_str(text).map_err(|e| ApiError::new(400, codes::BAD_REQUEST, format!("The request could not be read: {e}.")))
+    serde_json::from_str(text).map_err(|e| {
+        ApiError::new(
+            400,
+            codes::BAD_REQUEST,
+            format!("The request could not be read: {e}."),
+        )
+    })
 }
 
 /// The first 64 bits of sha256: the engine's keys are numbers, the contract's are strings.
 fn hash64(text: &str) -> u64 {
-    u64::from_be_bytes(Sha256::digest(text.as_bytes())[..8].try_into().expect("8 bytes"))
+    u64::from_be_bytes(
+        Sha256::digest(text.as_bytes())[..8]
+            .try_into()
+            .expect("8 bytes"),
+    )
 }
 
 fn not_found(path: &str) -> ApiError {
-    ApiError::new(404, codes::NOT_FOUND, format!("The store has nothing at {path}."))
+    ApiError::new(
+        404,
+        codes::NOT_FOUND,
+        format!("The store has nothing at {path}."),
+    )
 }
 
 impl Store {
     /// Opens the store from its saved text, or starts it fresh. Text that cannot be used
     /// (corrupt, from another version, or foreign) starts afresh with a notice; it never fails.
     pub fn open(catalog: Catalog, saved: Option<&str>, real_now: f64, entropy: [u8; 32]) -> Store {
-        let fresh = || Saved::fresh(DemoSettings::default(), real_now, Randomness::from_entropy(entropy));
+        let fresh = || {
+            Saved::fresh(
+                DemoSettings::default(),
+                real_now,
+                Randomness::from_entropy(entropy),
+            )
+        };
         let mut notices = Vec::new();
         let doc = match saved.map(Saved::parse) {
             Some(Ok(doc)) => doc,
             Some(Err(problem)) => {
-                notices.push(format!("Saved demo data {problem}, so the demo was started afresh."));
+                notices.push(format!(
+                    "Saved demo data {problem}, so the demo was started afresh."
+                ));
                 fresh()
             }
             None => fresh(),
         };
         let unsaved = saved.is_none() || !notices.is_empty();
-        let mut store = Store { catalog, saved: doc, worlds: vec![], notices: vec![], network: Network::default(), entropy, unsaved, opened_in_ms: 0.0, storage_refused: false };
+        let mut store = Store {
+            catalog,
+            saved: doc,
+            worlds: vec![],
+            notices: vec![],
+            network: Network::default(),
+            entropy,
+            unsaved,
+            opened_in_ms: 0.0,
+            storage_refused: false,
+        };
         for text in notices {
             store.notice(text, real_now);
         }
         if let Err(problem) = store.build_worlds() {
             store.notice(format!("Saved demo data did not fit the catalog ({problem}), so the demo was started afresh."), real_now);
             store.saved = fresh();
-            store.build_worlds().expect("the catalog builds fresh sales");
+            store
+                .build_worlds()
+                .expect("the catalog builds fresh sales");
             store.unsaved = true;
         }
         store
@@ -105,7 +139,12 @@ impl Store {
             .sales
             .iter()
             .map(|item| {
-                let config = sale_config(item, saved.base_ms, &saved.settings, saved.random.draw_seed(&item.id));
+                let config = sale_config(
+                    item,
+                    saved.base_ms,
+                    &saved.settings,
+                    saved.random.draw_seed(&item.id),
+                );
                 let crowd = saved.settings.crowd.unwrap_or(item.crowd);
                 let mut world = SaleWorld::new(config, crowd, saved.random.crowd_seed(&item.id))?;
                 world.load_log(saved.log.iter().cloned());
@@ -118,7 +157,11 @@ impl Store {
     /// Tells every page something about the demo store itself (storage trouble, a reset), and
     /// returns it for the caller to pass on to open pages.
     pub fn notice(&mut self, text: String, real_now: f64) -> StoreNotice {
-        let id = self.notices.last().map_or(0, |n| n.id + 1).max(real_now as u64);
+        let id = self
+            .notices
+            .last()
+            .map_or(0, |n| n.id + 1)
+            .max(real_now as u64);
         self.notices.push(StoreNotice { id, text });
         self.notices.last().expect("just pushed").clone()
     }
@@ -144,8 +187,12 @@ impl Store {
     /// How the network treats this call: its delays and its fault, from the store's seed.
     pub fn passage(&mut self, request: &StoreRequest, real_now: f64) -> Passage {
         let now = self.now(real_now);
-        let rush = self.worlds.iter().any(|w| w.sale.config().starts_at.abs_diff(now) <= RUSH_WINDOW_MS);
-        self.network.passage(request, &self.saved.settings, &self.saved.random, rush)
+        let rush = self
+            .worlds
+            .iter()
+            .any(|w| w.sale.config().starts_at.abs_diff(now) <= RUSH_WINDOW_MS);
+        self.network
+            .passage(request, &self.saved.settings, &self.saved.random, rush)
     }
 
     /// Advances every sale towards now until `out_of_time` says stop, then settles payments
@@ -165,8 +212,17 @@ impl Store {
         let due = self.saved.payments.due(now);
         for &i in &due {
             let payment = self.saved.payments.payments[i].clone();
-            let Some(w) = self.worlds.iter().position(|w| w.id() == payment.sale) else { continue };
-            let settled = self.worlds[w].act(payment.account, Action::Settle { key: payment.key, approved: payment.approved() }, now);
+            let Some(w) = self.worlds.iter().position(|w| w.id() == payment.sale) else {
+                continue;
+            };
+            let settled = self.worlds[w].act(
+                payment.account,
+                Action::Settle {
+                    key: payment.key,
+                    approved: payment.approved(),
+                },
+                now,
+            );
             let state = match settled {
                 Ok((settlement, logged)) => {
                     self.saved.log.push(logged);
@@ -182,7 +238,10 @@ impl Store {
                                 at_ms: order.at,
                                 address: payment.request.address.clone(),
                             };
-                            self.saved.payments.orders.push(StoredOrder { account: payment.account, view });
+                            self.saved.payments.orders.push(StoredOrder {
+                                account: payment.account,
+                                view,
+                            });
                             PaymentState::Approved
                         }
                         _ => PaymentState::Declined,
@@ -199,35 +258,71 @@ impl Store {
     pub fn handle(&mut self, request: &StoreRequest, real_now: f64) -> StoreResponse {
         if let Some(key) = &request.idempotency_key {
             if let Some(reply) = self.saved.replies.iter().find(|r| &r.key == key) {
-                return StoreResponse { status: reply.status, retry_after_ms: None, body: reply.body.clone() };
+                return StoreResponse {
+                    status: reply.status,
+                    retry_after_ms: None,
+                    body: reply.body.clone(),
+                };
             }
         }
         let now = self.now(real_now);
         self.settle_due_payments(now);
         let answer = match Route::of(request) {
             Some(route) => self.answer(route, request, now, real_now),
-            None => Err(not_found(request.path.split('?').next().unwrap_or_default())),
+            None => Err(not_found(
+                request.path.split('?').next().unwrap_or_default(),
+            )),
         };
         let (status, retry_after_ms, body) = match answer {
             Ok(body) => (200, None, body),
-            Err(error) => (error.status, error.retry_after_ms, serde_json::to_string(&error).expect("errors serialise")),
+            Err(error) => (
+                error.status,
+                error.retry_after_ms,
+                serde_json::to_string(&error).expect("errors serialise"),
+            ),
         };
         if request.method.changes_state() {
             if let Some(key) = &request.idempotency_key {
-                self.saved.replies.push(StoredReply { key: key.clone(), status, body: body.clone() });
+                self.saved.replies.push(StoredReply {
+                    key: key.clone(),
+                    status,
+                    body: body.clone(),
+                });
                 let excess = self.saved.replies.len().saturating_sub(REMEMBERED_REPLIES);
                 self.saved.replies.drain(..excess);
             }
             self.unsaved = true;
         }
-        StoreResponse { status, retry_after_ms, body }
+        StoreResponse {
+            status,
+            retry_after_ms,
+            body,
+        }
     }
 
-    fn answer(&mut self, route: Route, request: &StoreRequest, now: Millis, real_now: f64) -> Answer {
+    fn answer(
+        &mut self,
+        route: Route,
+        request: &StoreRequest,
+        now: Millis,
+        real_now: f64,
+    ) -> Answer {
         match route {
-            Route::Time => json(&StoreTime { now_ms: now, rate: self.saved.clock.speed, real_ms: Some(real_now.max(0.0) as Millis) }),
-            Route::SendCode => json(&self.saved.sign_in.send_code(body(request)?, now, &self.saved.random)?),
-            Route::Verify => json(&self.saved.sign_in.verify(body(request)?, now, &self.saved.random)?),
+            Route::Time => json(&StoreTime {
+                now_ms: now,
+                rate: self.saved.clock.speed,
+                real_ms: Some(real_now.max(0.0) as Millis),
+            }),
+            Route::SendCode => json(&self.saved.sign_in.send_code(
+                body(request)?,
+                now,
+                &self.saved.random,
+            )?),
+            Route::Verify => json(&self.saved.sign_in.verify(
+                body(request)?,
+                now,
+                &self.saved.random,
+            )?),
             Route::Sales => {
                 let summaries: Vec<SaleSummary> = (0..self.worlds.len())
                     .map(|w| {
@@ -251,7 +346,11 @@ impl Store {
                 // The fingerprint is published when registration closes, as in the sale's detail:
                 // before then the store could still pick another seed, so it shows nothing.
                 if now < sale.config().registration_closes {
-                    return Err(ApiError::new(404, codes::DRAW_NOT_PUBLISHED, "The draw is published when registration closes."));
+                    return Err(ApiError::new(
+                        404,
+                        codes::DRAW_NOT_PUBLISHED,
+                        "The draw is published when registration closes.",
+                    ));
                 }
                 json(&sale.draw_record(now))
             }
@@ -269,27 +368,46 @@ impl Store {
                     SaleCall::Extend => Action::Extend,
                     SaleCall::Checkout => return self.checkout(w, account, request, now),
                 };
-                let (_, logged) = self.worlds[w].act(account, action, now).map_err(views::refusal)?;
+                let (_, logged) = self.worlds[w]
+                    .act(account, action, now)
+                    .map_err(views::refusal)?;
                 self.saved.log.push(logged);
                 json(&self.shopper_view(w, account))
             }
             Route::Orders => json(&self.saved.payments.orders_of(self.account(request)?)),
             Route::Order(number) => {
                 let account = self.account(request)?;
-                let order = self.saved.payments.orders_of(account).into_iter().find(|o| o.number == number);
-                order.map_or_else(|| Err(ApiError::new(404, codes::UNKNOWN_ORDER, format!("No order {number} on this account."))), json)
+                let order = self
+                    .saved
+                    .payments
+                    .orders_of(account)
+                    .into_iter()
+                    .find(|o| o.number == number);
+                order.map_or_else(
+                    || {
+                        Err(ApiError::new(
+                            404,
+                            codes::UNKNOWN_ORDER,
+                            format!("No order {number} on this account."),
+                        ))
+                    },
+                    json,
+                )
             }
             Route::DevInbox => json(&self.saved.sign_in.inbox()),
             Route::DevState => json(&self.dev_state(now)),
             Route::DevNotices => json(&self.notices),
             Route::DevReset => {
-                let settings = body::<Option<DemoSettings>>(request)?.unwrap_or_else(|| self.saved.settings.clone());
-                self.reset(settings, real_now).map_err(|e| ApiError::new(422, codes::BAD_SETTINGS, e))?;
+                let settings = body::<Option<DemoSettings>>(request)?
+                    .unwrap_or_else(|| self.saved.settings.clone());
+                self.reset(settings, real_now)
+                    .map_err(|e| ApiError::new(422, codes::BAD_SETTINGS, e))?;
                 json(&self.dev_state(self.now(real_now)))
             }
             Route::DevSettings => {
                 let settings: DemoSettings = body(request)?;
-                self.change_settings(settings, real_now).map_err(|e| ApiError::new(422, codes::BAD_SETTINGS, e))?;
+                self.change_settings(settings, real_now)
+                    .map_err(|e| ApiError::new(422, codes::BAD_SETTINGS, e))?;
                 json(&self.dev_state(self.now(real_now)))
             }
             Route::DevClock => {
@@ -310,8 +428,15 @@ impl Store {
     /// Every variant of every sale needs a unit: a stock below a sale's number of variants is
     /// refused with a sentence (the range a URL modifier accepts cannot know the catalog).
     fn check_stock(&self, settings: &DemoSettings) -> Result<(), String> {
-        let Some(stock) = settings.stock else { return Ok(()) };
-        match self.catalog.sales.iter().find(|s| (stock as usize) < s.variants.len()) {
+        let Some(stock) = settings.stock else {
+            return Ok(());
+        };
+        match self
+            .catalog
+            .sales
+            .iter()
+            .find(|s| (stock as usize) < s.variants.len())
+        {
             Some(sale) => Err(format!(
                 "stock={stock} is too few: {} has {} variants, and each needs at least one unit.",
                 sale.product,
@@ -326,7 +451,9 @@ impl Store {
         self.check_stock(&settings)?;
         let old = self.saved.settings.clone();
         if settings.seed != old.seed {
-            return Err("The seed is chosen when the demo starts: reset the demo to change it.".into());
+            return Err(
+                "The seed is chosen when the demo starts: reset the demo to change it.".into(),
+            );
         }
         // Turning the store clock back would rewrite the sales' past, which the store never does;
         // saying so beats saving a skew the clock does not have.
@@ -341,13 +468,24 @@ impl Store {
         }
         if settings.skew_ms != old.skew_ms {
             let now = self.saved.clock.now(real_now);
-            self.saved.clock.jump_to(real_now, now + (settings.skew_ms - old.skew_ms) as f64);
+            self.saved
+                .clock
+                .jump_to(real_now, now + (settings.skew_ms - old.skew_ms) as f64);
         }
         self.saved.settings = settings;
-        if (self.saved.settings.crowd, self.saved.settings.stock, self.saved.settings.hold_s) != (old.crowd, old.stock, old.hold_s) {
-            if let Err(problem) = self.build_worlds().and_then(|()| self.replays_cleanly(real_now)) {
+        if (
+            self.saved.settings.crowd,
+            self.saved.settings.stock,
+            self.saved.settings.hold_s,
+        ) != (old.crowd, old.stock, old.hold_s)
+        {
+            if let Err(problem) = self
+                .build_worlds()
+                .and_then(|()| self.replays_cleanly(real_now))
+            {
                 self.saved.settings = old;
-                self.build_worlds().expect("the previous settings still build");
+                self.build_worlds()
+                    .expect("the previous settings still build");
                 return Err(problem);
             }
         }
@@ -382,7 +520,13 @@ impl Store {
             .worlds
             .iter()
             .position(|w| w.id() == id)
-            .ok_or_else(|| ApiError::new(404, codes::UNKNOWN_SALE, format!("There is no sale called “{id}”.")))?;
+            .ok_or_else(|| {
+                ApiError::new(
+                    404,
+                    codes::UNKNOWN_SALE,
+                    format!("There is no sale called “{id}”."),
+                )
+            })?;
         self.worlds[w].catch_up(now, &mut || false);
         Ok(w)
     }
@@ -390,7 +534,16 @@ impl Store {
     fn checkout(&mut self, w: usize, account: u32, request: &StoreRequest, now: Millis) -> Answer {
         let checkout: CheckoutRequest = body(request)?;
         let problems = validation::address(&checkout.address);
-        if let Some(problem) = [problems.name, problems.line1, problems.city, problems.postcode].into_iter().flatten().next() {
+        if let Some(problem) = [
+            problems.name,
+            problems.line1,
+            problems.city,
+            problems.postcode,
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        {
             return Err(ApiError::new(422, codes::INVALID_ADDRESS, problem));
         }
         if checkout.variant as usize >= self.catalog.sales[w].variants.len() {
@@ -398,10 +551,15 @@ impl Store {
         }
         let key = hash64(request.idempotency_key.as_deref().unwrap_or_default());
         let request_hash = hash64(request.body.as_deref().unwrap_or_default());
-        let (_, logged) = self.worlds[w].act(account, Action::BeginCheckout { key, request_hash }, now).map_err(views::refusal)?;
+        let (_, logged) = self.worlds[w]
+            .act(account, Action::BeginCheckout { key, request_hash }, now)
+            .map_err(views::refusal)?;
         self.saved.log.push(logged);
         let sale = self.worlds[w].id().to_string();
-        self.saved.payments.payments.push(Payment::new(sale, account, key, checkout, now));
+        self.saved
+            .payments
+            .payments
+            .push(Payment::new(sale, account, key, checkout, now));
         json(&self.shopper_view(w, account))
     }
 

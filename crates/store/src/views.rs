@@ -2,7 +2,10 @@
 //! contract is the app's; the engine's types stay inside the store.
 use sale_engine as engine;
 use store_contract as contract;
-use store_contract::{ApiError, Counters, Hold, Phase, SaleDetail, SaleReport, SaleSummary, ShopperStatus, VariantView};
+use store_contract::{
+    ApiError, Counters, Hold, Phase, SaleDetail, SaleReport, SaleSummary, ShopperStatus,
+    VariantView,
+};
 
 use crate::catalog::CatalogSale;
 use crate::world::SaleWorld;
@@ -19,11 +22,19 @@ pub fn phase(phase: engine::Phase) -> Phase {
 }
 
 pub fn preference(preference: contract::Preference) -> engine::Preference {
-    engine::Preference { variant: preference.variant, accept_other_variant: preference.accept_other_variant }
+    engine::Preference {
+        variant: preference.variant,
+        accept_other_variant: preference.accept_other_variant,
+    }
 }
 
 fn hold(hold: engine::Hold) -> Hold {
-    Hold { variant: hold.variant, deadline: hold.deadline, extended: hold.extended, paying: hold.paying }
+    Hold {
+        variant: hold.variant,
+        deadline: hold.deadline,
+        extended: hold.extended,
+        paying: hold.paying,
+    }
 }
 
 pub fn status(status: engine::ShopperStatus) -> ShopperStatus {
@@ -31,19 +42,64 @@ pub fn status(status: engine::ShopperStatus) -> ShopperStatus {
     match status {
         S::NotRegistered => ShopperStatus::NotRegistered,
         S::Registered { number } => ShopperStatus::Registered { number },
-        S::PreQueue { number, ticket, pre_queue_len } => ShopperStatus::PreQueue { number, ticket, pre_queue_len },
-        S::Waiting { ticket, place, position, ahead, estimated_wait_ms, odds } => {
-            ShopperStatus::Waiting { ticket, place, position, ahead, estimated_wait_ms, odds }
-        }
-        S::Waitlisted { ticket, position, ahead, held_elsewhere, odds } => {
-            ShopperStatus::Waitlisted { ticket, position, ahead, held_elsewhere, odds }
-        }
+        S::PreQueue {
+            number,
+            ticket,
+            pre_queue_len,
+        } => ShopperStatus::PreQueue {
+            number,
+            ticket,
+            pre_queue_len,
+        },
+        S::Waiting {
+            ticket,
+            place,
+            position,
+            ahead,
+            estimated_wait_ms,
+            odds,
+        } => ShopperStatus::Waiting {
+            ticket,
+            place,
+            position,
+            ahead,
+            estimated_wait_ms,
+            odds,
+        },
+        S::Waitlisted {
+            ticket,
+            position,
+            ahead,
+            held_elsewhere,
+            odds,
+        } => ShopperStatus::Waitlisted {
+            ticket,
+            position,
+            ahead,
+            held_elsewhere,
+            odds,
+        },
         S::Holding { hold: h } => ShopperStatus::Holding { hold: hold(h) },
         S::Ordered { order } => ShopperStatus::Ordered {
-            order: contract::Purchase { number: order.number, variant: order.variant, price_cents: order.price_cents, at: order.at },
+            order: contract::Purchase {
+                number: order.number,
+                variant: order.variant,
+                price_cents: order.price_cents,
+                at: order.at,
+            },
         },
         S::HoldExpired { ticket } => ShopperStatus::HoldExpired { ticket },
-        S::SoldOut { ticket, position, stock, sold_out_at } => ShopperStatus::SoldOut { ticket, position, stock, sold_out_at },
+        S::SoldOut {
+            ticket,
+            position,
+            stock,
+            sold_out_at,
+        } => ShopperStatus::SoldOut {
+            ticket,
+            position,
+            stock,
+            sold_out_at,
+        },
         S::Missed => ShopperStatus::Missed,
     }
 }
@@ -77,7 +133,15 @@ pub fn report(r: engine::SaleReport) -> SaleReport {
         orders: r.orders,
         commitment_hex: r.commitment_hex,
         seed_hex: r.seed_hex,
-        variants: r.variants.into_iter().map(|v| contract::VariantReport { id: v.id, stock: v.stock, sold: v.sold }).collect(),
+        variants: r
+            .variants
+            .into_iter()
+            .map(|v| contract::VariantReport {
+                id: v.id,
+                stock: v.stock,
+                sold: v.sold,
+            })
+            .collect(),
     }
 }
 
@@ -99,7 +163,12 @@ pub fn summary(item: &CatalogSale, world: &SaleWorld, now: Millis) -> SaleSummar
         product: item.product.clone(),
         tagline: item.tagline.clone(),
         image: item.image.clone(),
-        from_price_cents: config.variants.iter().map(|v| v.price_cents).min().unwrap_or(0),
+        from_price_cents: config
+            .variants
+            .iter()
+            .map(|v| v.price_cents)
+            .min()
+            .unwrap_or(0),
         units: config.variants.iter().map(|v| v.stock).sum(),
         registration_opens: config.registration_opens,
         registration_closes: config.registration_closes,
@@ -137,6 +206,10 @@ pub fn detail(item: &CatalogSale, world: &SaleWorld, now: Millis) -> SaleDetail 
         commitment: (now >= config.registration_closes).then(|| sale.commitment_hex()),
         seed: sale.revealed_seed_hex(now),
         counters: counters(sale.counters()),
-        pre_queue_tickets: if now >= config.starts_at { sale.pre_queue_tickets() } else { vec![] },
+        pre_queue_tickets: if now >= config.starts_at {
+            sale.pre_queue_tickets()
+        } else {
+            vec![]
+        },
     }
 }

@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use sale_engine::{
-    AccountId, Crowd, CrowdConfig, Event, Millis, Preference, Progress, Sale, SaleConfig, SaleError, Settlement, Variant,
+    AccountId, Crowd, CrowdConfig, Event, Millis, Preference, Progress, Sale, SaleConfig,
+    SaleError, Settlement, Variant,
 };
 use store_contract::demo::DemoSettings;
 
@@ -56,7 +57,12 @@ pub struct SaleWorld {
 
 /// The engine's sale built from the catalog, the demo's first-open moment, its settings and the
 /// sale's secret draw seed.
-pub fn sale_config(item: &CatalogSale, base_ms: Millis, settings: &DemoSettings, draw_seed: [u8; 32]) -> SaleConfig {
+pub fn sale_config(
+    item: &CatalogSale,
+    base_ms: Millis,
+    settings: &DemoSettings,
+    draw_seed: [u8; 32],
+) -> SaleConfig {
     let at = |minutes: f64| (base_ms as f64 + minutes * 60_000.0).max(0.0) as Millis;
     let catalog_units: u32 = item.variants.iter().map(|v| v.stock).sum::<u32>().max(1);
     let units = settings.stock.unwrap_or(catalog_units);
@@ -76,7 +82,8 @@ pub fn sale_config(item: &CatalogSale, base_ms: Millis, settings: &DemoSettings,
     let few = variants.len() as u32;
     if variants.iter().any(|v| v.stock == 0) && units >= few {
         for (variant, item) in variants.iter_mut().zip(&item.variants) {
-            variant.stock = 1 + (item.stock as u64 * (units - few) as u64 / catalog_units as u64) as u32;
+            variant.stock =
+                1 + (item.stock as u64 * (units - few) as u64 / catalog_units as u64) as u32;
         }
     }
     // Rounding down may lose a few units; they go to the first variant so the total is exact.
@@ -152,13 +159,19 @@ impl SaleWorld {
                 self.tick_in_progress = true;
             }
             while !self.crowd_registered && self.tick >= self.sale.config().registration_opens {
-                match self.crowd.register_some(&mut self.sale, self.tick, STEPS_PER_CHECK) {
+                match self
+                    .crowd
+                    .register_some(&mut self.sale, self.tick, STEPS_PER_CHECK)
+                {
                     Progress::Done => self.crowd_registered = true,
                     Progress::MoreWork if out_of_time() => return false,
                     Progress::MoreWork => {}
                 }
             }
-            match self.crowd.run_until(&mut self.sale, self.tick, STEPS_PER_CHECK, &mut self.events) {
+            match self
+                .crowd
+                .run_until(&mut self.sale, self.tick, STEPS_PER_CHECK, &mut self.events)
+            {
                 Progress::MoreWork => {
                     self.events.clear();
                     if out_of_time() {
@@ -169,12 +182,16 @@ impl SaleWorld {
                 Progress::Done => self.events.clear(),
             }
             self.tick_in_progress = false;
-            while self.applied < self.actions.len() && self.actions[self.applied].tick <= self.tick {
+            while self.applied < self.actions.len() && self.actions[self.applied].tick <= self.tick
+            {
                 let logged = self.actions[self.applied].clone();
                 // A logged action succeeded when it was first applied, so with the same settings
                 // replaying it succeeds again; under other settings it may not, which is counted
                 // so that a settings change that would undo it can be refused.
-                if self.apply(logged.account, &logged.action, logged.tick).is_err() {
+                if self
+                    .apply(logged.account, &logged.action, logged.tick)
+                    .is_err()
+                {
                     self.replay_failures += 1;
                 }
                 self.applied += 1;
@@ -188,10 +205,20 @@ impl SaleWorld {
 
     /// Applies a new action now (after a full catch-up) and logs it if it took effect.
     /// Answers the settlement when the action settled a payment.
-    pub fn act(&mut self, account: u32, action: Action, now: Millis) -> Result<(Option<Settlement>, LoggedAction), SaleError> {
+    pub fn act(
+        &mut self,
+        account: u32,
+        action: Action,
+        now: Millis,
+    ) -> Result<(Option<Settlement>, LoggedAction), SaleError> {
         self.catch_up(now, &mut || false);
         let outcome = self.apply(account, &action, self.tick)?;
-        let logged = LoggedAction { sale: self.id().to_string(), tick: self.tick, account, action };
+        let logged = LoggedAction {
+            sale: self.id().to_string(),
+            tick: self.tick,
+            account,
+            action,
+        };
         self.actions.push(logged.clone());
         self.applied = self.actions.len();
         Ok((outcome, logged))
@@ -205,10 +232,16 @@ impl SaleWorld {
     }
 
     pub fn load_log(&mut self, log: impl Iterator<Item = LoggedAction>) {
-        self.actions.extend(log.filter(|a| a.sale == self.sale.config().id));
+        self.actions
+            .extend(log.filter(|a| a.sale == self.sale.config().id));
     }
 
-    fn apply(&mut self, account: u32, action: &Action, now: Millis) -> Result<Option<Settlement>, SaleError> {
+    fn apply(
+        &mut self,
+        account: u32,
+        action: &Action,
+        now: Millis,
+    ) -> Result<Option<Settlement>, SaleError> {
         let id = self.account(account);
         let sale = &mut self.sale;
         let outcome = match *action {
@@ -230,9 +263,9 @@ impl SaleWorld {
             }
             Action::Prefer(preference) => sale.set_preference(id, preference, now).map(|_| None)?,
             Action::Extend => sale.extend_hold(id, now).map(|_| None)?,
-            Action::BeginCheckout { key, request_hash } => {
-                sale.begin_checkout(id, key, request_hash, now).map(|_| None)?
-            }
+            Action::BeginCheckout { key, request_hash } => sale
+                .begin_checkout(id, key, request_hash, now)
+                .map(|_| None)?,
             Action::Settle { key, approved } => Some(sale.settle_payment(id, key, approved, now)?),
         };
         // Events stay queued in the engine: the crowd reads them on its next run.
@@ -240,11 +273,17 @@ impl SaleWorld {
     }
 
     pub fn registration_number(&self, account: u32) -> Option<u32> {
-        self.registration_numbers.iter().find(|(a, _)| *a == account).map(|(_, n)| *n)
+        self.registration_numbers
+            .iter()
+            .find(|(a, _)| *a == account)
+            .map(|(_, n)| *n)
     }
 
     pub fn ticket(&self, account: u32) -> Option<u32> {
-        self.tickets.iter().find(|(a, _)| *a == account).map(|(_, t)| *t)
+        self.tickets
+            .iter()
+            .find(|(a, _)| *a == account)
+            .map(|(_, t)| *t)
     }
 
     pub fn memory_bytes(&self) -> usize {
@@ -258,18 +297,29 @@ mod tests {
     use crate::{Catalog, Store};
 
     fn catalog() -> Catalog {
-        Catalog::parse(include_str!("../../../public/catalog.json")).expect("the shipped catalog parses")
+        Catalog::parse(include_str!("../../../public/catalog.json"))
+            .expect("the shipped catalog parses")
     }
 
     #[test]
     fn a_small_stock_still_gives_every_variant_a_unit() {
         let catalog = catalog();
-        let item = catalog.sales.iter().max_by_key(|s| s.variants.len()).expect("a sale");
+        let item = catalog
+            .sales
+            .iter()
+            .max_by_key(|s| s.variants.len())
+            .expect("a sale");
         for stock in item.variants.len() as u32..=8 {
-            let settings = DemoSettings { stock: Some(stock), ..DemoSettings::default() };
+            let settings = DemoSettings {
+                stock: Some(stock),
+                ..DemoSettings::default()
+            };
             let config = sale_config(item, 0, &settings, [0; 32]);
             let split: Vec<u32> = config.variants.iter().map(|v| v.stock).collect();
-            assert!(split.iter().all(|s| *s > 0), "stock={stock} split as {split:?}");
+            assert!(
+                split.iter().all(|s| *s > 0),
+                "stock={stock} split as {split:?}"
+            );
             assert_eq!(split.iter().sum::<u32>(), stock);
             assert!(Sale::new(config).is_ok(), "stock={stock}");
         }
@@ -279,9 +329,24 @@ mod tests {
     fn a_stock_smaller_than_the_variants_is_refused_with_a_sentence() {
         const NOW: f64 = 1_800_000_000_000.0;
         let mut store = Store::open(catalog(), None, NOW, [7; 32]);
-        let refused = store.reset(DemoSettings { stock: Some(2), ..DemoSettings::default() }, NOW).unwrap_err();
-        assert!(refused.contains("stock=2") && refused.contains("3 variants"), "{refused}");
-        assert_eq!(store.settings().stock, None, "the demo keeps its own settings");
+        let refused = store
+            .reset(
+                DemoSettings {
+                    stock: Some(2),
+                    ..DemoSettings::default()
+                },
+                NOW,
+            )
+            .unwrap_err();
+        assert!(
+            refused.contains("stock=2") && refused.contains("3 variants"),
+            "{refused}"
+        );
+        assert_eq!(
+            store.settings().stock,
+            None,
+            "the demo keeps its own settings"
+        );
     }
 
     #[test]
@@ -289,9 +354,20 @@ mod tests {
         use store_contract::{Method, StoreRequest};
         const NOW: f64 = 1_800_000_000_000.0;
         let mut store = Store::open(catalog(), None, NOW, [7; 32]);
-        store.reset(DemoSettings { skew_ms: 60_000, ..DemoSettings::default() }, NOW).unwrap();
+        store
+            .reset(
+                DemoSettings {
+                    skew_ms: 60_000,
+                    ..DemoSettings::default()
+                },
+                NOW,
+            )
+            .unwrap();
         let before = store.now(NOW);
-        let smaller = DemoSettings { skew_ms: -2_400, ..DemoSettings::default() };
+        let smaller = DemoSettings {
+            skew_ms: -2_400,
+            ..DemoSettings::default()
+        };
         let request = StoreRequest {
             method: Method::Put,
             path: "/api/dev/settings".into(),
@@ -301,7 +377,15 @@ mod tests {
         };
         let answer = store.handle(&request, NOW);
         assert_eq!(answer.status, 422, "{}", answer.body);
-        assert!(answer.body.contains("only moves forward"), "{}", answer.body);
-        assert_eq!((store.settings().skew_ms, store.now(NOW)), (60_000, before), "nothing changed");
+        assert!(
+            answer.body.contains("only moves forward"),
+            "{}",
+            answer.body
+        );
+        assert_eq!(
+            (store.settings().skew_ms, store.now(NOW)),
+            (60_000, before),
+            "nothing changed"
+        );
     }
 }

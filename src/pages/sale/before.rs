@@ -56,7 +56,13 @@ pub fn registration_open(data: SaleData) -> AnyView {
 }
 
 pub fn registered(data: SaleData) -> AnyView {
-    let number = move || data.me.get().and_then(|m| m.registration_number).map(|n| n.to_string()).unwrap_or_default();
+    let number = move || {
+        data.me
+            .get()
+            .and_then(|m| m.registration_number)
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    };
     view! {
         <StateSection state=SaleState::Registered title="You are registered".into()>
             <p class="big-figure">"Registration no. " <strong data-testid="registration-number">{number}</strong></p>
@@ -92,12 +98,18 @@ pub fn registration_closed(data: SaleData) -> AnyView {
 pub fn pre_queue(data: SaleData) -> AnyView {
     // What this screen shows is what the check after the end compares the published record with.
     Effect::new(move |_| {
-        if let Some(fingerprint) = data.detail.with(|d| d.as_ref().and_then(|d| d.commitment.clone())) {
+        if let Some(fingerprint) = data
+            .detail
+            .with(|d| d.as_ref().and_then(|d| d.commitment.clone()))
+        {
             data.keep_fingerprint_shown(&fingerprint);
         }
     });
     let waiting = move || match data.status() {
-        Some(ShopperStatus::PreQueue { pre_queue_len, .. }) => format!("You are in the waiting room with {} others.", format::count(pre_queue_len.saturating_sub(1) as u64)),
+        Some(ShopperStatus::PreQueue { pre_queue_len, .. }) => format!(
+            "You are in the waiting room with {} others.",
+            format::count(pre_queue_len.saturating_sub(1) as u64)
+        ),
         _ => "Checking you in to the waiting room…".into(),
     };
     view! {
@@ -134,7 +146,9 @@ pub fn NextDrop(data: SaleData) -> impl IntoView {
     let this = data.id();
     let next = move || {
         sales.get().and_then(Result::ok).and_then(|list| {
-            list.into_iter().find(|s| s.id != this && matches!(s.phase, Phase::Announced | Phase::RegistrationOpen))
+            list.into_iter().find(|s| {
+                s.id != this && matches!(s.phase, Phase::Announced | Phase::RegistrationOpen)
+            })
         })
     };
     view! {

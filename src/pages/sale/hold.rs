@@ -1,7 +1,9 @@
 //! The screens with a unit in hand: the hold, the checkout form, the payment in flight.
 use leptos::prelude::*;
 
-use crate::api::{validation, Address, CheckoutRequest, Hold, Method, PaymentMethod, PaymentState, ShopperStatus};
+use crate::api::{
+    validation, Address, CheckoutRequest, Hold, Method, PaymentMethod, PaymentState, ShopperStatus,
+};
 use crate::components::{Countdown, StateSection};
 use crate::format;
 use crate::hooks::use_draft;
@@ -21,17 +23,30 @@ fn hold(data: SaleData) -> Option<Hold> {
 
 fn variant_name(data: SaleData) -> String {
     let variant = hold(data).map_or(0, |h| h.variant) as usize;
-    data.detail.get().and_then(|d| d.variants.get(variant).map(|v| format!("{} · {}", v.name, format::money(v.price_cents)))).unwrap_or_default()
+    data.detail
+        .get()
+        .and_then(|d| {
+            d.variants
+                .get(variant)
+                .map(|v| format!("{} · {}", v.name, format::money(v.price_cents)))
+        })
+        .unwrap_or_default()
 }
 
 /// The hold's time left, with a warning in its last 30 seconds and the one extension.
 #[component]
 fn HoldTimer(data: SaleData) -> impl IntoView {
     let deadline = Signal::derive(move || hold(data).map_or(0, |h| h.deadline));
-    let left = move || data.now.get().map_or(f64::MAX, |n| deadline.get() as f64 - n);
+    let left = move || {
+        data.now
+            .get()
+            .map_or(f64::MAX, |n| deadline.get() as f64 - n)
+    };
     // The button exists while an extension can be asked for; it is not rebuilt by each poll.
     let extension = Memo::new(move |_| {
-        data.detail.with(|d| d.as_ref().and_then(|d| d.hold_extension_ms)).filter(|_| hold(data).is_some_and(|h| !h.extended && !h.paying))
+        data.detail
+            .with(|d| d.as_ref().and_then(|d| d.hold_extension_ms))
+            .filter(|_| hold(data).is_some_and(|h| !h.extended && !h.paying))
     });
     let warning = Memo::new(move |_| left() <= HOLD_WARNING_MS);
     view! {
@@ -66,8 +81,19 @@ pub fn checkout(data: SaleData) -> AnyView {
     let postcode = use_draft("checkout.postcode");
     let method = use_draft("checkout.payment");
     let tried = RwSignal::new(false);
-    let address = move || Address { name: name.get(), line1: line1.get(), city: city.get(), postcode: postcode.get() };
-    let problems = Memo::new(move |_| if tried.get() { validation::address(&address()) } else { Default::default() });
+    let address = move || Address {
+        name: name.get(),
+        line1: line1.get(),
+        city: city.get(),
+        postcode: postcode.get(),
+    };
+    let problems = Memo::new(move |_| {
+        if tried.get() {
+            validation::address(&address())
+        } else {
+            Default::default()
+        }
+    });
     let payment = move || match method.get().as_str() {
         "declines" => PaymentMethod::CardDeclines,
         "slow" => PaymentMethod::CardSlow,
@@ -78,18 +104,40 @@ pub fn checkout(data: SaleData) -> AnyView {
         if !validation::address(&address()).is_empty() {
             return;
         }
-        let variant = data.me.with_untracked(|m| match m.as_ref().map(|m| &m.status) {
-            Some(ShopperStatus::Holding { hold }) => hold.variant,
-            _ => 0,
-        });
-        data.act(Method::Post, "checkout", Some(CheckoutRequest { variant, address: address(), payment: payment() }));
+        let variant = data
+            .me
+            .with_untracked(|m| match m.as_ref().map(|m| &m.status) {
+                Some(ShopperStatus::Holding { hold }) => hold.variant,
+                _ => 0,
+            });
+        data.act(
+            Method::Post,
+            "checkout",
+            Some(CheckoutRequest {
+                variant,
+                address: address(),
+                payment: payment(),
+            }),
+        );
     };
-    let declined = move || data.me.get().and_then(|m| m.payment).filter(|p| p.state == PaymentState::Declined).map(|p| p.message);
-    let field = move |id: &'static str, label: &'static str, value: RwSignal<String>, problem: fn(&validation::AddressProblems) -> Option<String>, autocomplete: &'static str| view! {
-        <label for=id>{label}</label>
-        <input id=id name=id bind:value=value autocomplete=autocomplete
-            aria-invalid=move || problem(&problems.get()).is_some().to_string() aria-describedby=format!("{id}-problem")/>
-        <p id=format!("{id}-problem") class="field-problem" data-testid=format!("{id}-problem")>{move || problem(&problems.get())}</p>
+    let declined = move || {
+        data.me
+            .get()
+            .and_then(|m| m.payment)
+            .filter(|p| p.state == PaymentState::Declined)
+            .map(|p| p.message)
+    };
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      value: RwSignal<String>,
+                      problem: fn(&validation::AddressProblems) -> Option<String>,
+                      autocomplete: &'static str| {
+        view! {
+            <label for=id>{label}</label>
+            <input id=id name=id bind:value=value autocomplete=autocomplete
+                aria-invalid=move || problem(&problems.get()).is_some().to_string() aria-describedby=format!("{id}-problem")/>
+            <p id=format!("{id}-problem") class="field-problem" data-testid=format!("{id}-problem")>{move || problem(&problems.get())}</p>
+        }
     };
     view! {
         <StateSection state=SaleState::Checkout title="Check out".into()>

@@ -9,7 +9,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::Serialize;
 
-use crate::api::{DrawRecord, Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus, ShopperView};
+use crate::api::{
+    DrawRecord, Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus, ShopperView,
+};
 use crate::device;
 use crate::hooks::{use_draft, use_polling, use_store_clock};
 use crate::sale_state::{sale_state, SaleState};
@@ -57,8 +59,15 @@ impl SaleData {
             now: Signal::stored(Some(now)),
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
-            checkout_open: RwSignal::new(if checkout_open { "1".into() } else { String::new() }),
-            preference: RwSignal::new(Preference { variant: 0, accept_other_variant: true }),
+            checkout_open: RwSignal::new(if checkout_open {
+                "1".into()
+            } else {
+                String::new()
+            }),
+            preference: RwSignal::new(Preference {
+                variant: 0,
+                accept_other_variant: true,
+            }),
             shop: use_shop(),
             live: false,
         }
@@ -66,7 +75,10 @@ impl SaleData {
 
     /// The live page's data; the variant choice is loaded per sale by [`SalePage`].
     fn live() -> Self {
-        let preference = RwSignal::new(Preference { variant: 0, accept_other_variant: true });
+        let preference = RwSignal::new(Preference {
+            variant: 0,
+            accept_other_variant: true,
+        });
         Self {
             detail: RwSignal::new(None),
             me: RwSignal::new(None),
@@ -93,7 +105,8 @@ impl SaleData {
 
     /// The sale's id: fixed for the page, so reading it subscribes to nothing.
     pub fn id(&self) -> String {
-        self.detail.with_untracked(|d| d.as_ref().map(|d| d.summary.id.clone()).unwrap_or_default())
+        self.detail
+            .with_untracked(|d| d.as_ref().map(|d| d.summary.id.clone()).unwrap_or_default())
     }
 
     pub fn status(&self) -> Option<ShopperStatus> {
@@ -116,7 +129,13 @@ impl SaleData {
 
     /// The fingerprint this page showed before the start, if it did.
     pub fn fingerprint_shown(&self) -> Option<String> {
-        self.live.then(|| self.shop.storage().get(&format!("draw.{}.fingerprint", self.id()))).flatten()
+        self.live
+            .then(|| {
+                self.shop
+                    .storage()
+                    .get(&format!("draw.{}.fingerprint", self.id()))
+            })
+            .flatten()
     }
 
     /// Keeps the ticket and the place in the draw this page showed the shopper in line (the
@@ -130,7 +149,14 @@ impl SaleData {
 
     /// The `(ticket, place)` this page showed the shopper in line, if it did.
     pub fn place_shown(&self) -> Option<(u32, u32)> {
-        let text = self.live.then(|| self.shop.storage().get(&format!("draw.{}.place", self.id()))).flatten()?;
+        let text = self
+            .live
+            .then(|| {
+                self.shop
+                    .storage()
+                    .get(&format!("draw.{}.place", self.id()))
+            })
+            .flatten()?;
         let (ticket, place) = text.split_once(':')?;
         Some((ticket.parse().ok()?, place.parse().ok()?))
     }
@@ -149,7 +175,10 @@ impl SaleData {
                 Err(e) => return self.error.set(Some(e.message)),
             };
             if client.session.get_untracked().is_some() {
-                if let Ok(me) = client.get::<ShopperView>(&format!("/api/sales/{id}/me")).await {
+                if let Ok(me) = client
+                    .get::<ShopperView>(&format!("/api/sales/{id}/me"))
+                    .await
+                {
                     set_if_changed(self.me, me);
                 }
             } else if self.me.with_untracked(Option::is_some) {
@@ -158,19 +187,31 @@ impl SaleData {
             let done_for_me = self.me.with_untracked(|m| {
                 matches!(
                     m.as_ref().map(|m| &m.status),
-                    Some(ShopperStatus::Ordered { .. } | ShopperStatus::SoldOut { .. } | ShopperStatus::HoldExpired { .. })
+                    Some(
+                        ShopperStatus::Ordered { .. }
+                            | ShopperStatus::SoldOut { .. }
+                            | ShopperStatus::HoldExpired { .. }
+                    )
                 )
             });
             if ended || done_for_me {
-                if let Ok(report) = client.get::<SaleReport>(&format!("/api/sales/{id}/report")).await {
+                if let Ok(report) = client
+                    .get::<SaleReport>(&format!("/api/sales/{id}/report"))
+                    .await
+                {
                     set_if_changed(self.report, report);
                 }
             }
             // The record holds every admission (hundreds of thousands of tickets in a big sale):
             // fetched once, after the end, when the seed is in it and nothing changes any more.
-            let have_final = self.draw.with_untracked(|d| d.as_ref().is_some_and(|d| d.seed.is_some()));
+            let have_final = self
+                .draw
+                .with_untracked(|d| d.as_ref().is_some_and(|d| d.seed.is_some()));
             if ended && !have_final {
-                if let Ok(draw) = client.get::<DrawRecord>(&format!("/api/sales/{id}/draw")).await {
+                if let Ok(draw) = client
+                    .get::<DrawRecord>(&format!("/api/sales/{id}/draw"))
+                    .await
+                {
                     set_if_changed(self.draw, draw);
                 }
             }
@@ -184,7 +225,13 @@ impl SaleData {
 
     /// [`SaleData::act`], then `done` with whether the store accepted it. Nothing is sent (and
     /// `done` is not called) while another action is in flight.
-    fn act_then(self, method: Method, action: &'static str, body: Option<impl Serialize + 'static>, done: impl FnOnce(bool) + 'static) {
+    fn act_then(
+        self,
+        method: Method,
+        action: &'static str,
+        body: Option<impl Serialize + 'static>,
+        done: impl FnOnce(bool) + 'static,
+    ) {
         if !self.live || self.busy.get_untracked() {
             return;
         }
@@ -240,7 +287,10 @@ impl CheckIn {
     /// the store a call a minute, not a call a frame.
     fn refused(self, now: f64) -> CheckIn {
         let refusals = self.refusals + 1;
-        CheckIn { refusals, next_try_ms: now + (2_000.0 * 2f64.powi(refusals as i32 - 1)).min(60_000.0) }
+        CheckIn {
+            refusals,
+            next_try_ms: now + (2_000.0 * 2f64.powi(refusals as i32 - 1)).min(60_000.0),
+        }
     }
 }
 
@@ -266,12 +316,17 @@ pub fn SalePage() -> impl IntoView {
     });
     // The variant choice belongs to one sale: another sale's variant 2 may not exist here.
     Effect::new(move |_| {
-        let saved = shop.storage().get(&variant_key(&sale_id.get())).and_then(|v| v.parse().ok()).unwrap_or(0);
+        let saved = shop
+            .storage()
+            .get(&variant_key(&sale_id.get()))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         data.preference.update(|p| p.variant = saved);
     });
     Effect::new(move |_| {
         let variant = data.preference.get().variant;
-        shop.storage().set(&variant_key(&sale_id.get_untracked()), &variant.to_string());
+        shop.storage()
+            .set(&variant_key(&sale_id.get_untracked()), &variant.to_string());
     });
     // A choice saved when the catalog had more variants falls back to the first.
     Effect::new(move |_| {
@@ -285,16 +340,38 @@ pub fn SalePage() -> impl IntoView {
     let check_in = StoredValue::new(CheckIn::default());
     Effect::new(move |_| {
         beat.track();
-        let waiting_room = data.detail.with(|d| d.as_ref().is_some_and(|d| d.summary.phase == crate::api::Phase::RegistrationClosed));
+        let waiting_room = data.detail.with(|d| {
+            d.as_ref()
+                .is_some_and(|d| d.summary.phase == crate::api::Phase::RegistrationClosed)
+        });
         let due = device::real_now() >= check_in.get_value().next_try_ms;
-        if waiting_room && matches!(data.status(), Some(ShopperStatus::Registered { .. })) && !data.busy.get() && due {
-            data.act_then(Method::Post, "queue", Some(data.preference.get_untracked()), move |accepted| {
-                check_in.update_value(|c| *c = if accepted { CheckIn::default() } else { c.refused(device::real_now()) })
-            });
+        if waiting_room
+            && matches!(data.status(), Some(ShopperStatus::Registered { .. }))
+            && !data.busy.get()
+            && due
+        {
+            data.act_then(
+                Method::Post,
+                "queue",
+                Some(data.preference.get_untracked()),
+                move |accepted| {
+                    check_in.update_value(|c| {
+                        *c = if accepted {
+                            CheckIn::default()
+                        } else {
+                            c.refused(device::real_now())
+                        }
+                    })
+                },
+            );
         }
     });
     hold::alert_when_hidden(data);
-    crate::attention::use_page_title(move || data.detail.with(|d| d.as_ref().map(|d| d.summary.product.clone())).unwrap_or_else(|| "Sale".into()));
+    crate::attention::use_page_title(move || {
+        data.detail
+            .with(|d| d.as_ref().map(|d| d.summary.product.clone()))
+            .unwrap_or_else(|| "Sale".into())
+    });
     // Built once the sale is loaded, not again on every poll: screens keep their fields and focus.
     let loaded = Memo::new(move |_| data.detail.with(Option::is_some));
     view! {
@@ -316,17 +393,33 @@ pub fn SalePage() -> impl IntoView {
 #[component]
 pub fn SaleJourney(data: SaleData) -> impl IntoView {
     let state = Memo::new(move |_| {
-        data.detail.with(|d| d.as_ref().map(|d| data.me.with(|me| sale_state(d, me.as_ref(), data.checkout_choice()))))
+        data.detail.with(|d| {
+            d.as_ref().map(|d| {
+                data.me
+                    .with(|me| sale_state(d, me.as_ref(), data.checkout_choice()))
+            })
+        })
     });
     // The step to the checkout form belongs to one hold: once that hold has ended, forget it.
     Effect::new(move |_| {
-        if matches!(state.get(), Some(SaleState::OrderConfirmed | SaleState::HoldExpired | SaleState::SoldOut | SaleState::SaleEnded))
-            && !data.checkout_open.get_untracked().is_empty()
+        if matches!(
+            state.get(),
+            Some(
+                SaleState::OrderConfirmed
+                    | SaleState::HoldExpired
+                    | SaleState::SoldOut
+                    | SaleState::SaleEnded
+            )
+        ) && !data.checkout_open.get_untracked().is_empty()
         {
             data.checkout_open.set(String::new());
         }
     });
-    let detail = move || data.detail.get().expect("the journey renders once the sale is loaded");
+    let detail = move || {
+        data.detail
+            .get()
+            .expect("the journey renders once the sale is loaded")
+    };
     view! {
         <div class="journey">
             <div class="product">

@@ -78,14 +78,28 @@ pub fn sale_ended(data: SaleData) -> AnyView {
 fn Report(data: SaleData) -> impl IntoView {
     let verdict = RwSignal::new(None::<String>);
     let verify = move || {
-        let Some(record) = data.draw.get_untracked() else { return };
-        verdict.set(Some(check_draw(&record, data.fingerprint_shown().as_deref(), data.place_shown())));
+        let Some(record) = data.draw.get_untracked() else {
+            return;
+        };
+        verdict.set(Some(check_draw(
+            &record,
+            data.fingerprint_shown().as_deref(),
+            data.place_shown(),
+        )));
     };
     let download = move || {
-        data.draw.with(|d| d.as_ref().map(|record| {
-            let json = serde_json::to_string(record).expect("a draw record serialises");
-            (format!("data:application/json;charset=utf-8,{}", js_sys::encode_uri_component(&json)), format!("draw-{}.json", record.sale_id))
-        }))
+        data.draw.with(|d| {
+            d.as_ref().map(|record| {
+                let json = serde_json::to_string(record).expect("a draw record serialises");
+                (
+                    format!(
+                        "data:application/json;charset=utf-8,{}",
+                        js_sys::encode_uri_component(&json)
+                    ),
+                    format!("draw-{}.json", record.sale_id),
+                )
+            })
+        })
     };
     view! {
         {move || data.report.get().map(|r| view! {
@@ -128,7 +142,11 @@ fn Report(data: SaleData) -> impl IntoView {
 /// this page showed before the start (if it showed one), then [`fair_draw::verify`] against
 /// the record's seed and the `(ticket, place)` this page showed the shopper in line. A failure
 /// names the first ticket (or fingerprint) that differs.
-pub fn check_draw(record: &DrawRecord, fingerprint_shown: Option<&str>, place_shown: Option<(u32, u32)>) -> String {
+pub fn check_draw(
+    record: &DrawRecord,
+    fingerprint_shown: Option<&str>,
+    place_shown: Option<(u32, u32)>,
+) -> String {
     if let Some(shown) = fingerprint_shown {
         if !shown.eq_ignore_ascii_case(&record.fingerprint) {
             return format!("The fingerprint shown before the start, {shown}, is not the one in the published draw record, {}.", record.fingerprint);

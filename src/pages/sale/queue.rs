@@ -10,7 +10,10 @@ use super::{SaleData, VariantPicker};
 
 /// Units not yet in anyone's cart, over all variants.
 fn stock_left(data: SaleData) -> String {
-    data.detail.get().map(|d| format::count(d.counters.available as u64)).unwrap_or_default()
+    data.detail
+        .get()
+        .map(|d| format::count(d.counters.available as u64))
+        .unwrap_or_default()
 }
 
 /// The shortest real time between two announcements of the place in line.
@@ -26,7 +29,10 @@ fn PositionAnnouncer(data: SaleData) -> impl IntoView {
     Effect::new(move |_| {
         // Each store second is a chance to announce a place that changed since the last.
         data.now.track();
-        if let Some(ShopperStatus::Waiting { position, .. } | ShopperStatus::Waitlisted { position, .. }) = data.status() {
+        if let Some(
+            ShopperStatus::Waiting { position, .. } | ShopperStatus::Waitlisted { position, .. },
+        ) = data.status()
+        {
             let (said, at) = last.get_value();
             let now = crate::device::monotonic_ms();
             if said != Some(position) && now - at >= ANNOUNCE_EVERY_MS {
@@ -47,7 +53,11 @@ enum InLine {
 }
 
 fn figure(data: SaleData, read: fn(&ShopperStatus) -> Option<String>) -> Signal<String> {
-    Signal::derive(move || data.me.with(|m| m.as_ref().and_then(|m| read(&m.status))).unwrap_or_default())
+    Signal::derive(move || {
+        data.me
+            .with(|m| m.as_ref().and_then(|m| read(&m.status)))
+            .unwrap_or_default()
+    })
 }
 
 pub fn live_queue(data: SaleData) -> AnyView {
@@ -99,7 +109,9 @@ pub fn live_queue(data: SaleData) -> AnyView {
 
 pub fn waitlist(data: SaleData) -> AnyView {
     let held = figure(data, |s| match s {
-        ShopperStatus::Waitlisted { held_elsewhere, .. } => Some(format::count(*held_elsewhere as u64)),
+        ShopperStatus::Waitlisted { held_elsewhere, .. } => {
+            Some(format::count(*held_elsewhere as u64))
+        }
         _ => None,
     });
     view! {

@@ -24,12 +24,29 @@ pub fn VariantPicker(data: SaleData, #[prop(default = false)] in_line: bool) -> 
     let choices = Memo::new(move |_| {
         data.detail.with(|d| {
             d.as_ref()
-                .map(|d| d.variants.iter().map(|v| (v.index, v.name.clone(), v.colour.clone(), v.price_cents, v.stock)).collect::<Vec<_>>())
+                .map(|d| {
+                    d.variants
+                        .iter()
+                        .map(|v| {
+                            (
+                                v.index,
+                                v.name.clone(),
+                                v.colour.clone(),
+                                v.price_cents,
+                                v.stock,
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default()
         })
     });
     let available = move |index: u8| {
-        data.detail.with(|d| d.as_ref().and_then(|d| d.variants.get(index as usize)).map_or(0, |v| v.available))
+        data.detail.with(|d| {
+            d.as_ref()
+                .and_then(|d| d.variants.get(index as usize))
+                .map_or(0, |v| v.available)
+        })
     };
     view! {
         <fieldset class="variants">

@@ -308,7 +308,8 @@ fn sale_native(simulate: &Path) -> Result<Vec<Value>> {
 /// (unregistered) and the page reloaded, so a new worker opens IndexedDB and replays the sale.
 /// Answers the worker's own measure of its opening (ms) and the sale's phase.
 async fn worker_cold_rebuild(b: &Browser, base: &str) -> Result<Value> {
-    b.scenario(base, "demo=live&crowd=100000", secs(180)).await?;
+    b.scenario(base, "demo=live&crowd=100000", secs(180))
+        .await?;
     // A minute of the sale so the replay has the crowd's arrivals and admissions to redo.
     tokio::time::sleep(secs(20)).await;
     b.js(
@@ -361,12 +362,16 @@ async fn run() -> Result<()> {
         let (page, worker) = split_files(&dist, ext)?;
         let (raw, gz) = gzip_size(&page)?;
         total_gz += gz;
-        first_load.insert(ext.into(), json!({ "files": page, "bytes": raw, "gzip9_bytes": gz }));
+        first_load.insert(
+            ext.into(),
+            json!({ "files": page, "bytes": raw, "gzip9_bytes": gz }),
+        );
         worker_files.extend(worker);
     }
     first_load.insert("total_gzip9_bytes".into(), json!(total_gz));
     let (worker_raw, worker_gz) = gzip_size(&worker_files)?;
-    let worker_load = json!({ "files": worker_files, "bytes": worker_raw, "gzip9_bytes": worker_gz });
+    let worker_load =
+        json!({ "files": worker_files, "bytes": worker_raw, "gzip9_bytes": worker_gz });
     let (counter_raw, counter_gz) = {
         let mut files = Vec::new();
         for ext in ["wasm", "js", "css"] {
@@ -413,7 +418,16 @@ async fn run() -> Result<()> {
         eprintln!("[bench] long tasks: longest {} ms", tasks["longest_ms"]);
         // 5. The 1,000,000-shopper sale, in a fresh tab of the shop.
         let in_browser = sale_in_browser(&b, &instrumented.base_url()).await?;
-        Ok::<_, e2e::Error>((shop_ms, counter_ms, first_visit_ms, rebuild, flip_errors, flips, tasks, in_browser))
+        Ok::<_, e2e::Error>((
+            shop_ms,
+            counter_ms,
+            first_visit_ms,
+            rebuild,
+            flip_errors,
+            flips,
+            tasks,
+            in_browser,
+        ))
     }
     .await;
     b.quit().await;
