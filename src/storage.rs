@@ -8,6 +8,7 @@ pub const NAMESPACE: &str = "kestrel.v1.";
 
 pub struct PageStorage {
     local: Option<web_sys::Storage>,
+    /// Every value when there is no localStorage; otherwise those it refused to keep.
     memory: RefCell<HashMap<String, String>>,
     degraded: RefCell<Option<String>>,
 }
@@ -48,27 +49,30 @@ impl PageStorage {
 
     pub fn get(&self, key: &str) -> Option<String> {
         let key = format!("{NAMESPACE}{key}");
-        match &self.local {
-            Some(local) => match local.get_item(&key) {
-                Ok(value) => value,
-                Err(_) => {
-                    self.degrade("This page's saved data could not be read; your sign-in and what you type are kept only while this tab stays open.");
-                    self.memory.borrow().get(&key).cloned()
-                }
-            },
-            None => self.memory.borrow().get(&key).cloned(),
+        // What localStorage refused to keep is only in memory, and is the newest value.
+        if let Some(value) = self.memory.borrow().get(&key) {
+            return Some(value.clone());
         }
+        let local = self.local.as_ref()?;
+        local.get_item(&key).unwrap_or_else(|_| {
+            self.degrade("This page's saved data could not be read; your sign-in and what you type are kept only while this tab stays open.");
+            None
+        })
     }
 
     pub fn set(&self, key: &str, value: &str) {
         let key = format!("{NAMESPACE}{key}");
-        self.memory
-            .borrow_mut()
-            .insert(key.clone(), value.to_string());
-        if let Some(local) = &self.local {
-            if local.set_item(&key, value).is_err() {
+        let saved = self
+            .local
+            .as_ref()
+            .map(|local| local.set_item(&key, value).is_ok());
+        if saved == Some(true) {
+            self.memory.borrow_mut().remove(&key);
+        } else {
+            if saved == Some(false) {
                 self.degrade("This browser's storage is full; your sign-in and what you type are kept only while this tab stays open.");
             }
+            self.memory.borrow_mut().insert(key, value.to_string());
         }
     }
 
