@@ -11,8 +11,8 @@ use flash_sale::api::*;
 use flash_sale::device::{monotonic_ms, sleep_ms};
 use flash_sale::shop::Shop;
 use flash_sale::storage::PageStorage;
+use support::dom::*;
 use support::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -53,35 +53,14 @@ async fn ended_sale() -> (InPageStore, DrawRecord) {
     (store, record)
 }
 
-fn find(root: &web_sys::HtmlElement, css: &str) -> Option<web_sys::HtmlElement> {
-    root.query_selector(css)
-        .unwrap()
-        .map(|e| e.unchecked_into())
-}
-
-async fn wait_for(root: &web_sys::HtmlElement, css: &str, timeout_ms: f64) -> web_sys::HtmlElement {
-    let started = monotonic_ms();
-    loop {
-        if let Some(e) = find(root, css) {
-            return e;
-        }
-        assert!(
-            monotonic_ms() - started < timeout_ms,
-            "timed out waiting for {css}; the page shows: {}",
-            root.inner_text()
-        );
-        sleep_ms(20).await;
-    }
-}
-
 /// Presses Verify on the ended sale's page and reads the verdict it shows.
 async fn verdict_on(path: &str, shop: Shop) -> String {
     shop.client().sync_clock().await.unwrap();
     let (_handle, root) = mount(path, shop);
-    wait_for(&root, "[data-testid=verify]", 10_000.0)
+    wait_for(&root, "[data-testid=verify]", 10_000)
         .await
         .click();
-    let verdict = wait_for(&root, "[data-testid=verdict]", 1_000.0).await;
+    let verdict = wait_for(&root, "[data-testid=verdict]", 1_000).await;
     let started = monotonic_ms();
     while verdict.text_content().unwrap_or_default().is_empty() {
         assert!(
@@ -127,7 +106,7 @@ async fn the_download_link_carries_the_published_record() {
     let shop = shop_on(&store, Rc::new(PageStorage::memory()));
     shop.client().sync_clock().await.unwrap();
     let (_handle, root) = mount(&format!("/sale/{SALE}"), shop);
-    let link = wait_for(&root, "[data-testid=draw-download]", 10_000.0).await;
+    let link = wait_for(&root, "[data-testid=draw-download]", 10_000).await;
     assert_eq!(
         link.get_attribute("download").as_deref(),
         Some(format!("draw-{SALE}.json").as_str())

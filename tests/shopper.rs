@@ -13,62 +13,13 @@ use flash_sale::components::Countdown;
 use flash_sale::device::{monotonic_ms, sleep_ms};
 use flash_sale::shop::Shop;
 use flash_sale::storage::PageStorage;
-use leptos::mount::UnmountHandle;
 use leptos::prelude::*;
+use support::dom::*;
 use support::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-async fn mount_shop(
-    path: &str,
-    shop: Shop,
-) -> (Shop, UnmountHandle<impl Mountable>, web_sys::HtmlElement) {
-    shop.client().sync_clock().await.unwrap();
-    let (handle, root) = mount(path, shop);
-    leptos::task::tick().await;
-    (shop, handle, root)
-}
-
-async fn mount_at(
-    path: &str,
-    store: &InPageStore,
-    storage: Rc<PageStorage>,
-) -> (Shop, UnmountHandle<impl Mountable>, web_sys::HtmlElement) {
-    mount_shop(path, shop_on(store, storage)).await
-}
-
-fn find(root: &web_sys::HtmlElement, css: &str) -> Option<web_sys::HtmlElement> {
-    root.query_selector(css)
-        .unwrap()
-        .map(|e| e.unchecked_into())
-}
-
-fn text(root: &web_sys::HtmlElement, css: &str) -> String {
-    find(root, css)
-        .map(|e| e.text_content().unwrap_or_default())
-        .unwrap_or_default()
-}
-
-async fn wait_for(root: &web_sys::HtmlElement, css: &str, timeout_ms: u32) -> web_sys::HtmlElement {
-    let started = monotonic_ms();
-    loop {
-        if let Some(e) = find(root, css) {
-            return e;
-        }
-        assert!(
-            monotonic_ms() - started < timeout_ms as f64,
-            "timed out waiting for {css}; the page shows: {}",
-            root.inner_text()
-        );
-        sleep_ms(20).await;
-    }
-}
-
-async fn wait_for_state(root: &web_sys::HtmlElement, name: &str, timeout_ms: u32) {
-    wait_for(root, &format!("section[data-state=\"{name}\"]"), timeout_ms).await;
-}
 
 /// Waits until the page's text says `what`.
 async fn wait_for_text(root: &web_sys::HtmlElement, what: &str, timeout_ms: u32) {
@@ -81,22 +32,6 @@ async fn wait_for_text(root: &web_sys::HtmlElement, what: &str, timeout_ms: u32)
         );
         sleep_ms(20).await;
     }
-}
-
-fn type_into(root: &web_sys::HtmlElement, css: &str, value: &str) {
-    let input: web_sys::HtmlInputElement = find(root, css)
-        .unwrap_or_else(|| panic!("no {css}"))
-        .unchecked_into();
-    input.set_value(value);
-    input
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
-}
-
-fn click(root: &web_sys::HtmlElement, css: &str) {
-    find(root, css)
-        .unwrap_or_else(|| panic!("no {css}: {}", root.inner_text()))
-        .click();
 }
 
 fn js(code: &str) -> JsValue {

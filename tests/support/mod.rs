@@ -3,6 +3,8 @@
 //! through the SMS inbox, moving the store clock, and waiting for a condition.
 #![allow(dead_code)] // each test file uses its own part of this module
 
+pub mod dom;
+
 use std::rc::{Rc, Weak};
 
 use flash_sale::api::demo::{ClockChange, DemoSettings, DevState};
