@@ -20,7 +20,8 @@ use wasm_bindgen::JsCast;
 
 pub const SALE: &str = "k7-first-drop";
 pub const CATALOG: &str = include_str!("../../public/catalog.json");
-/// The crowd's work between two frames, as the worker slices it.
+/// The crowd's work between two frames while the store runs on the page's thread, as in these
+/// tests (the worker runs 20 ms at a time, off the page's thread).
 const SLICE_BUDGET_MS: f64 = 3.0;
 
 pub type InPageStore = Rc<Service<InMemory>>;

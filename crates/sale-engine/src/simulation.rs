@@ -76,7 +76,8 @@ pub fn simulation_config(stock: u32, seed: u64, admission_per_second: u32) -> Sa
     }
 }
 
-/// A simulated sale that can be run in bounded slices (the browser does 8 ms at a time).
+/// A simulated sale that can be run in bounded slices: [`Simulation::step`] does a bounded
+/// amount of work and says whether the sale is over.
 #[derive(Clone, Debug)]
 pub struct Simulation {
     sale: Sale,
