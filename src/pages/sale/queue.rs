@@ -82,7 +82,7 @@ pub fn live_queue(data: SaleData) -> AnyView {
                         <Stat label="Place in the draw" testid="drawn-place" value=figure(data, |s| match s {
                             ShopperStatus::Waiting { place, .. } => Some(format::count(*place as u64)), _ => None })/>
                         <Stat label="Your ticket" testid="ticket" value=figure(data, |s| match s {
-                            ShopperStatus::Waiting { ticket, .. } => Some(format!("no. {ticket}")), _ => None })/>
+                            ShopperStatus::Waiting { ticket, .. } => Some(ticket.to_string()), _ => None })/>
                         <Stat label="Ahead of you" value=figure(data, |s| match s {
                             ShopperStatus::Waiting { ahead, .. } => Some(format::count(*ahead as u64)), _ => None })/>
                         <Stat label="Estimated wait" value=figure(data, |s| match s {
