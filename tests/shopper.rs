@@ -523,11 +523,7 @@ async fn a_reload_on_the_code_step_keeps_the_code_step() {
     drop(handle);
     let (_shop, _handle, root) = mount_at("/account", &store, storage).await;
     wait_for(&root, "#code", 2_000).await;
-    let sms = wait_for(&root, "[data-testid=sms]", 5_000)
-        .await
-        .text_content()
-        .unwrap();
-    let code: String = sms.chars().filter(char::is_ascii_digit).take(6).collect();
+    let code = texted_code(&root).await;
     type_into(&root, "#code", &code);
     click(&root, "form button[type=submit]");
     wait_for_text(&root, "Signed in as", 5_000).await;

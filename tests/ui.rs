@@ -52,11 +52,7 @@ async fn the_whole_journey_from_sign_up_to_order_with_an_accelerated_clock() {
     type_into(&root, "#phone", "+44 7700 900201");
     click(&root, "form button[type=submit]");
     wait_for(&root, "#code", 5_000).await;
-    let sms = wait_for(&root, "[data-testid=sms]", 5_000)
-        .await
-        .text_content()
-        .unwrap();
-    let code: String = sms.chars().filter(char::is_ascii_digit).take(6).collect();
+    let code = texted_code(&root).await;
     type_into(&root, "#code", &code);
     click(&root, "form button[type=submit]");
     wait_for(&root, "[data-testid=register]", 5_000).await;

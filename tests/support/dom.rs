@@ -72,6 +72,15 @@ pub async fn wait_for_state(root: &web_sys::HtmlElement, name: &str, timeout_ms:
     wait_for(root, &format!("section[data-state=\"{name}\"]"), timeout_ms).await;
 }
 
+/// The sign-in code from the demo SMS the page shows under the form.
+pub async fn texted_code(root: &web_sys::HtmlElement) -> String {
+    let sms = wait_for(root, "[data-testid=sms]", 5_000)
+        .await
+        .text_content()
+        .unwrap();
+    sms.chars().filter(char::is_ascii_digit).take(6).collect()
+}
+
 /// Types as a person does: the value, then the input event the bound signal listens to.
 pub fn type_into(root: &web_sys::HtmlElement, css: &str, value: &str) {
     let input: web_sys::HtmlInputElement = find(root, css)
