@@ -150,7 +150,7 @@ pub async fn play(client: &StoreClient, preset: &str) -> Result<(), ApiError> {
     if matches!(preset, "fresh" | "ended") {
         return Ok(());
     }
-    sign_in(client).await?;
+    sign_in_through_the_inbox(client, DEMO_PHONE).await?;
     let sale_path = format!("/api/sales/{DEMO_SALE}");
     let _: ShopperView = client
         .call(
@@ -189,13 +189,18 @@ pub async fn play(client: &StoreClient, preset: &str) -> Result<(), ApiError> {
     client.sync_clock().await.map(|_| ())
 }
 
-async fn sign_in(client: &StoreClient) -> Result<(), ApiError> {
+/// Signs `phone` in as the demo lets anyone: asks for a code, reads it from the demo's SMS
+/// inbox and sends it back. Presets use it, and so do the browser tests.
+pub async fn sign_in_through_the_inbox(
+    client: &StoreClient,
+    phone: &str,
+) -> Result<Session, ApiError> {
     let sent: CodeSent = client
         .call(
             Method::Post,
             "/api/auth/code",
             Some(CodeRequest {
-                phone: DEMO_PHONE.into(),
+                phone: phone.into(),
             }),
         )
         .await?;
@@ -217,8 +222,8 @@ async fn sign_in(client: &StoreClient) -> Result<(), ApiError> {
             }),
         )
         .await?;
-    client.session.set(Some(session));
-    Ok(())
+    client.session.set(Some(session.clone()));
+    Ok(session)
 }
 
 async fn jump(client: &StoreClient, to: u64) -> Result<(), ApiError> {

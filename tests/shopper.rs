@@ -453,10 +453,7 @@ async fn back_after_a_declined_card_returns_to_the_hold() {
     wait_for_state(&root, "your-turn", 5_000).await;
     click(&root, "[data-testid=go-checkout]");
     wait_for_state(&root, "checkout", 3_000).await;
-    type_into(&root, "#name", "Grace Hopper");
-    type_into(&root, "#line1", "1 Navy Yard");
-    type_into(&root, "#city", "Arlington");
-    type_into(&root, "#postcode", "22202");
+    fill_address(&root);
     click(&root, "input[name=payment][value=declines]");
     leptos::task::tick().await;
     click(&root, "[data-testid=pay]");

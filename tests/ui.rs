@@ -75,10 +75,7 @@ async fn the_whole_journey_from_sign_up_to_order_with_an_accelerated_clock() {
     assert!(!text(&root, "[data-testid=hold-timer]").is_empty());
     click(&root, "[data-testid=go-checkout]");
     wait_for_state(&root, "checkout", 3_000).await;
-    type_into(&root, "#name", "Grace Hopper");
-    type_into(&root, "#line1", "1 Navy Yard");
-    type_into(&root, "#city", "Arlington");
-    type_into(&root, "#postcode", "22202");
+    fill_address(&root);
     settle().await;
     click(&root, "[data-testid=pay]");
     wait_for_state(&root, "order-confirmed", 15_000).await;

@@ -92,6 +92,14 @@ pub fn type_into(root: &web_sys::HtmlElement, css: &str, value: &str) {
         .unwrap();
 }
 
+/// Fills the checkout form's address with a valid one.
+pub fn fill_address(root: &web_sys::HtmlElement) {
+    type_into(root, "#name", "Grace Hopper");
+    type_into(root, "#line1", "1 Navy Yard");
+    type_into(root, "#city", "Arlington");
+    type_into(root, "#postcode", "22202");
+}
+
 pub fn click(root: &web_sys::HtmlElement, css: &str) {
     find(root, css)
         .unwrap_or_else(|| panic!("no {css}: {}", root.inner_text()))

@@ -14,7 +14,7 @@ use flash_sale::device::{monotonic_ms, real_now, sleep_ms};
 use flash_sale::shop::Shop;
 use flash_sale::storage::PageStorage;
 use leptos::mount::UnmountHandle;
-use leptos::prelude::{document, Mountable, Set};
+use leptos::prelude::{document, Mountable};
 use sale_store::{Catalog, InMemory, Service, Store};
 use wasm_bindgen::JsCast;
 
@@ -108,42 +108,9 @@ pub fn fresh_store(settings: DemoSettings) -> TestStore {
 }
 
 pub async fn sign_in(client: &StoreClient, phone: &str) -> Session {
-    let sent: CodeSent = client
-        .call(
-            Method::Post,
-            "/api/auth/code",
-            Some(CodeRequest {
-                phone: phone.into(),
-            }),
-        )
+    flash_sale::scenario::sign_in_through_the_inbox(client, phone)
         .await
-        .expect("code sent");
-    let code = latest_code(client, &sent.phone).await;
-    let session: Session = client
-        .call(
-            Method::Post,
-            "/api/auth/verify",
-            Some(VerifyRequest {
-                phone: sent.phone,
-                code,
-            }),
-        )
-        .await
-        .expect("signed in");
-    client.session.set(Some(session.clone()));
-    session
-}
-
-pub async fn latest_code(client: &StoreClient, phone: &str) -> String {
-    let inbox: Vec<demo::Sms> = client.get("/api/dev/inbox").await.expect("inbox");
-    let text = inbox
-        .iter()
-        .rev()
-        .find(|m| m.phone == phone)
-        .expect("an SMS for this number")
-        .text
-        .clone();
-    text.chars().filter(char::is_ascii_digit).take(6).collect()
+        .expect("signed in through the demo inbox")
 }
 
 pub async fn detail(client: &StoreClient) -> SaleDetail {
