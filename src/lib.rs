@@ -7,6 +7,7 @@ pub mod components;
 pub mod device;
 pub mod format;
 pub mod hooks;
+pub mod json;
 pub mod pages;
 pub mod preview;
 pub mod sale_state;

@@ -56,7 +56,7 @@ impl Shop {
     pub fn open(transport: Rc<dyn Transport>, storage: Rc<PageStorage>) -> Shop {
         let session = storage
             .get(SESSION_KEY)
-            .and_then(|raw| serde_json::from_str::<Session>(&raw).ok());
+            .and_then(|raw| crate::json::from_str::<Session>(&raw).ok());
         let client = StoreClient::new(transport, session);
         let session_signal = client.session;
         let shop = Shop {
@@ -80,10 +80,7 @@ impl Shop {
         Effect::new(move |_| {
             let storage = shop.storage();
             match session_signal.get() {
-                Some(session) => storage.set(
-                    SESSION_KEY,
-                    &serde_json::to_string(&session).expect("serialises"),
-                ),
+                Some(session) => storage.set(SESSION_KEY, &crate::json::to_string(&session)),
                 None => storage.remove(SESSION_KEY),
             }
         });
@@ -269,7 +266,7 @@ impl Shop {
                 {
                     let now = event
                         .new_value()
-                        .and_then(|raw| serde_json::from_str::<Session>(&raw).ok());
+                        .and_then(|raw| crate::json::from_str::<Session>(&raw).ok());
                     if session.get_untracked() != now {
                         session.set(now);
                     }

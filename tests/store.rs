@@ -172,3 +172,27 @@ async fn a_device_clock_ten_minutes_off_changes_neither_the_sale_moment_nor_who_
     set_device_clock_error(0.0);
     assert!(outcomes.windows(2).all(|w| w[0] == w[1]), "{outcomes:?}");
 }
+
+/// The browser's JSON carries every contract value the page sends and reads back unchanged,
+/// the largest seed and a negative skew included, and names what it cannot read.
+#[wasm_bindgen_test]
+fn contract_values_round_trip_through_the_browsers_json() {
+    let settings = DemoSettings {
+        crowd: Some(1_000_000),
+        skew_ms: -600_000,
+        speed: 2.5,
+        seed: Some(demo::MAX_SEED),
+        ..DemoSettings::default()
+    };
+    let text = flash_sale::json::to_string(&settings);
+    let read: DemoSettings = flash_sale::json::from_str(&text).unwrap();
+    assert_eq!(read, settings, "{text}");
+    let with_serde_json: DemoSettings = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        with_serde_json, settings,
+        "the store's parser reads the page's text"
+    );
+
+    assert!(flash_sale::json::from_str::<DemoSettings>("{\"crowd\": ").is_err());
+    assert!(flash_sale::json::from_str::<DemoSettings>("{\"crowd\": \"many\"}").is_err());
+}

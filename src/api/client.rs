@@ -133,9 +133,19 @@ impl StoreClient {
         path: &str,
         body: Option<impl Serialize>,
     ) -> Result<T, ApiError> {
-        let body = body.map(|b| serde_json::to_string(&b).expect("contract types serialise"));
+        let body = body.map(|b| crate::json::to_string(&b));
+        self.call_json(method, path, body).await
+    }
+
+    /// [`StoreClient::call`] with a body already in JSON text.
+    pub async fn call_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<T, ApiError> {
         let answer = self.send(method, path, body).await?;
-        serde_json::from_str(&answer).map_err(|e| {
+        crate::json::from_str(&answer).map_err(|e| {
             // The detail is for developers; the shopper gets a sentence.
             web_sys::console::warn_1(&format!("{method:?} {path}: unreadable answer: {e}").into());
             ApiError::new(502, codes::BAD_RESPONSE, "The store sent an answer this page cannot read. Reload the page to get the latest version.")
@@ -165,7 +175,7 @@ impl StoreClient {
             let error = match self.transport.send(request.clone()).await {
                 Ok(response) if (200..300).contains(&response.status) => return Ok(response.body),
                 Ok(response) => {
-                    let mut error = serde_json::from_str::<ApiError>(&response.body)
+                    let mut error = crate::json::from_str::<ApiError>(&response.body)
                         .unwrap_or_else(|_| {
                             ApiError::new(
                                 response.status,

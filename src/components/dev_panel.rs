@@ -46,10 +46,10 @@ fn Panel() -> impl IntoView {
         });
     });
     // Every control goes through the store API, then the page re-syncs its clock.
-    let send = move |method: Method, path: &'static str, body: serde_json::Value| {
+    let send = move |method: Method, path: &'static str, body: String| {
         leptos::task::spawn_local(async move {
             let client = shop.client();
-            match client.call::<DevState>(method, path, Some(body)).await {
+            match client.call_json::<DevState>(method, path, Some(body)).await {
                 Ok(s) => {
                     problem.set(None);
                     draft.set(Some(s.settings.clone()));
@@ -70,11 +70,10 @@ fn Panel() -> impl IntoView {
             send(
                 Method::Post,
                 "/api/dev/clock",
-                serde_json::to_value(ClockChange {
+                crate::json::to_string(&ClockChange {
                     jump_to_ms: Some(to),
                     speed: None,
-                })
-                .expect("serialises"),
+                }),
             );
         }
     };
@@ -131,11 +130,11 @@ fn Panel() -> impl IntoView {
             <p class="field-problem" role="alert">{move || problem.get()}</p>
             <div class="row">
                 <button class="button primary" on:click=move |_| if let Some(d) = draft.get_untracked() {
-                    send(Method::Put, "/api/dev/settings", serde_json::to_value(d).expect("serialises"));
+                    send(Method::Put, "/api/dev/settings", crate::json::to_string(&d));
                 }>"Apply"</button>
                 <button class="button" data-testid="dev-reset" on:click=move |_| {
                     shop.client().session.set(None);
-                    send(Method::Post, "/api/dev/reset", serde_json::to_value(draft.get_untracked()).expect("serialises"));
+                    send(Method::Post, "/api/dev/reset", crate::json::to_string(&draft.get_untracked()));
                 }>"Reset demo"</button>
             </div>
         </aside>

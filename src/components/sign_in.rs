@@ -34,16 +34,14 @@ pub fn SignIn(
         SignInStage::Phone if !previewing => shop
             .storage()
             .get(SENT_KEY)
-            .and_then(|raw| serde_json::from_str::<CodeSent>(&raw).ok())
+            .and_then(|raw| crate::json::from_str::<CodeSent>(&raw).ok())
             .map_or(SignInStage::Phone, SignInStage::CodeSent),
         given => given,
     };
     let stage = RwSignal::new(stage);
     Effect::new(move |_| match stage.get() {
         _ if previewing => {}
-        SignInStage::CodeSent(sent) => shop
-            .storage()
-            .set(SENT_KEY, &serde_json::to_string(&sent).expect("serialises")),
+        SignInStage::CodeSent(sent) => shop.storage().set(SENT_KEY, &crate::json::to_string(&sent)),
         SignInStage::Phone => shop.storage().remove(SENT_KEY),
     });
     let phone_problem = RwSignal::new(None::<String>);

@@ -59,8 +59,12 @@ pub const MODIFIERS: &[(&str, &str)] = &[
     ("faults", "0 to 1"),
     ("skew", "−86400000 to 86400000 ms"),
     ("speed", "1 to 60"),
-    ("seed", "a whole number"),
+    ("seed", "a whole number from 0 to 9007199254740991"),
 ];
+
+/// The largest seed a JSON number carries exactly in every client (2^53 − 1: browsers parse
+/// JSON numbers as doubles).
+pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 impl DemoSettings {
     /// Applies one `name=value` modifier; an unusable value leaves the setting as it was and
@@ -78,7 +82,7 @@ impl DemoSettings {
             "faults" => parse(value, 0.0, 1.0).map(|v| self.faults = v),
             "skew" => parse(value, -86_400_000, 86_400_000).map(|v| self.skew_ms = v),
             "speed" => parse(value, 1.0, 60.0).map(|v| self.speed = v),
-            "seed" => parse(value, 0, u64::MAX).map(|v| self.seed = Some(v)),
+            "seed" => parse(value, 0, MAX_SEED).map(|v| self.seed = Some(v)),
             _ => {
                 let known: Vec<&str> = MODIFIERS.iter().map(|(n, _)| *n).collect();
                 return Err(format!(
@@ -179,6 +183,18 @@ mod tests {
             (s.crowd, s.faults, s.skew_ms, s.speed, s.seed),
             (Some(5000), 0.3, -600_000, 60.0, Some(42))
         );
+    }
+
+    #[test]
+    fn a_seed_beyond_what_json_carries_exactly_is_refused() {
+        let mut s = DemoSettings::default();
+        s.apply("seed", &MAX_SEED.to_string()).unwrap();
+        let refused = s.apply("seed", &(MAX_SEED + 1).to_string()).unwrap_err();
+        assert!(
+            refused.contains("seed takes a whole number from 0 to 9007199254740991"),
+            "{refused}"
+        );
+        assert_eq!(s.seed, Some(MAX_SEED));
     }
 
     #[test]

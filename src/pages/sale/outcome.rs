@@ -90,7 +90,7 @@ fn Report(data: SaleData) -> impl IntoView {
     let download = move || {
         data.draw.with(|d| {
             d.as_ref().map(|record| {
-                let json = serde_json::to_string(record).expect("a draw record serialises");
+                let json = crate::json::to_string(record);
                 (
                     format!(
                         "data:application/json;charset=utf-8,{}",
