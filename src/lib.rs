@@ -7,6 +7,7 @@ pub mod components;
 pub mod device;
 pub mod format;
 pub mod hooks;
+pub mod i18n;
 pub mod pages;
 pub mod preview;
 pub mod sale_state;
@@ -29,14 +30,16 @@ use shop::Shop;
 pub fn App() -> impl IntoView {
     let (shop, set_shop) = signal(None);
     leptos::task::spawn_local(async move { set_shop.set(Some(Shop::boot().await)) });
+    // Before the shop opens, the language it will speak (the same choice it makes when it opens).
+    let words = i18n::Locale::chosen(&storage::PageStorage::open()).words();
     view! {
         {move || match shop.get() {
-            None => view! { <p class="boot" data-state="booting">"Opening the store…"</p> }.into_any(),
+            None => view! { <p class="boot" data-state="booting">{words.opening_store}</p> }.into_any(),
                 Some(Err(problem)) => view! {
                     <div class="boot" data-state="boot-error" role="alert">
-                        <h1>"The store could not open"</h1>
+                        <h1>{words.store_could_not_open}</h1>
                         <p>{problem}</p>
-                        <p>"Reload the page to try again."</p>
+                        <p>{words.reload_to_retry}</p>
                     </div>
                 }.into_any(),
                 Some(Ok(shop)) => {

@@ -9,6 +9,7 @@ use crate::api::demo::{ClockChange, DevState, StoreNotice};
 use crate::api::service_worker::{self, StoreKind};
 use crate::api::{FetchTransport, Method, Session, StoreClient, Transport};
 use crate::device::sleep_ms;
+use crate::i18n::{Locale, Words};
 use crate::scenario;
 use crate::storage::PageStorage;
 
@@ -49,6 +50,8 @@ pub struct Shop {
     pub turn_alert: RwSignal<Option<String>>,
     /// True while the page cannot be seen (another tab in front, the phone locked).
     pub page_hidden: RwSignal<bool>,
+    /// The language the shop speaks to this shopper; every text follows it.
+    pub locale: RwSignal<Locale>,
 }
 
 impl Shop {
@@ -72,7 +75,9 @@ impl Shop {
             page_title: RwSignal::new(String::new()),
             turn_alert: RwSignal::new(None),
             page_hidden: RwSignal::new(false),
+            locale: RwSignal::new(Locale::chosen(&storage)),
         };
+        Effect::new(move |_| shop.locale.get().apply_to_document());
         crate::attention::follow_visibility(shop.page_hidden);
         if let Some(why) = storage.degraded() {
             shop.notify(why);
@@ -213,6 +218,17 @@ impl Shop {
                 let _ = client.sync_clock().await;
             }
         });
+    }
+
+    /// The shop's words in the shopper's language (tracked: a switch re-renders the text).
+    pub fn words(&self) -> &'static Words {
+        self.locale.get().words()
+    }
+
+    /// The shopper chose a language: every text changes in place, and the choice is remembered.
+    pub fn switch_language(&self, locale: Locale) {
+        locale.remember(&self.storage());
+        self.locale.set(locale);
     }
 
     pub fn client(&self) -> StoreClient {

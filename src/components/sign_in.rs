@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::api::validation::{CodeProblem, PhoneProblem};
 use crate::api::{
     validation, ApiError, CodeRequest, CodeSent, Method, Session, Sms, VerifyRequest,
 };
@@ -21,9 +22,11 @@ pub enum SignInStage {
 #[component]
 pub fn SignIn(
     #[prop(default = SignInStage::Phone)] stage: SignInStage,
-    #[prop(optional)] error: Option<String>,
+    #[prop(optional)] error: Option<ApiError>,
 ) -> impl IntoView {
     let shop = use_shop();
+    let t = move || shop.words();
+    let market = move || shop.locale.get_untracked().market();
     let phone = use_draft("sign-in.phone");
     let code = use_draft("sign-in.code");
     // The code step survives a reload: the code already texted stays usable, where sending
@@ -46,8 +49,8 @@ pub fn SignIn(
             .set(SENT_KEY, &serde_json::to_string(&sent).expect("serialises")),
         SignInStage::Phone => shop.storage().remove(SENT_KEY),
     });
-    let phone_problem = RwSignal::new(None::<String>);
-    let code_problem = RwSignal::new(None::<String>);
+    let phone_problem = RwSignal::new(None::<PhoneProblem>);
+    let code_problem = RwSignal::new(None::<CodeProblem>);
     let store_error = RwSignal::new(error);
     let busy = RwSignal::new(false);
     let touched_phone = RwSignal::new(false);
@@ -56,13 +59,13 @@ pub fn SignIn(
     Effect::new(move |_| {
         let text = phone.get();
         if touched_phone.get() {
-            phone_problem.set(validation::phone(&text).err());
+            phone_problem.set(validation::phone(&text, market()).err());
         }
     });
 
     let send_code = move || {
         touched_phone.set(true);
-        let number = match validation::phone(&phone.get_untracked()) {
+        let number = match validation::phone(&phone.get_untracked(), market()) {
             Ok(n) => n,
             Err(problem) => return phone_problem.set(Some(problem)),
         };
@@ -73,7 +76,10 @@ pub fn SignIn(
                 .call(
                     Method::Post,
                     "/api/auth/code",
-                    Some(CodeRequest { phone: number }),
+                    Some(CodeRequest {
+                        phone: number,
+                        language: Some(shop.locale.get_untracked().tag().into()),
+                    }),
                 )
                 .await;
             busy.set(false);
@@ -82,7 +88,7 @@ pub fn SignIn(
                     store_error.set(None);
                     stage.set(SignInStage::CodeSent(sent));
                 }
-                Err(e) => store_error.set(Some(e.message)),
+                Err(e) => store_error.set(Some(e)),
             }
         });
     };
@@ -118,7 +124,7 @@ pub fn SignIn(
                 }
                 Err(e) => {
                     code.set(String::new());
-                    store_error.set(Some(e.message));
+                    store_error.set(Some(e));
                 }
             }
         });
@@ -129,40 +135,40 @@ pub fn SignIn(
             {move || match stage.get() {
                 SignInStage::Phone => view! {
                     <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); send_code(); }>
-                        <h2>"Sign in or create an account"</h2>
-                        <p class="hint">"One account per phone number: we text you a code, no password."</p>
-                        <label for="phone">"Mobile number, with country code"</label>
+                        <h2>{move || t().sign_in_title}</h2>
+                        <p class="hint">{move || t().one_account_per_phone}</p>
+                        <label for="phone">{move || t().phone_label}</label>
                         <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel"
-                            placeholder="+44 7700 900123" bind:value=phone
+                            placeholder=move || t().phone_example bind:value=phone
                             on:blur=move |_| touched_phone.set(true)
                             aria-invalid=move || phone_problem.get().is_some().to_string()
                             aria-describedby="phone-problem"/>
-                        <p id="phone-problem" class="field-problem" data-testid="phone-problem">{move || phone_problem.get()}</p>
+                        <p id="phone-problem" class="field-problem" data-testid="phone-problem">{move || phone_problem.get().map(|p| (t().phone_problem)(p))}</p>
                         <button class="button primary" type="submit" disabled=move || busy.get()>
-                            {move || if busy.get() { "Sending…" } else { "Text me a code" }}
+                            {move || if busy.get() { t().sending } else { t().text_me_a_code }}
                         </button>
                     </form>
                 }.into_any(),
                 SignInStage::CodeSent(sent) => view! {
                     <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); verify(); }>
-                        <h2>"Enter the code we texted"</h2>
-                        <p class="hint">{format!("Sent to {}. ", sent.phone)}
-                            <button type="button" class="link" on:click=move |_| stage.set(SignInStage::Phone)>"Change number"</button>
+                        <h2>{move || t().enter_the_code}</h2>
+                        <p class="hint">{let phone = sent.phone.clone(); move || (t().sent_to)(&phone)}
+                            <button type="button" class="link" on:click=move |_| stage.set(SignInStage::Phone)>{move || t().change_number}</button>
                         </p>
-                        <label for="code">{format!("{}-digit code", sent.code_length)}</label>
+                        <label for="code">{move || (t().code_label)(sent.code_length as usize)}</label>
                         <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7"
                             bind:value=code aria-describedby="code-problem"
                             aria-invalid=move || code_problem.get().is_some().to_string()/>
-                        <p id="code-problem" class="field-problem" data-testid="code-problem">{move || code_problem.get()}</p>
+                        <p id="code-problem" class="field-problem" data-testid="code-problem">{move || code_problem.get().map(|p| (t().code_problem)(p))}</p>
                         <div class="row">
-                            <button class="button primary" type="submit" disabled=move || busy.get()>"Sign in"</button>
-                            <button class="button" type="button" disabled=move || busy.get() on:click=move |_| send_code()>"Send a new code"</button>
+                            <button class="button primary" type="submit" disabled=move || busy.get()>{move || t().sign_in}</button>
+                            <button class="button" type="button" disabled=move || busy.get() on:click=move |_| send_code()>{move || t().send_new_code}</button>
                         </div>
                     </form>
                     <Inbox phone=sent.phone.clone()/>
                 }.into_any(),
             }}
-            <p class="form-error" role="alert" data-testid="sign-in-error">{move || store_error.get()}</p>
+            <p class="form-error" role="alert" data-testid="sign-in-error">{move || store_error.get().map(|e| t().store_error(&e))}</p>
         </div>
     }
 }
@@ -170,18 +176,19 @@ pub fn SignIn(
 /// The demo store's SMS gateway: the texts it sent to this number, newest first.
 #[component]
 fn Inbox(phone: String) -> impl IntoView {
+    let shop = use_shop();
     let beat = use_polling(1_000);
     let inbox = use_api::<Vec<Sms>>(move || {
         beat.track();
         "/api/dev/inbox".into()
     });
     view! {
-        <aside class="inbox" aria-label="Demo text messages">
-            <h3>"Your phone (demo)"</h3>
+        <aside class="inbox" aria-label=move || shop.words().demo_texts>
+            <h3>{move || shop.words().demo_phone}</h3>
             {move || {
                 let messages: Vec<Sms> = inbox.get().and_then(Result::ok).unwrap_or_default().into_iter().rev().filter(|m| m.phone == phone).take(3).collect();
                 if messages.is_empty() {
-                    view! { <p class="hint">"Waiting for the text…"</p> }.into_any()
+                    view! { <p class="hint">{move || shop.words().waiting_for_text}</p> }.into_any()
                 } else {
                     messages.into_iter().map(|m| view! { <p class="sms" data-testid="sms">{m.text}</p> }).collect_view().into_any()
                 }

@@ -46,7 +46,8 @@ fn detail(phase: Phase) -> SaleDetail {
             tagline: "6.4″ OLED, 5,000 mAh, 50 MP. The first batch, for registered shoppers only."
                 .into(),
             image: "/public/img/k7.svg".into(),
-            from_price_cents: 29_900,
+            from_price_cents: 199_900,
+            currency: "CNY".into(),
             units: 250,
             registration_opens: opens,
             registration_closes: closes,
@@ -64,7 +65,7 @@ fn detail(phase: Phase) -> SaleDetail {
                 "#2f343c",
                 120,
                 if selling { 31 } else { 120 },
-                29_900,
+                199_900,
             ),
             variant(
                 1,
@@ -73,7 +74,7 @@ fn detail(phase: Phase) -> SaleDetail {
                 "#b9d3e6",
                 80,
                 if selling { 12 } else { 80 },
-                29_900,
+                199_900,
             ),
             variant(
                 2,
@@ -82,7 +83,7 @@ fn detail(phase: Phase) -> SaleDetail {
                 "#d8643c",
                 50,
                 if selling { 0 } else { 50 },
-                37_900,
+                259_900,
             ),
         ],
         per_account_limit: 1,
@@ -187,13 +188,15 @@ fn screen(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleRepo
         sale_id: "k7-first-drop".into(),
         product: "Kestrel K7".into(),
         variant: "8 GB + 256 GB · Graphite".into(),
-        price_cents: 29_900,
+        price_cents: 199_900,
+        currency: "CNY".into(),
         at_ms: NOW - 20_000,
         address: Address {
             name: "Ada Lovelace".into(),
             line1: "12 St James's Square".into(),
             city: "London".into(),
             postcode: "SW1Y 4JH".into(),
+            ..Default::default()
         },
     };
     match state {
@@ -280,7 +283,7 @@ fn screen(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleRepo
                 order: Purchase {
                     number: 146,
                     variant: 0,
-                    price_cents: 29_900,
+                    price_cents: 199_900,
                     at: NOW - 20_000,
                 },
             })

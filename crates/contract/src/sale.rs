@@ -35,6 +35,8 @@ pub struct SaleSummary {
     pub tagline: String,
     pub image: String,
     pub from_price_cents: u32,
+    /// ISO 4217 code of every price in this sale ("CNY", "EUR"), as the catalog sets it.
+    pub currency: String,
     pub units: u32,
     pub registration_opens: Millis,
     pub registration_closes: Millis,

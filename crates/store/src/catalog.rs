@@ -28,6 +28,8 @@ pub struct CatalogSale {
     pub tagline: String,
     pub description: String,
     pub image: String,
+    /// ISO 4217 code of the variants' prices: the page formats money in it.
+    pub currency: String,
     pub schedule: Schedule,
     pub admission_per_second: u32,
     pub hold_seconds: u64,

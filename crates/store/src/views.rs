@@ -169,6 +169,7 @@ pub fn summary(item: &CatalogSale, world: &SaleWorld, now: Millis) -> SaleSummar
             .map(|v| v.price_cents)
             .min()
             .unwrap_or(0),
+        currency: item.currency.clone(),
         units: config.variants.iter().map(|v| v.stock).sum(),
         registration_opens: config.registration_opens,
         registration_closes: config.registration_closes,

@@ -10,9 +10,10 @@ use leptos_router::hooks::use_params_map;
 use serde::Serialize;
 
 use crate::api::{
-    DrawRecord, Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus, ShopperView,
+    ApiError, DrawRecord, Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus, ShopperView,
 };
 use crate::device;
+use crate::i18n::{Locale, Words};
 use crate::hooks::{use_draft, use_polling, use_store_clock};
 use crate::sale_state::{sale_state, SaleState};
 use crate::shop::use_shop;
@@ -32,7 +33,8 @@ pub struct SaleData {
     /// The store's published draw record, fetched once the sale has ended (it is final then).
     pub draw: RwSignal<Option<DrawRecord>>,
     pub now: Signal<Option<f64>>,
-    pub error: RwSignal<Option<String>>,
+    /// The store's last refusal, shown in the shopper's language.
+    pub error: RwSignal<Option<ApiError>>,
     pub busy: RwSignal<bool>,
     /// The shopper stepped from their hold to the checkout form ([`CHECKOUT_OPEN`]) or back
     /// from it ([`CHECKOUT_BACK`]); kept across reloads.
@@ -92,6 +94,30 @@ impl SaleData {
             shop: use_shop(),
             live: true,
         }
+    }
+
+    /// The shop's words in the shopper's language (tracked).
+    pub fn t(&self) -> &'static Words {
+        self.shop.words()
+    }
+
+    /// The shopper's language (tracked).
+    pub fn locale(&self) -> Locale {
+        self.shop.locale.get()
+    }
+
+    /// A price of this sale, in its catalog currency and the shopper's language.
+    pub fn money(&self, cents: u32) -> String {
+        let currency = self
+            .detail
+            .with(|d| d.as_ref().map(|d| d.summary.currency.clone()))
+            .unwrap_or_default();
+        crate::format::money(cents, &currency, self.locale())
+    }
+
+    /// A store instant as the shopper reads it, relative to store time now.
+    pub fn when(&self, ms: u64) -> String {
+        crate::format::when(ms, self.store_now(), self.locale())
     }
 
     /// The shopper's own step between hold and checkout form, as [`sale_state`] takes it.
@@ -172,7 +198,7 @@ impl SaleData {
                     set_if_changed(self.detail, detail);
                     ended
                 }
-                Err(e) => return self.error.set(Some(e.message)),
+                Err(e) => return self.error.set(Some(e)),
             };
             if client.session.get_untracked().is_some() {
                 if let Ok(me) = client
@@ -256,7 +282,7 @@ impl SaleData {
                     true
                 }
                 Err(e) => {
-                    self.error.set(Some(e.message));
+                    self.error.set(Some(e));
                     false
                 }
             };
@@ -370,7 +396,7 @@ pub fn SalePage() -> impl IntoView {
     crate::attention::use_page_title(move || {
         data.detail
             .with(|d| d.as_ref().map(|d| d.summary.product.clone()))
-            .unwrap_or_else(|| "Sale".into())
+            .unwrap_or_else(|| data.t().sale.into())
     });
     // Built once the sale is loaded, not again on every poll: screens keep their fields and focus.
     let loaded = Memo::new(move |_| data.detail.with(Option::is_some));
@@ -381,8 +407,8 @@ pub fn SalePage() -> impl IntoView {
                 // Errors are read here only before the sale has loaded: afterwards they show inside
                 // the journey, and reading them here would rebuild it on every failed action.
                 false => match data.error.get() {
-                    Some(problem) => view! { <h1>"This sale could not be loaded"</h1><p class="form-error">{problem}</p> }.into_any(),
-                    None => view! { <p class="loading">"Loading the sale…"</p> }.into_any(),
+                    Some(problem) => view! { <h1>{data.t().sale_could_not_load}</h1><p class="form-error">{data.t().store_error(&problem)}</p> }.into_any(),
+                    None => view! { <p class="loading">{move || data.t().loading_sale}</p> }.into_any(),
                 },
             }}
         </div>
@@ -431,7 +457,7 @@ pub fn SaleJourney(data: SaleData) -> impl IntoView {
             </div>
             <div class="journey-main">
                 {move || state.get().map(|state| screen(state, data))}
-                <p class="form-error" role="alert" data-testid="action-error">{move || data.error.get()}</p>
+                <p class="form-error" role="alert" data-testid="action-error">{move || data.error.get().map(|e| data.t().store_error(&e))}</p>
             </div>
         </div>
     }
