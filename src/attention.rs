@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
 use crate::format;
-use crate::i18n::Words;
+use crate::i18n::{fill, Words};
 use crate::shop::use_shop;
 
 /// The favicon while nothing needs the shopper.
@@ -43,7 +43,7 @@ pub fn follow_title_and_icon() {
         let title = match &alert {
             Some(alert) => alert.clone(),
             // The shop's name, in the shopper's language, after each page's own title.
-            None => match (shop.page_title.get(), shop.words().shop_name) {
+            None => match (shop.page_title.get(), shop.locale.get().words().shop_name) {
                 (page, name) if page.is_empty() => name.to_string(),
                 (page, name) => format!("{page} · {name}"),
             },
@@ -75,7 +75,7 @@ fn set_favicon(href: &str) {
 
 /// The title a hidden tab shows while a unit is held: the time left to check out.
 pub fn turn_title(left_ms: f64, words: &Words) -> String {
-    (words.turn_tab_title)(&format::countdown(left_ms as i64, words))
+    fill(words.turn_tab_title, &[&format::countdown(left_ms as i64, words)])
 }
 
 /// What the browser lets the page do about notifications.

@@ -6,7 +6,7 @@ use js_sys::{Array, Date, Function, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use crate::api::{Address, Market};
-use crate::i18n::{Locale, Words};
+use crate::i18n::{fill, Locale, Words};
 
 /// `Intl` options from pairs such as `("style", "currency")`.
 fn options(pairs: &[(&str, &str)]) -> Object {
@@ -63,7 +63,7 @@ pub fn countdown(ms: i64, words: &Words) -> String {
         total % 60,
     );
     match () {
-        _ if d > 0 => (words.days_hours)(d, h),
+        _ if d > 0 => fill(words.days_hours, &[&d.to_string(), &format!("{h:02}")]),
         _ if h > 0 => format!("{h}:{m:02}:{s:02}"),
         _ => format!("{m}:{s:02}"),
     }
@@ -72,11 +72,14 @@ pub fn countdown(ms: i64, words: &Words) -> String {
 /// A short human duration: "45 s", "3 min", "1 min 26 s", "2 h 5 min" ("2分30秒" in Chinese).
 pub fn duration(ms: u64, words: &Words) -> String {
     let s = ms.div_ceil(1_000);
-    if s < 3_600 {
-        (words.duration)(0, s / 60, s % 60)
-    } else {
-        (words.duration)(s / 3_600, s / 60 % 60, 0)
-    }
+    let (h, m, s) = (s / 3_600, s / 60 % 60, s % 60);
+    let (sentence, facts) = match (h, m, s) {
+        (0, 0, s) => (words.duration_s, [s, 0]),
+        (0, m, 0) => (words.duration_min, [m, 0]),
+        (0, m, s) => (words.duration_min_s, [m, s]),
+        (h, m, _) => (words.duration_h_min, [h, m]),
+    };
+    fill(sentence, &[&facts[0].to_string(), &facts[1].to_string()])
 }
 
 /// Store time as a clock reading in the shopper's time zone: "14:03:00".
@@ -103,11 +106,11 @@ pub fn when(ms: u64, now: u64, locale: Locale) -> String {
     );
     let day = |ms| date(ms, locale, &[("year", "numeric"), ("month", "numeric"), ("day", "numeric")]);
     if day(ms) == day(now) {
-        return (words.today_at)(&time);
+        return fill(words.today_at, &[&time]);
     }
     let weekday = date(ms, locale, &[("weekday", "short")]);
     let day_month = date(ms, locale, &[("day", "numeric"), ("month", "short")]);
-    (words.day_date_time)(&weekday, &day_month, &time)
+    fill(words.day_date_time, &[&weekday, &day_month, &time])
 }
 
 /// An address as its own market writes it: "Ada Lovelace, 12 St James's Square, London SW1Y 4JH"
@@ -131,7 +134,7 @@ pub fn percent(odds: f32, words: &Words) -> String {
     match (odds * 100.0).round() as u32 {
         0 if odds > 0.0 => words.under_1_percent.into(),
         100 if odds < 1.0 => words.over_99_percent.into(),
-        p => (words.percent)(p),
+        p => fill(words.percent, &[&p.to_string()]),
     }
 }
 

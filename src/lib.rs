@@ -61,20 +61,29 @@ pub fn Shell() -> impl IntoView {
         }
     });
     attention::follow_title_and_icon();
+    let locale = use_context::<Shop>().expect("the shell runs in an open shop").locale;
     view! {
         <Header/>
-        <Notices/>
-        <main id="main">
-            <Routes fallback=NotFound>
-                <Route path=path!("/") view=Home/>
-                <Route path=path!("/sale/:id") view=SalePage/>
-                <Route path=path!("/account") view=Account/>
-                <Route path=path!("/orders/:id") view=Order/>
-                <Route path=path!("/preview") view=PreviewGallery/>
-                <Route path=path!("/preview/:state") view=PreviewScreen/>
-            </Routes>
-        </main>
-        <Footer/>
+        // A switch of language builds the page again in the other language: what the shopper
+        // typed lives in drafts, their place and hold in the store, so nothing is lost, and
+        // each text is a plain string instead of a reactive closure of its own.
+        {move || {
+            locale.track();
+            view! {
+                <Notices/>
+                <main id="main">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=Home/>
+                        <Route path=path!("/sale/:id") view=SalePage/>
+                        <Route path=path!("/account") view=Account/>
+                        <Route path=path!("/orders/:id") view=Order/>
+                        <Route path=path!("/preview") view=PreviewGallery/>
+                        <Route path=path!("/preview/:state") view=PreviewScreen/>
+                    </Routes>
+                </main>
+                <Footer/>
+            }
+        }}
         <DevPanel/>
     }
 }

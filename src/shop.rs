@@ -220,9 +220,11 @@ impl Shop {
         });
     }
 
-    /// The shop's words in the shopper's language (tracked: a switch re-renders the text).
+    /// The shop's words in the shopper's language. Untracked: a switch of language rebuilds
+    /// the page (see [`crate::Shell`]), so texts are plain strings rather than one reactive
+    /// closure each, which would cost wasm bytes per text.
     pub fn words(&self) -> &'static Words {
-        self.locale.get().words()
+        self.locale.get_untracked().words()
     }
 
     /// The shopper chose a language: every text changes in place, and the choice is remembered.

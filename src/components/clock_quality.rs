@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::i18n::fill;
 use crate::shop::use_shop;
 
 /// How far the countdown can be trusted: the sync's error bound and the device clock's error,
@@ -14,10 +15,10 @@ pub fn ClockQuality() -> impl IntoView {
                 let ahead = c.device_ahead_ms() / 1_000.0;
                 let device = match ahead {
                     a if a.abs() < 0.05 => t.clock_agrees.to_string(),
-                    a if a > 0.0 => (t.clock_fast)(&format!("{a:.1}")),
-                    a => (t.clock_slow)(&format!("{:.1}", -a)),
+                    a if a > 0.0 => fill(t.clock_fast, &[&format!("{a:.1}")]),
+                    a => fill(t.clock_slow, &[&format!("{:.1}", -a)]),
                 };
-                (t.clock_synced)(&format!("{:.0}", c.error_ms.max(1.0)), &device)
+                fill(t.clock_synced, &[&format!("{:.0}", c.error_ms.max(1.0)), &device])
             })}}
         </p>
     }

@@ -8,6 +8,8 @@ use crate::shop::use_shop;
 pub fn Header() -> impl IntoView {
     let shop = use_shop();
     let session = shop.client().session;
+    // Outside the part a switch rebuilds (see `Shell`): the switch keeps its focus.
+    let words = move || shop.locale.get().words();
     // Offers the other language in its own words, so a shopper who cannot read this one finds it.
     let other = move || shop.locale.get().other();
     view! {
@@ -16,11 +18,11 @@ pub fn Header() -> impl IntoView {
                 <img src="/public/img/logo.svg" alt="" width="28" height="28"/>
                 <span>"Kestrel"<small>" drops"</small></span>
             </A>
-            <nav aria-label=move || shop.words().main_nav>
-                <A href="/">{move || shop.words().sales}</A>
-                <A href="/account">{move || if session.get().is_some() { shop.words().my_account } else { shop.words().sign_in }}</A>
+            <nav aria-label=move || words().main_nav>
+                <A href="/">{move || words().sales}</A>
+                <A href="/account">{move || if session.get().is_some() { words().my_account } else { words().sign_in }}</A>
                 <button class="link lang-switch" type="button" data-testid="language-switch"
-                    lang=move || other().tag() title=move || shop.words().switch_language
+                    lang=move || other().tag() title=move || words().switch_language
                     on:click=move |_| shop.switch_language(other())>{move || other().name()}</button>
             </nav>
         </header>
@@ -32,7 +34,7 @@ pub fn Footer() -> impl IntoView {
     let shop = use_shop();
     view! {
         <footer class="site-footer">
-            <p>{move || shop.words().footer}</p>
+            <p>{shop.words().footer}</p>
         </footer>
     }
 }
@@ -55,7 +57,7 @@ pub fn StateSection(
     });
     view! {
         <section class=format!("state state-{}", state.name()) data-state=state.name()>
-            <h2 tabindex="-1" node_ref=heading>{move || title(shop.words())}</h2>
+            <h2 tabindex="-1" node_ref=heading>{title(shop.words())}</h2>
             {children()}
         </section>
     }
@@ -71,7 +73,7 @@ pub fn Stat(
     let shop = use_shop();
     view! {
         <div class="stat">
-            <dt>{move || label(shop.words())}</dt>
+            <dt>{label(shop.words())}</dt>
             <dd data-testid=(!testid.is_empty()).then_some(testid)>{move || value.get()}</dd>
         </div>
     }

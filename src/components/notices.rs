@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::i18n::fill;
 use crate::api::NetworkNotice;
 use crate::format;
 use crate::shop::use_shop;
@@ -15,7 +16,7 @@ pub fn Notices() -> impl IntoView {
             <For each=move || shop.notices.get() key=|notice| notice.id let:notice>
                 <p class="notice notice-demo" data-testid="demo-notice">
                     {notice.text}
-                    <button class="link" on:click=move |_| shop.dismiss(notice.id)>{move || shop.words().dismiss}</button>
+                    <button class="link" on:click=move |_| shop.dismiss(notice.id)>{shop.words().dismiss}</button>
                 </p>
             </For>
         </div>
@@ -41,7 +42,7 @@ pub fn NetworkBanner(notice: NetworkNotice) -> impl IntoView {
                     0 => t.no_answer_short,
                     _ => t.store_trouble_short,
                 };
-                (t.retrying)(reason, &format::duration(in_ms.max(1), t), attempt + 1)
+                fill(t.retrying, &[&reason, &format::duration(in_ms.max(1), t), &(attempt + 1).to_string()])
             }}
         </p>
     }

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::i18n::fill;
 use crate::api::validation::{CodeProblem, PhoneProblem};
 use crate::api::{
     validation, ApiError, CodeRequest, CodeSent, Method, Session, Sms, VerifyRequest,
@@ -135,15 +136,15 @@ pub fn SignIn(
             {move || match stage.get() {
                 SignInStage::Phone => view! {
                     <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); send_code(); }>
-                        <h2>{move || t().sign_in_title}</h2>
-                        <p class="hint">{move || t().one_account_per_phone}</p>
-                        <label for="phone">{move || t().phone_label}</label>
+                        <h2>{t().sign_in_title}</h2>
+                        <p class="hint">{t().one_account_per_phone}</p>
+                        <label for="phone">{t().phone_label}</label>
                         <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel"
-                            placeholder=move || t().phone_example bind:value=phone
+                            placeholder=t().phone_example bind:value=phone
                             on:blur=move |_| touched_phone.set(true)
                             aria-invalid=move || phone_problem.get().is_some().to_string()
                             aria-describedby="phone-problem"/>
-                        <p id="phone-problem" class="field-problem" data-testid="phone-problem">{move || phone_problem.get().map(|p| (t().phone_problem)(p))}</p>
+                        <p id="phone-problem" class="field-problem" data-testid="phone-problem">{move || phone_problem.get().map(|p| t().phone_problem(p))}</p>
                         <button class="button primary" type="submit" disabled=move || busy.get()>
                             {move || if busy.get() { t().sending } else { t().text_me_a_code }}
                         </button>
@@ -151,18 +152,18 @@ pub fn SignIn(
                 }.into_any(),
                 SignInStage::CodeSent(sent) => view! {
                     <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); verify(); }>
-                        <h2>{move || t().enter_the_code}</h2>
-                        <p class="hint">{let phone = sent.phone.clone(); move || (t().sent_to)(&phone)}
-                            <button type="button" class="link" on:click=move |_| stage.set(SignInStage::Phone)>{move || t().change_number}</button>
+                        <h2>{t().enter_the_code}</h2>
+                        <p class="hint">{fill(t().sent_to, &[&sent.phone])}
+                            <button type="button" class="link" on:click=move |_| stage.set(SignInStage::Phone)>{t().change_number}</button>
                         </p>
-                        <label for="code">{move || (t().code_label)(sent.code_length as usize)}</label>
+                        <label for="code">{fill(t().code_label, &[&sent.code_length.to_string()])}</label>
                         <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7"
                             bind:value=code aria-describedby="code-problem"
                             aria-invalid=move || code_problem.get().is_some().to_string()/>
-                        <p id="code-problem" class="field-problem" data-testid="code-problem">{move || code_problem.get().map(|p| (t().code_problem)(p))}</p>
+                        <p id="code-problem" class="field-problem" data-testid="code-problem">{move || code_problem.get().map(|p| t().code_problem(p))}</p>
                         <div class="row">
-                            <button class="button primary" type="submit" disabled=move || busy.get()>{move || t().sign_in}</button>
-                            <button class="button" type="button" disabled=move || busy.get() on:click=move |_| send_code()>{move || t().send_new_code}</button>
+                            <button class="button primary" type="submit" disabled=move || busy.get()>{t().sign_in}</button>
+                            <button class="button" type="button" disabled=move || busy.get() on:click=move |_| send_code()>{t().send_new_code}</button>
                         </div>
                     </form>
                     <Inbox phone=sent.phone.clone()/>
@@ -183,12 +184,12 @@ fn Inbox(phone: String) -> impl IntoView {
         "/api/dev/inbox".into()
     });
     view! {
-        <aside class="inbox" aria-label=move || shop.words().demo_texts>
-            <h3>{move || shop.words().demo_phone}</h3>
+        <aside class="inbox" aria-label=shop.words().demo_texts>
+            <h3>{shop.words().demo_phone}</h3>
             {move || {
                 let messages: Vec<Sms> = inbox.get().and_then(Result::ok).unwrap_or_default().into_iter().rev().filter(|m| m.phone == phone).take(3).collect();
                 if messages.is_empty() {
-                    view! { <p class="hint">{move || shop.words().waiting_for_text}</p> }.into_any()
+                    view! { <p class="hint">{shop.words().waiting_for_text}</p> }.into_any()
                 } else {
                     messages.into_iter().map(|m| view! { <p class="sms" data-testid="sms">{m.text}</p> }).collect_view().into_any()
                 }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::i18n::fill;
 use crate::api::{OrderView, SaleSummary, ShopperStatus, ShopperView};
 use crate::components::SignIn;
 use crate::format;
@@ -22,12 +23,12 @@ pub fn Account() -> impl IntoView {
     });
     view! {
         <div class="page account">
-            <h1>{move || shop.words().my_account}</h1>
+            <h1>{shop.words().my_account}</h1>
             {move || match session.get() {
                 None => view! { <SignIn/> }.into_any(),
                 Some(s) => view! {
-                    <p class="lede">{move || (shop.words().signed_in_as)(&s.phone)}
-                        <button class="link" on:click=move |_| session.set(None)>{move || shop.words().sign_out}</button>
+                    <p class="lede">{fill(shop.words().signed_in_as, &[&s.phone])}
+                        <button class="link" on:click=move |_| session.set(None)>{shop.words().sign_out}</button>
                     </p>
                     <Registrations/>
                     <Orders/>
@@ -64,7 +65,7 @@ fn Registrations() -> impl IntoView {
     });
     view! {
         <section class="card">
-            <h2>{move || shop.words().registrations}</h2>
+            <h2>{shop.words().registrations}</h2>
             {move || match mine.get() {
                 None => view! { <p class="loading">{shop.words().loading}</p> }.into_any(),
                 Some(list) if list.is_empty() => view! {
@@ -74,7 +75,7 @@ fn Registrations() -> impl IntoView {
                     <ul class="plain-list">
                         {list.into_iter().map(|(sale, me)| view! {
                             <li><A href=format!("/sale/{}", sale.id)>{sale.product}</A>
-                                {me.registration_number.map(|n| (shop.words().registration_no_short)(&n.to_string()))}</li>
+                                {me.registration_number.map(|n| fill(shop.words().registration_no_short, &[&n.to_string()]))}</li>
                         }).collect_view()}
                     </ul>
                 }.into_any(),
@@ -89,7 +90,7 @@ fn Orders() -> impl IntoView {
     let orders = use_api::<Vec<OrderView>>(|| "/api/orders".into());
     view! {
         <section class="card" data-testid="orders">
-            <h2>{move || shop.words().orders}</h2>
+            <h2>{shop.words().orders}</h2>
             {move || match orders.get() {
                 None => view! { <p class="loading">{shop.words().loading}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="form-error">{shop.words().store_error(&e)}</p> }.into_any(),
@@ -102,10 +103,10 @@ fn Orders() -> impl IntoView {
 /// The shopper's orders, or what to expect when there are none yet.
 #[component]
 pub fn OrderList(orders: Vec<OrderView>) -> impl IntoView {
-    let locale = use_shop().locale;
+    let locale = use_shop().locale.get_untracked();
     if orders.is_empty() {
         return view! {
-            <p class="empty" data-state="no-orders">{move || locale.get().words().no_orders}</p>
+            <p class="empty" data-state="no-orders">{locale.words().no_orders}</p>
         }
         .into_any();
     }
@@ -113,7 +114,7 @@ pub fn OrderList(orders: Vec<OrderView>) -> impl IntoView {
         <ul class="plain-list">
             {orders.into_iter().map(|o| view! {
                 <li><A href=format!("/orders/{}", o.number)>{o.number.clone()}</A>
-                    {move || format!(" · {} {} · {}", o.product, o.variant, format::money(o.price_cents, &o.currency, locale.get()))}</li>
+                    {format!(" · {} {} · {}", o.product, o.variant, format::money(o.price_cents, &o.currency, locale))}</li>
             }).collect_view()}
         </ul>
     }

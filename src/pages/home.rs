@@ -4,7 +4,7 @@ use leptos_router::components::A;
 use crate::api::{Phase, SaleSummary};
 use crate::format;
 use crate::hooks::{use_api, use_polling, use_store_clock};
-use crate::i18n::Locale;
+use crate::i18n::{fill, Locale};
 use crate::shop::use_shop;
 
 /// All sales, each with its state and its moments in the shopper's time zone.
@@ -19,10 +19,10 @@ pub fn Home() -> impl IntoView {
     });
     view! {
         <div class="page home">
-            <h1>{move || shop.words().flash_drops}</h1>
-            <p class="lede">{move || shop.words().home_lede}</p>
+            <h1>{shop.words().flash_drops}</h1>
+            <p class="lede">{shop.words().home_lede}</p>
             {move || match sales.get() {
-                None => view! { <p class="loading">{move || shop.words().loading_sales}</p> }.into_any(),
+                None => view! { <p class="loading">{shop.words().loading_sales}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="form-error" role="alert">{move || shop.words().store_error(&e)}</p> }.into_any(),
                 Some(Ok(list)) => view! { <SaleList sales=list/> }.into_any(),
             }}
@@ -36,8 +36,8 @@ pub fn SaleList(sales: Vec<SaleSummary>) -> impl IntoView {
     if sales.is_empty() {
         return view! {
             <div class="empty" data-state="no-sales">
-                <h2>{move || shop.words().no_drops}</h2>
-                <p>{move || shop.words().no_drops_hint}</p>
+                <h2>{shop.words().no_drops}</h2>
+                <p>{shop.words().no_drops_hint}</p>
             </div>
         }
         .into_any();
@@ -53,17 +53,17 @@ pub fn phase_line(sale: &SaleSummary, now: u64, locale: Locale) -> (&'static str
         Phase::Announced => (
             "announced",
             t.badge_announced,
-            (t.registration_opens_at)(&when(sale.registration_opens)),
+            fill(t.registration_opens_at, &[&when(sale.registration_opens)]),
         ),
         Phase::RegistrationOpen => (
             "open",
             t.badge_registration_open,
-            (t.closes_and_starts)(&when(sale.registration_closes), &when(sale.starts_at)),
+            fill(t.closes_and_starts, &[&when(sale.registration_closes), &when(sale.starts_at)]),
         ),
         Phase::RegistrationClosed => (
             "soon",
             t.badge_starting_soon,
-            (t.starts_at)(&when(sale.starts_at)),
+            fill(t.starts_at, &[&when(sale.starts_at)]),
         ),
         Phase::Live => ("live", t.badge_live, t.live_letting_in.into()),
         Phase::Ended => ("ended", t.badge_ended, t.see_the_report.into()),
@@ -73,10 +73,10 @@ pub fn phase_line(sale: &SaleSummary, now: u64, locale: Locale) -> (&'static str
 #[component]
 fn SaleCard(sale: SaleSummary) -> impl IntoView {
     let now = use_store_clock();
-    let locale = use_shop().locale;
+    let locale = use_shop().locale.get_untracked();
     let href = format!("/sale/{}", sale.id);
     let line_sale = sale.clone();
-    let line = Memo::new(move |_| phase_line(&line_sale, now.get().unwrap_or_default() as u64, locale.get()));
+    let line = Memo::new(move |_| phase_line(&line_sale, now.get().unwrap_or_default() as u64, locale));
     view! {
         <A href=href attr:class="sale-card" attr:data-sale=sale.id.clone()>
             <img src=sale.image.clone() alt="" width="112" height="112"/>
@@ -85,10 +85,7 @@ fn SaleCard(sale: SaleSummary) -> impl IntoView {
                 <h2>{sale.product.clone()}</h2>
                 <p class="tagline">{sale.tagline.clone()}</p>
                 <p class="meta">{move || line.get().2}</p>
-                <p class="meta">{move || {
-                    let l = locale.get();
-                    (l.words().sale_meta)(&format::count(sale.units as u64, l), &format::money(sale.from_price_cents, &sale.currency, l), &format::count(sale.registrants as u64, l))
-                }}</p>
+                <p class="meta">{fill(locale.words().sale_meta, &[&format::count(sale.units as u64, locale), &format::money(sale.from_price_cents, &sale.currency, locale), &format::count(sale.registrants as u64, locale)])}</p>
             </div>
         </A>
     }

@@ -8,8 +8,8 @@ pub fn NotFound() -> impl IntoView {
     crate::attention::use_page_title(move || t().page_not_found.into());
     view! {
         <div class="page not-found" data-state="not-found">
-            <h1>{move || t().nothing_here}</h1>
-            <p>{move || t().page_does_not_exist} <A href="/">{move || t().sales_page}</A>{move || t().full_stop}</p>
+            <h1>{t().nothing_here}</h1>
+            <p>{t().page_does_not_exist} <A href="/">{t().sales_page}</A>{t().full_stop}</p>
         </div>
     }
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::api::{codes, ApiError, CodeSent, NetworkNotice};
-use crate::i18n::Words;
+use crate::i18n::{fill, Words};
 use crate::shop::use_shop;
 use crate::components::{NetworkBanner, SignIn, SignInStage};
 use crate::pages::{
@@ -75,7 +75,7 @@ pub fn render_screen(name: &str) -> Option<AnyView> {
         "network-retrying" => view! { <NetworkBanner notice=retrying(0, 1_200, 1)/> }.into_any(),
         "network-busy" => view! { <NetworkBanner notice=retrying(429, 3_000, 2)/> }.into_any(),
         "no-sales" => view! { <SaleList sales=vec![]/> }.into_any(),
-        "no-orders" => view! { <section class="card"><h2>{move || use_shop().words().orders}</h2><OrderList orders=vec![]/></section> }.into_any(),
+        "no-orders" => view! { <section class="card"><h2>{use_shop().words().orders}</h2><OrderList orders=vec![]/></section> }.into_any(),
         _ => return None,
     })
 }
@@ -84,7 +84,7 @@ fn title(name: &str, t: &Words) -> String {
     OTHER_SCREENS
         .iter()
         .find(|(n, _)| *n == name)
-        .map_or_else(|| (t.sale_screen)(name), |(_, title)| title(t).to_string())
+        .map_or_else(|| fill(t.sale_screen, &[&name]), |(_, title)| title(t).to_string())
 }
 
 #[component]
@@ -92,15 +92,15 @@ pub fn PreviewGallery() -> impl IntoView {
     provide_context(PreviewMode);
     let shop = use_shop();
     let t = move || shop.words();
-    crate::attention::use_page_title(move || (t().preview_of)(t().every_screen));
+    crate::attention::use_page_title(move || fill(t().preview_of, &[&t().every_screen]));
     view! {
         <div class="page preview">
-            <h1>{move || t().every_screen}</h1>
-            <p class="lede">{move || t().preview_lede}</p>
+            <h1>{t().every_screen}</h1>
+            <p class="lede">{t().preview_lede}</p>
             <div class="preview-grid">
                 {screen_names().into_iter().map(|name| view! {
                     <section class="preview-item" data-preview=name>
-                        <h2>{move || title(name, t())} <A href=format!("/preview/{name}")>{move || t().full_size}</A></h2>
+                        <h2>{title(name, t())} <A href=format!("/preview/{name}")>{t().full_size}</A></h2>
                         <div class="preview-pair">
                             <div class="preview-frame preview-phone"><p class="preview-label">"360 px"</p>{render_screen(name)}</div>
                             <div class="preview-desktop-box">
@@ -121,17 +121,17 @@ pub fn PreviewScreen() -> impl IntoView {
     let shop = use_shop();
     let t = move || shop.words();
     crate::attention::use_page_title(move || {
-        (t().preview_of)(&title(
+        fill(t().preview_of, &[&title(
             &params.read().get("state").unwrap_or_default(),
             t(),
-        ))
+        )])
     });
     move || {
         let name = params.read().get("state").unwrap_or_default();
         match render_screen(&name) {
             Some(screen) => view! {
                 <div class="page preview-one" data-preview=name.clone()>
-                    <p class="hint"><A href="/preview">{move || t().all_screens}</A>{let name = name.clone(); move || format!(" · {}", title(&name, t()))}</p>
+                    <p class="hint"><A href="/preview">{t().all_screens}</A>{format!(" · {}", title(&name, t()))}</p>
                     {screen}
                 </div>
             }.into_any(),

@@ -2,6 +2,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::i18n::fill;
 use crate::api::{Method, Phase, SaleSummary, ShopperStatus};
 use crate::components::{ClockQuality, Countdown, SignIn, Stat, StateSection};
 use crate::format;
@@ -21,7 +22,7 @@ fn join_button(data: SaleData) -> impl IntoView {
     view! {
         <button class="button primary big" data-testid="join" disabled=move || !open() || data.busy.get()
             on:click=move |_| data.act(Method::Post, "queue", Some(data.preference.get_untracked()))>
-            {move || if open() { data.t().join_the_queue.to_string() } else { (data.t().opens_at)(&format::clock_time(starts(), data.locale())) }}
+            {move || if open() { data.t().join_the_queue.to_string() } else { fill(data.t().opens_at, &[&format::clock_time(starts(), data.locale())]) }}
         </button>
     }
 }
@@ -30,8 +31,8 @@ pub fn announced(data: SaleData) -> AnyView {
     let s = summary(data);
     view! {
         <StateSection state=SaleState::Announced title=|t| t.announced_title>
-            <p>{move || data.t().registration_opens_in} <Countdown target=Signal::derive(move || summary(data).registration_opens) now=data.now done=|t| t.registration_is_open/></p>
-            <p>{move || (data.t().registration_window)(&data.when(s.registration_opens), &data.when(s.registration_closes), &data.when(s.starts_at))}</p>
+            <p>{data.t().registration_opens_in} <Countdown target=Signal::derive(move || summary(data).registration_opens) now=data.now done=|t| t.registration_is_open/></p>
+            <p>{move || fill(data.t().registration_window, &[&data.when(s.registration_opens), &data.when(s.registration_closes), &data.when(s.starts_at)])}</p>
             <Facts data/>
         </StateSection>
     }.into_any()
@@ -41,14 +42,14 @@ pub fn registration_open(data: SaleData) -> AnyView {
     let signed_in = Memo::new(move |_| data.me.with(Option::is_some));
     view! {
         <StateSection state=SaleState::RegistrationOpen title=|t| t.registration_is_open>
-            <p>{move || data.t().only_registered_may_buy}
-                <Countdown target=Signal::derive(move || summary(data).registration_closes) now=data.now done=|t| t.registration_has_closed testid="registration-countdown"/>{move || data.t().full_stop}</p>
+            <p>{data.t().only_registered_may_buy}
+                <Countdown target=Signal::derive(move || summary(data).registration_closes) now=data.now done=|t| t.registration_has_closed testid="registration-countdown"/>{data.t().full_stop}</p>
             <Facts data/>
             {move || match signed_in.get() {
                 false => view! { <SignIn/> }.into_any(),
                 true => view! {
                     <button class="button primary big" data-testid="register" disabled=move || data.busy.get()
-                        on:click=move |_| data.act(Method::Post, "registration", None::<()>)>{move || data.t().register_for_sale}</button>
+                        on:click=move |_| data.act(Method::Post, "registration", None::<()>)>{data.t().register_for_sale}</button>
                 }.into_any(),
             }}
         </StateSection>
@@ -65,16 +66,16 @@ pub fn registered(data: SaleData) -> AnyView {
     };
     view! {
         <StateSection state=SaleState::Registered title=|t| t.you_are_registered>
-            <p class="big-figure">{move || data.t().registration_no} <strong data-testid="registration-number">{number}</strong></p>
-            <p>{move || data.t().sale_starts_in} <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done=|t| t.sale_is_open/>{move || data.t().full_stop}</p>
-            <p class="check-in" data-testid="check-in-advice"><strong>{move || data.t().have_page_open}</strong>
-               {move || data.t().check_in_advice}</p>
+            <p class="big-figure">{data.t().registration_no} <strong data-testid="registration-number">{number}</strong></p>
+            <p>{data.t().sale_starts_in} <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done=|t| t.sale_is_open/>{data.t().full_stop}</p>
+            <p class="check-in" data-testid="check-in-advice"><strong>{data.t().have_page_open}</strong>
+               {data.t().check_in_advice}</p>
             <TurnNotificationOffer hold_ms=Signal::derive(move || data.detail.with(|d| d.as_ref().map_or(0, |d| d.hold_ms)))/>
             <ClockQuality/>
             <VariantPicker data/>
             {join_button(data)}
             <button class="button subtle" disabled=move || data.busy.get()
-                on:click=move |_| data.act(Method::Delete, "registration", None::<()>)>{move || data.t().cancel_registration}</button>
+                on:click=move |_| data.act(Method::Delete, "registration", None::<()>)>{data.t().cancel_registration}</button>
         </StateSection>
     }.into_any()
 }
@@ -106,18 +107,16 @@ pub fn pre_queue(data: SaleData) -> AnyView {
         }
     });
     let waiting = move || match data.status() {
-        Some(ShopperStatus::PreQueue { pre_queue_len, .. }) => (data.t().in_waiting_room_with)(
-            &format::count(pre_queue_len.saturating_sub(1) as u64, data.locale()),
-        ),
+        Some(ShopperStatus::PreQueue { pre_queue_len, .. }) => fill(data.t().in_waiting_room_with, &[&format::count(pre_queue_len.saturating_sub(1) as u64, data.locale())]),
         _ => data.t().checking_in.into(),
     };
     view! {
         <StateSection state=SaleState::PreQueue title=|t| t.waiting_room_title>
-            <p class="countdown-big">{move || data.t().starts_in} <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done=|t| t.sale_is_open/></p>
+            <p class="countdown-big">{data.t().starts_in} <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done=|t| t.sale_is_open/></p>
             <ClockQuality/>
             <p data-testid="pre-queue-status">{waiting}</p>
-            <p>{move || data.t().draw_explained}</p>
-            <p class="commitment">{move || data.t().fingerprint_label} <code data-testid="commitment">{move || data.detail.get().and_then(|d| d.commitment).unwrap_or_default()}</code></p>
+            <p>{data.t().draw_explained}</p>
+            <p class="commitment">{data.t().fingerprint_label} <code data-testid="commitment">{move || data.detail.get().and_then(|d| d.commitment).unwrap_or_default()}</code></p>
             <VariantPicker data in_line=true/>
             {join_button(data)}
         </StateSection>
@@ -155,9 +154,9 @@ pub fn NextDrop(data: SaleData) -> impl IntoView {
             {move || match next() {
                 Some(s) => {
                     let when = if s.phase == Phase::RegistrationOpen {
-                        (data.t().next_registration_open_until)(&data.when(s.registration_closes))
+                        fill(data.t().next_registration_open_until, &[&data.when(s.registration_closes)])
                     } else {
-                        (data.t().next_registration_opens)(&data.when(s.registration_opens))
+                        fill(data.t().next_registration_opens, &[&data.when(s.registration_opens)])
                     };
                     view! { {data.t().next_drop} <A href=format!("/sale/{}", s.id)>{s.product}</A> {when} }.into_any()
                 }
@@ -184,12 +183,12 @@ pub fn TurnNotificationOffer(#[prop(into)] hold_ms: Signal<u64>) -> impl IntoVie
         <div class="notify-offer" data-testid="notify-offer">
             {move || match allowed.get() {
                 Allowed::Default => view! {
-                    <p>{move || (t().notify_offer)(&format::duration(hold_ms.get(), t()))}</p>
-                    <button class="button" data-testid="allow-notifications" on:click=ask>{move || t().notify_me}</button>
+                    <p>{move || fill(t().notify_offer, &[&format::duration(hold_ms.get(), t())])}</p>
+                    <button class="button" data-testid="allow-notifications" on:click=ask>{t().notify_me}</button>
                 }.into_any(),
-                Allowed::Granted => view! { <p>{move || t().notify_granted}</p> }.into_any(),
-                Allowed::Denied => view! { <p>{move || t().notify_denied}</p> }.into_any(),
-                Allowed::Unsupported => view! { <p>{move || t().notify_unsupported}</p> }.into_any(),
+                Allowed::Granted => view! { <p>{t().notify_granted}</p> }.into_any(),
+                Allowed::Denied => view! { <p>{t().notify_denied}</p> }.into_any(),
+                Allowed::Unsupported => view! { <p>{t().notify_unsupported}</p> }.into_any(),
             }}
         </div>
     }

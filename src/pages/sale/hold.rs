@@ -5,7 +5,7 @@ use crate::api::validation::{self, AddressProblem, AddressProblems};
 use crate::api::{
     Address, CheckoutRequest, Hold, Market, Method, PaymentMethod, PaymentState, ShopperStatus,
 };
-use crate::i18n::Words;
+use crate::i18n::{fill, Words};
 use crate::components::{Countdown, StateSection};
 use crate::format;
 use crate::hooks::use_draft;
@@ -53,13 +53,13 @@ fn HoldTimer(data: SaleData) -> impl IntoView {
     let warning = Memo::new(move |_| left() <= HOLD_WARNING_MS);
     view! {
         <div class="hold-timer" class:warning=move || warning.get()>
-            <p>{move || data.t().held_for} <Countdown target=deadline now=data.now done=|t| t.hold_ended testid="hold-timer"/></p>
+            <p>{data.t().held_for} <Countdown target=deadline now=data.now done=|t| t.hold_ended testid="hold-timer"/></p>
             {move || warning.get().then(|| view! {
-                <p class="warning-text" role="alert">{move || data.t().hold_warning}</p>
+                <p class="warning-text" role="alert">{data.t().hold_warning}</p>
             })}
             {move || extension.get().map(|ms| view! {
                 <button class="button" data-testid="extend" disabled=move || data.busy.get()
-                    on:click=move |_| data.act(Method::Post, "hold/extend", None::<()>)>{move || (data.t().extend_by)(&format::duration(ms, data.t()))}</button>
+                    on:click=move |_| data.act(Method::Post, "hold/extend", None::<()>)>{move || fill(data.t().extend_by, &[&format::duration(ms, data.t())])}</button>
             })}
         </div>
     }
@@ -70,8 +70,8 @@ pub fn your_turn(data: SaleData) -> AnyView {
         <StateSection state=SaleState::YourTurn title=|t| t.your_turn_title>
             <p class="big-figure">{move || variant_name(data)}</p>
             <HoldTimer data/>
-            <p>{move || data.t().hold_explained}</p>
-            <button class="button primary big" data-testid="go-checkout" on:click=move |_| data.checkout_open.set(super::CHECKOUT_OPEN.into())>{move || data.t().check_out}</button>
+            <p>{data.t().hold_explained}</p>
+            <button class="button primary big" data-testid="go-checkout" on:click=move |_| data.checkout_open.set(super::CHECKOUT_OPEN.into())>{data.t().check_out}</button>
         </StateSection>
     }.into_any()
 }
@@ -143,14 +143,14 @@ pub fn checkout(data: SaleData) -> AnyView {
                       problem: fn(&AddressProblems) -> Option<AddressProblem>,
                       autocomplete: &'static str| {
         view! {
-            <label for=id>{move || label(data.t())}</label>
+            <label for=id>{label(data.t())}</label>
             <input id=id name=id bind:value=value autocomplete=autocomplete
                 aria-invalid=move || problem(&problems.get()).is_some().to_string() aria-describedby=format!("{id}-problem")/>
-            <p id=format!("{id}-problem") class="field-problem" data-testid=format!("{id}-problem")>{move || problem(&problems.get()).map(|p| (data.t().address_problem)(p))}</p>
+            <p id=format!("{id}-problem") class="field-problem" data-testid=format!("{id}-problem")>{move || problem(&problems.get()).map(|p| data.t().address_problem(p))}</p>
         }
     };
     // Chinese couriers read an address from the province down; elsewhere from the street up.
-    let fields = move || match market() {
+    let fields = match market() {
         Market::China => view! {
             {field("name", |t| t.full_name, name, |p| p.name, "name")}
             {field("province", |t| t.province, province, |p| p.province, "address-level1")}
@@ -175,23 +175,23 @@ pub fn checkout(data: SaleData) -> AnyView {
         <StateSection state=SaleState::Checkout title=|t| t.check_out>
             <p class="big-figure">{move || variant_name(data)}</p>
             <HoldTimer data/>
-            {move || declined().then(|| view! { <p class="form-error" role="alert">{move || data.t().payment_declined}</p> })}
+            {move || declined().then(|| view! { <p class="form-error" role="alert">{data.t().payment_declined}</p> })}
             <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <fieldset>
-                    <legend>{move || data.t().delivery_address}</legend>
+                    <legend>{data.t().delivery_address}</legend>
                     {fields}
                 </fieldset>
                 <fieldset>
-                    <legend>{move || data.t().payment_demo_cards}</legend>
+                    <legend>{data.t().payment_demo_cards}</legend>
                     {cards.into_iter().map(|(value, label)| view! {
                             <label class="check"><input type="radio" name="payment" value=value
                                 checked=move || method.get() == value || (value == "approves" && method.get().is_empty())
-                                on:change=move |_| method.set(value.into())/>{move || label(data.t())}</label>
+                                on:change=move |_| method.set(value.into())/>{label(data.t())}</label>
                         }).collect_view()}
                 </fieldset>
                 <div class="row">
-                    <button class="button primary big" type="submit" data-testid="pay" disabled=move || data.busy.get()>{move || data.t().pay}</button>
-                    <button class="button subtle" type="button" on:click=move |_| data.checkout_open.set(super::CHECKOUT_BACK.into())>{move || data.t().back}</button>
+                    <button class="button primary big" type="submit" data-testid="pay" disabled=move || data.busy.get()>{data.t().pay}</button>
+                    <button class="button subtle" type="button" on:click=move |_| data.checkout_open.set(super::CHECKOUT_BACK.into())>{data.t().back}</button>
                 </div>
             </form>
         </StateSection>
@@ -208,7 +208,7 @@ pub fn payment_pending(data: SaleData) -> AnyView {
                 PaymentState::Declined => data.t().payment_declined,
                 PaymentState::Approved => data.t().payment_approved,
             })}</p>
-            <p class="hint">{move || data.t().payment_in_flight_hint}</p>
+            <p class="hint">{data.t().payment_in_flight_hint}</p>
         </StateSection>
     }.into_any()
 }
@@ -249,10 +249,10 @@ pub(super) fn alert_when_hidden(data: SaleData) {
             if !seen.turn {
                 crate::attention::tell(
                     t.turn_notice_title,
-                    &(t.turn_notice)(&product, &format::countdown(left as i64, t)),
+                    &fill(t.turn_notice, &[&product, &format::countdown(left as i64, t)]),
                 );
             } else if ending && !seen.ending {
-                crate::attention::tell(t.hold_ending_title, &(t.hold_ending)(&product));
+                crate::attention::tell(t.hold_ending_title, &fill(t.hold_ending, &[&product]));
             }
         }
         seen.turn = true;

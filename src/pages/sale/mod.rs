@@ -96,14 +96,14 @@ impl SaleData {
         }
     }
 
-    /// The shop's words in the shopper's language (tracked).
+    /// The shop's words in the shopper's language (a switch rebuilds the page).
     pub fn t(&self) -> &'static Words {
         self.shop.words()
     }
 
-    /// The shopper's language (tracked).
+    /// The shopper's language (a switch rebuilds the page).
     pub fn locale(&self) -> Locale {
-        self.shop.locale.get()
+        self.shop.locale.get_untracked()
     }
 
     /// A price of this sale, in its catalog currency and the shopper's language.
@@ -408,7 +408,7 @@ pub fn SalePage() -> impl IntoView {
                 // the journey, and reading them here would rebuild it on every failed action.
                 false => match data.error.get() {
                     Some(problem) => view! { <h1>{data.t().sale_could_not_load}</h1><p class="form-error">{data.t().store_error(&problem)}</p> }.into_any(),
-                    None => view! { <p class="loading">{move || data.t().loading_sale}</p> }.into_any(),
+                    None => view! { <p class="loading">{data.t().loading_sale}</p> }.into_any(),
                 },
             }}
         </div>

@@ -2,6 +2,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::i18n::fill;
 use crate::api::{DrawRecord, ShopperStatus};
 use crate::components::{Stat, StateSection};
 use crate::format;
@@ -15,7 +16,7 @@ pub fn order_confirmed(data: SaleData) -> AnyView {
         <StateSection state=SaleState::OrderConfirmed title=|t| t.order_confirmed>
             {move || order().map(|o| view! {
                 <p class="big-figure">{data.t().order_word} <strong data-testid="order-number">{o.number.clone()}</strong></p>
-                <p>{(data.t().ships_to)(&format!("{} · {} · {}", o.product, o.variant, format::money(o.price_cents, &o.currency, data.locale())), &o.address.line1, &o.address.city)}</p>
+                <p>{fill(data.t().ships_to, &[&format!("{} · {} · {}", o.product, o.variant, format::money(o.price_cents, &o.currency, data.locale())), &o.address.line1, &o.address.city])}</p>
                 <p><A href=format!("/orders/{}", o.number)>{data.t().see_the_order}</A> " · " <A href="/account">{data.t().all_my_orders}</A></p>
             })}
             <Report data/>
@@ -31,7 +32,7 @@ pub fn sold_out(data: SaleData) -> AnyView {
                     let after = data.detail.get().map(|d| sold_out_at.saturating_sub(d.summary.starts_at)).unwrap_or_default();
                     let (t, locale) = (data.t(), data.locale());
                     view! {
-                        <p>{(t.sold_out_explained)(&format::count(stock as u64, locale), &format::duration(after, t))}</p>
+                        <p>{fill(t.sold_out_explained, &[&format::count(stock as u64, locale), &format::duration(after, t)])}</p>
                         <dl class="facts">
                             <Stat label=|t| t.where_you_stood value=format::count(position as u64, locale) testid="queue-position"/>
                             <Stat label=|t| t.units_in_the_batch value=format::count(stock as u64, locale)/>
@@ -51,7 +52,7 @@ pub fn sold_out(data: SaleData) -> AnyView {
 pub fn hold_expired(data: SaleData) -> AnyView {
     view! {
         <StateSection state=SaleState::HoldExpired title=|t| t.hold_ran_out_title>
-            <p>{move || data.t().hold_ran_out}</p>
+            <p>{data.t().hold_ran_out}</p>
             <NextDrop data/>
             <Report data/>
         </StateSection>

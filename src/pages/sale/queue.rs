@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use crate::api::{Method, ShopperStatus};
 use crate::components::{Stat, StateSection};
 use crate::format;
-use crate::i18n::Locale;
+use crate::i18n::{fill, Locale};
 use crate::sale_state::SaleState;
 
 use super::{SaleData, VariantPicker};
@@ -38,10 +38,10 @@ fn PositionAnnouncer(data: SaleData) -> impl IntoView {
             let now = crate::device::monotonic_ms();
             if said != Some(position) && now - at >= ANNOUNCE_EVERY_MS {
                 last.set_value((Some(position), now));
-                spoken.set((data.t().number_in_line)(&format::count(
+                spoken.set(fill(data.t().number_in_line, &[&format::count(
                     position as u64,
                     data.locale(),
-                )));
+                )]));
             }
         }
     });
@@ -100,17 +100,17 @@ pub fn live_queue(data: SaleData) -> AnyView {
                             ShopperStatus::Waiting { odds, .. } => Some(format::percent(*odds, l.words())), _ => None })/>
                         <Stat label=|t| t.units_left value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/>
                     </dl>
-                    <p class="hint">{move || data.t().queue_hint}</p>
+                    <p class="hint">{data.t().queue_hint}</p>
                     <VariantPicker data in_line=true/>
                 }.into_any(),
                 InLine::BeingDrawn => view! {
-                    <p data-testid="queue-position">{move || data.t().drawing_order}</p>
+                    <p data-testid="queue-position">{data.t().drawing_order}</p>
                 }.into_any(),
                 InLine::NotYet => view! {
-                    <p data-testid="after-the-draw">{move || data.t().after_the_draw}</p>
+                    <p data-testid="after-the-draw">{data.t().after_the_draw}</p>
                     <dl class="facts"><Stat label=|t| t.units_left value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/></dl>
                     <button class="button primary big" data-testid="join" disabled=move || data.busy.get()
-                        on:click=move |_| data.act(Method::Post, "queue", Some(data.preference.get_untracked()))>{move || data.t().join_the_queue}</button>
+                        on:click=move |_| data.act(Method::Post, "queue", Some(data.preference.get_untracked()))>{data.t().join_the_queue}</button>
                 }.into_any(),
             }}
             <PositionAnnouncer data/>
@@ -127,7 +127,7 @@ pub fn waitlist(data: SaleData) -> AnyView {
     });
     view! {
         <StateSection state=SaleState::Waitlist title=|t| t.all_in_carts>
-            <p>{move || (data.t().waitlist_explained)(&held.get())}</p>
+            <p>{move || fill(data.t().waitlist_explained, &[&held.get()])}</p>
             <dl class="facts queue">
                 <Stat label=|t| t.your_place testid="queue-position" value=figure(data, |s, l| match s {
                     ShopperStatus::Waitlisted { position, .. } => Some(format::count(*position as u64, l)), _ => None })/>
