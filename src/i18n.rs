@@ -149,6 +149,8 @@ macro_rules! words {
 words! {
     // The frame.
     shop_name,
+    /// After the brand in the header ("Kestrel drops").
+    brand_suffix,
     main_nav,
     sales,
     my_account,
@@ -560,6 +562,7 @@ impl Words {
 
 pub static EN: Words = Words {
     shop_name: "Kestrel drops",
+    brand_suffix: " drops",
     main_nav: "Main",
     sales: "Sales",
     my_account: "My account",
@@ -842,6 +845,7 @@ pub static EN: Words = Words {
 
 pub static ZH: Words = Words {
     shop_name: "Kestrel 限量抢购",
+    brand_suffix: " 限量抢购",
     main_nav: "主导航",
     sales: "抢购",
     my_account: "我的账户",

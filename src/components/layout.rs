@@ -16,7 +16,7 @@ pub fn Header() -> impl IntoView {
         <header class="site-header">
             <A href="/" attr:class="brand">
                 <img src="/public/img/logo.svg" alt="" width="28" height="28"/>
-                <span>"Kestrel"<small>" drops"</small></span>
+                <span>"Kestrel"<small>{move || words().brand_suffix}</small></span>
             </A>
             <nav aria-label=move || words().main_nav>
                 <A href="/">{move || words().sales}</A>

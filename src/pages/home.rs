@@ -76,6 +76,7 @@ fn SaleCard(sale: SaleSummary) -> impl IntoView {
     let locale = use_shop().locale.get_untracked();
     let href = format!("/sale/{}", sale.id);
     let line_sale = sale.clone();
+    let tagline = sale.tagline_in(locale.tag()).to_string();
     let line = Memo::new(move |_| phase_line(&line_sale, now.get().unwrap_or_default() as u64, locale));
     view! {
         <A href=href attr:class="sale-card" attr:data-sale=sale.id.clone()>
@@ -83,7 +84,7 @@ fn SaleCard(sale: SaleSummary) -> impl IntoView {
             <div class="sale-card-body">
                 <span class=move || format!("badge badge-{}", line.get().0)>{move || line.get().1}</span>
                 <h2>{sale.product.clone()}</h2>
-                <p class="tagline">{sale.tagline.clone()}</p>
+                <p class="tagline">{tagline}</p>
                 <p class="meta">{move || line.get().2}</p>
                 <p class="meta">{fill(locale.words().sale_meta, &[&format::count(sale.units as u64, locale), &format::money(sale.from_price_cents, &sale.currency, locale), &format::count(sale.registrants as u64, locale)])}</p>
             </div>

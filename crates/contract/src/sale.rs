@@ -1,4 +1,6 @@
 //! A sale as the store shows it: what is on sale, when, and the live numbers.
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::Millis;
@@ -33,6 +35,9 @@ pub struct SaleSummary {
     pub id: String,
     pub product: String,
     pub tagline: String,
+    /// The tagline in other languages, by language tag ("zh-CN"); `tagline` is the English.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translated_taglines: BTreeMap<String, String>,
     pub image: String,
     pub from_price_cents: u32,
     /// ISO 4217 code of every price in this sale ("CNY", "EUR"), as the catalog sets it.
@@ -44,6 +49,15 @@ pub struct SaleSummary {
     pub ends_at: Millis,
     pub phase: Phase,
     pub registrants: u32,
+}
+
+impl SaleSummary {
+    /// The tagline in the language tagged `language`, the English one if it has none.
+    pub fn tagline_in(&self, language: &str) -> &str {
+        self.translated_taglines
+            .get(language)
+            .unwrap_or(&self.tagline)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

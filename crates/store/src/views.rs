@@ -162,6 +162,7 @@ pub fn summary(item: &CatalogSale, world: &SaleWorld, now: Millis) -> SaleSummar
         id: item.id.clone(),
         product: item.product.clone(),
         tagline: item.tagline.clone(),
+        translated_taglines: item.translated_taglines.clone(),
         image: item.image.clone(),
         from_price_cents: config
             .variants

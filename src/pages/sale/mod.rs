@@ -452,7 +452,7 @@ pub fn SaleJourney(data: SaleData) -> impl IntoView {
                 <img class="product-image" src=move || detail().summary.image alt="" width="220" height="220"/>
                 <div>
                     <h1>{move || detail().summary.product}</h1>
-                    <p class="tagline">{move || detail().summary.tagline}</p>
+                    <p class="tagline">{move || detail().summary.tagline_in(data.locale().tag()).to_string()}</p>
                 </div>
             </div>
             <div class="journey-main">
