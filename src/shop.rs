@@ -97,7 +97,7 @@ impl Shop {
             // The store refused the saved session (the demo was reset, or it ran out).
             if refused.get() {
                 refused.set(false);
-                shop.notify("You were signed out: the store no longer knows this session. Sign in again to carry on.".into());
+                shop.notify(shop.words().signed_out.into());
             }
         });
         shop.follow_other_tabs();

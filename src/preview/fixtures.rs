@@ -45,11 +45,9 @@ fn detail(phase: Phase) -> SaleDetail {
             product: "Kestrel K7".into(),
             tagline: "6.4″ OLED, 5,000 mAh, 50 MP. The first batch, for registered shoppers only."
                 .into(),
-            translated_taglines: [(
-                "zh-CN".to_string(),
-                "6.4 英寸 OLED，5000 mAh，5000 万像素。首批，仅限已登记的顾客。".to_string(),
-            )]
-            .into(),
+            tagline_zh_cn: Some(
+                "6.4 英寸 OLED，5000 mAh，5000 万像素。首批，仅限已登记的顾客。".into(),
+            ),
             image: "/public/img/k7.svg".into(),
             from_price_cents: 199_900,
             currency: "CNY".into(),

@@ -1,6 +1,4 @@
 //! A sale as the store shows it: what is on sale, when, and the live numbers.
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::Millis;
@@ -35,9 +33,10 @@ pub struct SaleSummary {
     pub id: String,
     pub product: String,
     pub tagline: String,
-    /// The tagline in other languages, by language tag ("zh-CN"); `tagline` is the English.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub translated_taglines: BTreeMap<String, String>,
+    /// The tagline in Simplified Chinese; `tagline` is the English. One field per language
+    /// rather than a map: a map's deserializer costs the page's wasm more than the text does.
+    #[serde(default, rename = "tagline_zh-CN", skip_serializing_if = "Option::is_none")]
+    pub tagline_zh_cn: Option<String>,
     pub image: String,
     pub from_price_cents: u32,
     /// ISO 4217 code of every price in this sale ("CNY", "EUR"), as the catalog sets it.
@@ -54,9 +53,10 @@ pub struct SaleSummary {
 impl SaleSummary {
     /// The tagline in the language tagged `language`, the English one if it has none.
     pub fn tagline_in(&self, language: &str) -> &str {
-        self.translated_taglines
-            .get(language)
-            .unwrap_or(&self.tagline)
+        match (language, &self.tagline_zh_cn) {
+            ("zh-CN", Some(chinese)) => chinese,
+            _ => &self.tagline,
+        }
     }
 }
 

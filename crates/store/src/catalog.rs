@@ -26,9 +26,9 @@ pub struct CatalogSale {
     pub id: String,
     pub product: String,
     pub tagline: String,
-    /// The tagline in other languages, by language tag ("zh-CN").
-    #[serde(default)]
-    pub translated_taglines: std::collections::BTreeMap<String, String>,
+    /// The tagline in Simplified Chinese, if the catalog has one.
+    #[serde(default, rename = "tagline_zh-CN")]
+    pub tagline_zh_cn: Option<String>,
     pub description: String,
     pub image: String,
     /// ISO 4217 code of the variants' prices: the page formats money in it.

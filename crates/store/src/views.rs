@@ -162,7 +162,7 @@ pub fn summary(item: &CatalogSale, world: &SaleWorld, now: Millis) -> SaleSummar
         id: item.id.clone(),
         product: item.product.clone(),
         tagline: item.tagline.clone(),
-        translated_taglines: item.translated_taglines.clone(),
+        tagline_zh_cn: item.tagline_zh_cn.clone(),
         image: item.image.clone(),
         from_price_cents: config
             .variants
