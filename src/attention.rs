@@ -75,7 +75,10 @@ fn set_favicon(href: &str) {
 
 /// The title a hidden tab shows while a unit is held: the time left to check out.
 pub fn turn_title(left_ms: f64, words: &Words) -> String {
-    fill(words.turn_tab_title, &[&format::countdown(left_ms as i64, words)])
+    fill(
+        words.turn_tab_title,
+        &[&format::countdown(left_ms as i64, words)],
+    )
 }
 
 /// What the browser lets the page do about notifications.

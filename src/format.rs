@@ -102,9 +102,23 @@ pub fn when(ms: u64, now: u64, locale: Locale) -> String {
     let time = date(
         ms,
         locale,
-        &[("hour", "2-digit"), ("minute", "2-digit"), ("hourCycle", "h23")],
+        &[
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("hourCycle", "h23"),
+        ],
     );
-    let day = |ms| date(ms, locale, &[("year", "numeric"), ("month", "numeric"), ("day", "numeric")]);
+    let day = |ms| {
+        date(
+            ms,
+            locale,
+            &[
+                ("year", "numeric"),
+                ("month", "numeric"),
+                ("day", "numeric"),
+            ],
+        )
+    };
     if day(ms) == day(now) {
         return fill(words.today_at, &[&time]);
     }
@@ -113,21 +127,31 @@ pub fn when(ms: u64, now: u64, locale: Locale) -> String {
     fill(words.day_date_time, &[&weekday, &day_month, &time])
 }
 
-/// An address as its own market writes it: "Ada Lovelace, 12 St James's Square, London SW1Y 4JH"
-/// or "王小明，北京市北京市海淀区中关村大街 27 号 100080" (from the province down).
+/// Where a parcel goes, as the address's own market writes it: "12 St James's Square, London"
+/// or "北京市海淀区中关村大街 27 号" (from the province down; a city that is its own province,
+/// like Beijing, once).
+pub fn destination(a: &Address) -> String {
+    match a.market {
+        Market::International => format!("{}, {}", a.line1, a.city),
+        Market::China if a.province == a.city => format!("{}{}{}", a.city, a.district, a.line1),
+        Market::China => format!("{}{}{}{}", a.province, a.city, a.district, a.line1),
+    }
+}
+
+/// The whole address: "Ada Lovelace, 12 St James's Square, London SW1Y 4JH" or
+/// "王小明，北京市海淀区中关村大街 27 号 100080".
 pub fn address(a: &Address) -> String {
-    let postcode = if a.postcode.trim().is_empty() {
+    let separator = match a.market {
+        Market::International => ", ",
+        Market::China => "，",
+    };
+    let postcode = a.postcode.trim();
+    let postcode = if postcode.is_empty() {
         String::new()
     } else {
-        format!(" {}", a.postcode.trim())
+        format!(" {postcode}")
     };
-    match a.market {
-        Market::International => format!("{}, {}, {}{postcode}", a.name, a.line1, a.city),
-        Market::China => format!(
-            "{}，{}{}{}{}{postcode}",
-            a.name, a.province, a.city, a.district, a.line1
-        ),
-    }
+    format!("{}{separator}{}{postcode}", a.name, destination(a))
 }
 
 pub fn percent(odds: f32, words: &Words) -> String {

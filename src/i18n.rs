@@ -128,6 +128,9 @@ impl Locale {
     }
 }
 
+/// One text of [`Words`], chosen where the language is not known yet (a label, a title).
+pub type Text = fn(&Words) -> &'static str;
+
 /// Declares [`Words`] with one `&'static str` per key, and, for the tests, the list of them.
 macro_rules! words {
     ($($(#[$doc:meta])* $key:ident,)*) => {
@@ -446,7 +449,6 @@ words! {
     unknown_order,
 }
 
-
 /// A sentence with its facts put in: `{0}` is the first fact, `{1}` the second, and so on.
 /// Sentences are data rather than one function each, which keeps the wasm small.
 pub fn fill(sentence: &str, facts: &[&str]) -> String {
@@ -764,7 +766,7 @@ pub static EN: Words = Words {
 
     order_confirmed: "Order confirmed",
     order_word: "Order ",
-    ships_to: "{0}. It ships to {1}, {2}.",
+    ships_to: "{0}. It ships to {1}.",
     see_the_order: "See the order",
     all_my_orders: "All my orders",
     sold_out: "Sold out",
@@ -1048,7 +1050,7 @@ pub static ZH: Words = Words {
 
     order_confirmed: "订单已确认",
     order_word: "订单 ",
-    ships_to: "{0}。将寄往 {2}{1}。",
+    ships_to: "{0}。将寄往{1}。",
     see_the_order: "查看订单",
     all_my_orders: "我的全部订单",
     sold_out: "已售罄",
@@ -1135,10 +1137,7 @@ mod tests {
 
     #[test]
     fn browser_languages_choose_the_first_the_shop_speaks() {
-        assert_eq!(
-            Locale::from_languages(["zh-CN", "en-US"]),
-            Locale::ZhCn
-        );
+        assert_eq!(Locale::from_languages(["zh-CN", "en-US"]), Locale::ZhCn);
         assert_eq!(Locale::from_languages(["de-DE", "zh"]), Locale::ZhCn);
         assert_eq!(Locale::from_languages(["en-GB", "zh-CN"]), Locale::En);
         assert_eq!(Locale::from_languages(["fr"]), Locale::En);
@@ -1171,7 +1170,11 @@ mod tests {
                 placeholders(zh),
                 "{key}: both languages must say the same facts"
             );
-            assert_eq!(en.is_empty(), zh.is_empty(), "{key} is missing in one language");
+            assert_eq!(
+                en.is_empty(),
+                zh.is_empty(),
+                "{key} is missing in one language"
+            );
         }
     }
 
@@ -1212,8 +1215,8 @@ mod tests {
 
     #[test]
     fn a_store_refusal_reads_in_the_shoppers_language_with_its_wait() {
-        let busy = ApiError::new(429, codes::BUSY, "The store is busy with the rush.")
-            .retry_after(3_000);
+        let busy =
+            ApiError::new(429, codes::BUSY, "The store is busy with the rush.").retry_after(3_000);
         assert_eq!(
             ZH.store_error(&busy),
             "抢购人数太多，商店正忙。请在 3秒后重试。"

@@ -61,7 +61,9 @@ pub fn Shell() -> impl IntoView {
         }
     });
     attention::follow_title_and_icon();
-    let locale = use_context::<Shop>().expect("the shell runs in an open shop").locale;
+    let locale = use_context::<Shop>()
+        .expect("the shell runs in an open shop")
+        .locale;
     view! {
         <Header/>
         // A switch of language builds the page again in the other language: what the shopper

@@ -149,7 +149,7 @@ async fn the_countdown_flips_within_50_ms_of_store_time() {
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(shop);
         let clock = flash_sale::hooks::use_store_clock();
-        view! { <Countdown target=target now=clock done="Open"/> }
+        view! { <Countdown target=target now=clock done=|t| t.sale_is_open/> }
     });
     let mut last = text(&root, "[data-testid=countdown]");
     let mut errors = Vec::new();

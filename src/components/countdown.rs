@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::format;
-use crate::i18n::Words;
+use crate::i18n::Text;
 use crate::shop::use_shop;
 
 /// Time left until a store instant, as a `role="timer"` that screen readers hear only at the
@@ -11,7 +11,7 @@ pub fn Countdown(
     #[prop(into)] target: Signal<u64>,
     #[prop(into)] now: Signal<Option<f64>>,
     /// Said when the moment comes, e.g. "The sale is open".
-    done: fn(&Words) -> &'static str,
+    done: Text,
     #[prop(default = "countdown")] testid: &'static str,
 ) -> impl IntoView {
     // Shown against the whole store second at or before the moment: the clock ticks on whole

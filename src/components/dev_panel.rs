@@ -4,8 +4,8 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use crate::api::demo::{ClockChange, DemoSettings, DevState};
 use crate::api::Method;
 use crate::format;
-use crate::i18n::Locale;
 use crate::hooks::{use_polling, use_store_clock};
+use crate::i18n::Locale;
 use crate::scenario::DEMO_SALE;
 use crate::shop::use_shop;
 

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::Words;
+use crate::i18n::Text;
 use crate::shop::use_shop;
 
 #[component]
@@ -44,7 +44,7 @@ pub fn Footer() -> impl IntoView {
 #[component]
 pub fn StateSection(
     state: crate::sale_state::SaleState,
-    title: fn(&Words) -> &'static str,
+    title: Text,
     children: Children,
 ) -> impl IntoView {
     let shop = use_shop();
@@ -66,7 +66,7 @@ pub fn StateSection(
 /// A labelled figure such as "Units left: 41".
 #[component]
 pub fn Stat(
-    label: fn(&Words) -> &'static str,
+    label: Text,
     #[prop(into)] value: Signal<String>,
     #[prop(optional)] testid: &'static str,
 ) -> impl IntoView {

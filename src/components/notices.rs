@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::i18n::fill;
 use crate::api::NetworkNotice;
 use crate::format;
+use crate::i18n::fill;
 use crate::shop::use_shop;
 
 /// The connection's trouble and what the app is doing about it, and notices about the demo.
@@ -42,7 +42,7 @@ pub fn NetworkBanner(notice: NetworkNotice) -> impl IntoView {
                     0 => t.no_answer_short,
                     _ => t.store_trouble_short,
                 };
-                fill(t.retrying, &[&reason, &format::duration(in_ms.max(1), t), &(attempt + 1).to_string()])
+                fill(t.retrying, &[reason, &format::duration(in_ms.max(1), t), &(attempt + 1).to_string()])
             }}
         </p>
     }

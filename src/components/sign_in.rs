@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 
-use crate::i18n::fill;
 use crate::api::validation::{CodeProblem, PhoneProblem};
 use crate::api::{
     validation, ApiError, CodeRequest, CodeSent, Method, Session, Sms, VerifyRequest,
 };
 use crate::hooks::{clear_draft, use_api, use_draft, use_polling};
+use crate::i18n::fill;
 use crate::shop::use_shop;
 
 /// Where the code step's texted code went, kept so a reload stays on the code step.

@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::fill;
 use crate::api::{OrderView, SaleSummary, ShopperStatus, ShopperView};
 use crate::components::SignIn;
 use crate::format;
 use crate::hooks::use_api;
+use crate::i18n::fill;
 use crate::shop::use_shop;
 
 /// Sign in or up; once signed in, the shopper's registrations and orders.

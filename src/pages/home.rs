@@ -46,7 +46,11 @@ pub fn SaleList(sales: Vec<SaleSummary>) -> impl IntoView {
 }
 
 /// The badge and line that say where a sale stands.
-pub fn phase_line(sale: &SaleSummary, now: u64, locale: Locale) -> (&'static str, &'static str, String) {
+pub fn phase_line(
+    sale: &SaleSummary,
+    now: u64,
+    locale: Locale,
+) -> (&'static str, &'static str, String) {
     let t = locale.words();
     let when = |ms| format::when(ms, now, locale);
     match sale.phase {
@@ -58,7 +62,10 @@ pub fn phase_line(sale: &SaleSummary, now: u64, locale: Locale) -> (&'static str
         Phase::RegistrationOpen => (
             "open",
             t.badge_registration_open,
-            fill(t.closes_and_starts, &[&when(sale.registration_closes), &when(sale.starts_at)]),
+            fill(
+                t.closes_and_starts,
+                &[&when(sale.registration_closes), &when(sale.starts_at)],
+            ),
         ),
         Phase::RegistrationClosed => (
             "soon",
@@ -77,7 +84,8 @@ fn SaleCard(sale: SaleSummary) -> impl IntoView {
     let href = format!("/sale/{}", sale.id);
     let line_sale = sale.clone();
     let tagline = sale.tagline_in(locale.tag()).to_string();
-    let line = Memo::new(move |_| phase_line(&line_sale, now.get().unwrap_or_default() as u64, locale));
+    let line =
+        Memo::new(move |_| phase_line(&line_sale, now.get().unwrap_or_default() as u64, locale));
     view! {
         <A href=href attr:class="sale-card" attr:data-sale=sale.id.clone()>
             <img src=sale.image.clone() alt="" width="112" height="112"/>

@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::i18n::fill;
 use crate::api::OrderView;
 use crate::components::SignIn;
 use crate::format;
 use crate::hooks::use_api;
+use crate::i18n::fill;
 use crate::shop::use_shop;
 
 #[component]
@@ -14,7 +14,10 @@ pub fn Order() -> impl IntoView {
     let shop = use_shop();
     let t = move || shop.words();
     crate::attention::use_page_title(move || {
-        fill(t().order_title, &[&params.read().get("id").unwrap_or_default()])
+        fill(
+            t().order_title,
+            &[&params.read().get("id").unwrap_or_default()],
+        )
     });
     let session = shop.client().session;
     let order = use_api::<OrderView>(move || {

@@ -7,9 +7,8 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::api::{codes, ApiError, CodeSent, NetworkNotice};
-use crate::i18n::{fill, Words};
-use crate::shop::use_shop;
 use crate::components::{NetworkBanner, SignIn, SignInStage};
+use crate::i18n::{fill, Text, Words};
 use crate::pages::{
     account::OrderList,
     home::SaleList,
@@ -17,6 +16,7 @@ use crate::pages::{
     sale::{SaleData, SaleJourney},
 };
 use crate::sale_state::SaleState;
+use crate::shop::use_shop;
 
 pub use fixtures::{sale_fixture, NOW};
 
@@ -25,7 +25,7 @@ pub use fixtures::{sale_fixture, NOW};
 pub struct PreviewMode;
 
 /// Screens beyond the sale page's own states, with their titles.
-pub const OTHER_SCREENS: &[(&str, fn(&Words) -> &'static str)] = &[
+pub const OTHER_SCREENS: &[(&str, Text)] = &[
     ("sign-in-code-sent", |t| t.screen_code_sent),
     ("sign-in-wrong-code", |t| t.screen_wrong_code),
     ("sign-in-locked", |t| t.screen_locked),
@@ -81,10 +81,10 @@ pub fn render_screen(name: &str) -> Option<AnyView> {
 }
 
 fn title(name: &str, t: &Words) -> String {
-    OTHER_SCREENS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or_else(|| fill(t.sale_screen, &[&name]), |(_, title)| title(t).to_string())
+    OTHER_SCREENS.iter().find(|(n, _)| *n == name).map_or_else(
+        || fill(t.sale_screen, &[name]),
+        |(_, title)| title(t).to_string(),
+    )
 }
 
 #[component]
@@ -92,7 +92,7 @@ pub fn PreviewGallery() -> impl IntoView {
     provide_context(PreviewMode);
     let shop = use_shop();
     let t = move || shop.words();
-    crate::attention::use_page_title(move || fill(t().preview_of, &[&t().every_screen]));
+    crate::attention::use_page_title(move || fill(t().preview_of, &[t().every_screen]));
     view! {
         <div class="page preview">
             <h1>{t().every_screen}</h1>
@@ -121,10 +121,10 @@ pub fn PreviewScreen() -> impl IntoView {
     let shop = use_shop();
     let t = move || shop.words();
     crate::attention::use_page_title(move || {
-        fill(t().preview_of, &[&title(
-            &params.read().get("state").unwrap_or_default(),
-            t(),
-        )])
+        fill(
+            t().preview_of,
+            &[&title(&params.read().get("state").unwrap_or_default(), t())],
+        )
     });
     move || {
         let name = params.read().get("state").unwrap_or_default();

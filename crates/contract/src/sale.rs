@@ -35,7 +35,11 @@ pub struct SaleSummary {
     pub tagline: String,
     /// The tagline in Simplified Chinese; `tagline` is the English. One field per language
     /// rather than a map: a map's deserializer costs the page's wasm more than the text does.
-    #[serde(default, rename = "tagline_zh-CN", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "tagline_zh-CN",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tagline_zh_cn: Option<String>,
     pub image: String,
     pub from_price_cents: u32,

@@ -24,13 +24,34 @@ pub enum PhoneProblem {
 impl fmt::Display for PhoneProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Empty => write!(f, "Enter your phone number with its country code, for example +44 7700 900123."),
-            Self::NoCountryCode => write!(f, "Start with + and your country code, for example +44 for the UK or +91 for India."),
-            Self::NotADigit(bad) => write!(f, "“{bad}” is not a digit: after the + use digits only (spaces and dashes are fine)."),
-            Self::CountryCodeZero => write!(f, "A country code never starts with 0: drop the 0 after the +."),
-            Self::TooFewDigits(n) => write!(f, "That is {n} digits; a full number with its country code has 8 to 15."),
-            Self::TooManyDigits(n) => write!(f, "That is {n} digits; a full number with its country code has at most 15."),
-            Self::NotAChineseMobile(n) => write!(f, "A Chinese mobile number has 11 digits after +86, starting with 1; that is {n}."),
+            Self::Empty => write!(
+                f,
+                "Enter your phone number with its country code, for example +44 7700 900123."
+            ),
+            Self::NoCountryCode => write!(
+                f,
+                "Start with + and your country code, for example +44 for the UK or +91 for India."
+            ),
+            Self::NotADigit(bad) => write!(
+                f,
+                "“{bad}” is not a digit: after the + use digits only (spaces and dashes are fine)."
+            ),
+            Self::CountryCodeZero => write!(
+                f,
+                "A country code never starts with 0: drop the 0 after the +."
+            ),
+            Self::TooFewDigits(n) => write!(
+                f,
+                "That is {n} digits; a full number with its country code has 8 to 15."
+            ),
+            Self::TooManyDigits(n) => write!(
+                f,
+                "That is {n} digits; a full number with its country code has at most 15."
+            ),
+            Self::NotAChineseMobile(n) => write!(
+                f,
+                "A Chinese mobile number has 11 digits after +86, starting with 1; that is {n}."
+            ),
         }
     }
 }
@@ -86,7 +107,10 @@ impl fmt::Display for CodeProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NotDigits => write!(f, "The code is digits only: copy it from the text message."),
-            Self::Empty => write!(f, "Enter the {CODE_LENGTH}-digit code from the text message."),
+            Self::Empty => write!(
+                f,
+                "Enter the {CODE_LENGTH}-digit code from the text message."
+            ),
             Self::WrongLength(n) => write!(f, "The code has {CODE_LENGTH} digits; you typed {n}."),
         }
     }
@@ -194,9 +218,11 @@ pub fn address(address: &Address) -> AddressProblems {
         Market::China => AddressProblems {
             province: needed(&address.province, AddressProblem::NoProvince),
             district: needed(&address.district, AddressProblem::NoDistrict),
-            postcode: (!postcode.is_empty()
-                && !(postcode.len() == 6 && postcode.chars().all(|c| c.is_ascii_digit())))
-            .then_some(AddressProblem::BadChinesePostcode),
+            postcode: {
+                let six_digits =
+                    postcode.len() == 6 && postcode.chars().all(|c| c.is_ascii_digit());
+                (!postcode.is_empty() && !six_digits).then_some(AddressProblem::BadChinesePostcode)
+            },
             ..common
         },
     }
@@ -212,35 +238,83 @@ mod tests {
 
     #[test]
     fn phone_numbers_normalise_to_e164() {
-        assert_eq!(international("+44 7700 900-123"), Ok("+447700900123".into()));
-        assert_eq!(international("+91 (98) 1234 5678"), Ok("+919812345678".into()));
+        assert_eq!(
+            international("+44 7700 900-123"),
+            Ok("+447700900123".into())
+        );
+        assert_eq!(
+            international("+91 (98) 1234 5678"),
+            Ok("+919812345678".into())
+        );
     }
 
     #[test]
     fn chinese_mobiles_with_spaces_or_dashes_and_without_plus_86_in_china() {
-        assert_eq!(international("+86 138-0013-8000"), Ok("+8613800138000".into()));
-        assert_eq!(phone("138 0013 8000", Market::China), Ok("+8613800138000".into()));
-        assert_eq!(phone("138-0013-8000", Market::China), Ok("+8613800138000".into()));
-        assert_eq!(international("138 0013 8000"), Err(PhoneProblem::NoCountryCode));
-        assert_eq!(international("+86 138 0013 800"), Err(PhoneProblem::NotAChineseMobile(10)));
+        assert_eq!(
+            international("+86 138-0013-8000"),
+            Ok("+8613800138000".into())
+        );
+        assert_eq!(
+            phone("138 0013 8000", Market::China),
+            Ok("+8613800138000".into())
+        );
+        assert_eq!(
+            phone("138-0013-8000", Market::China),
+            Ok("+8613800138000".into())
+        );
+        assert_eq!(
+            international("138 0013 8000"),
+            Err(PhoneProblem::NoCountryCode)
+        );
+        assert_eq!(
+            international("+86 138 0013 800"),
+            Err(PhoneProblem::NotAChineseMobile(10))
+        );
     }
 
     #[test]
     fn phone_numbers_say_what_to_fix() {
-        assert!(international("").unwrap_err().to_string().contains("country code"));
-        assert!(international("07700 900123").unwrap_err().to_string().starts_with("Start with +"));
-        assert!(international("+44 77OO").unwrap_err().to_string().contains("“O” is not a digit"));
-        assert!(international("+0447700900").unwrap_err().to_string().contains("never starts with 0"));
-        assert!(international("+4477").unwrap_err().to_string().contains("4 digits"));
-        assert!(international("+1234567890123456").unwrap_err().to_string().contains("at most 15"));
+        assert!(international("")
+            .unwrap_err()
+            .to_string()
+            .contains("country code"));
+        assert!(international("07700 900123")
+            .unwrap_err()
+            .to_string()
+            .starts_with("Start with +"));
+        assert!(international("+44 77OO")
+            .unwrap_err()
+            .to_string()
+            .contains("“O” is not a digit"));
+        assert!(international("+0447700900")
+            .unwrap_err()
+            .to_string()
+            .contains("never starts with 0"));
+        assert!(international("+4477")
+            .unwrap_err()
+            .to_string()
+            .contains("4 digits"));
+        assert!(international("+1234567890123456")
+            .unwrap_err()
+            .to_string()
+            .contains("at most 15"));
     }
 
     #[test]
     fn codes_are_six_digits() {
         assert_eq!(sms_code("123 456"), Ok("123456".into()));
-        assert!(sms_code("12345").unwrap_err().to_string().contains("you typed 5"));
-        assert!(sms_code("12a456").unwrap_err().to_string().contains("digits only"));
-        assert!(sms_code("").unwrap_err().to_string().contains("6-digit code"));
+        assert!(sms_code("12345")
+            .unwrap_err()
+            .to_string()
+            .contains("you typed 5"));
+        assert!(sms_code("12a456")
+            .unwrap_err()
+            .to_string()
+            .contains("digits only"));
+        assert!(sms_code("")
+            .unwrap_err()
+            .to_string()
+            .contains("6-digit code"));
     }
 
     #[test]
@@ -264,7 +338,10 @@ mod tests {
             postcode: "L$1".into(),
             ..good
         };
-        assert_eq!(address(&bad_postcode).postcode, Some(AddressProblem::BadPostcode));
+        assert_eq!(
+            address(&bad_postcode).postcode,
+            Some(AddressProblem::BadPostcode)
+        );
     }
 
     #[test]
@@ -290,6 +367,9 @@ mod tests {
             postcode: "10008".into(),
             ..good
         };
-        assert_eq!(address(&bad_postcode).first(), Some(AddressProblem::BadChinesePostcode));
+        assert_eq!(
+            address(&bad_postcode).first(),
+            Some(AddressProblem::BadChinesePostcode)
+        );
     }
 }

@@ -37,7 +37,9 @@ impl Ctx {
     async fn shoot(&self, b: &Browser, name: &str) -> Result<()> {
         let name = match &b.language {
             Some(language) => {
-                let page = b.js("return document.documentElement.lang;", vec![]).await?;
+                let page = b
+                    .js("return document.documentElement.lang;", vec![])
+                    .await?;
                 if page == json!(language) {
                     no_latin_sentences(b, name).await?;
                 }
@@ -112,7 +114,10 @@ async fn texted_code(b: &Browser) -> Result<String> {
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
-    ensure!(code.len() == 6, "no 6-digit code after {opening:?} in the SMS: {sms}");
+    ensure!(
+        code.len() == 6,
+        "no 6-digit code after {opening:?} in the SMS: {sms}"
+    );
     Ok(code)
 }
 
@@ -312,10 +317,14 @@ async fn switch_language_and_back(ctx: &Ctx, b: &Browser, screen: &str) -> Resul
         // The place only moves forward while the line moves; it never starts over.
         if let (Some(was), Some(is)) = (before["position"].as_str(), now["position"].as_str()) {
             let n = |s: &str| s.replace(',', "").parse::<u64>().unwrap_or(u64::MAX);
-            ensure!(n(is) <= n(was), "{screen}: place {was} before the switch, {is} after");
+            ensure!(
+                n(is) <= n(was),
+                "{screen}: place {was} before the switch, {is} after"
+            );
         }
         if to == "en" {
-            ctx.shoot(b, &format!("{screen}-switched-to-english")).await?;
+            ctx.shoot(b, &format!("{screen}-switched-to-english"))
+                .await?;
         }
     }
     Ok(())
@@ -330,8 +339,13 @@ async fn buy_a_unit(ctx: &Ctx, b: &Browser, shopper: &Shopper) -> Result<()> {
         .await?;
     ensure!(state == "registration-open", "fresh demo landed on {state}");
     if let Some(language) = &b.language {
-        let page = b.js("return document.documentElement.lang;", vec![]).await?;
-        ensure!(page == json!(language), "a {language} browser got a page in {page}");
+        let page = b
+            .js("return document.documentElement.lang;", vec![])
+            .await?;
+        ensure!(
+            page == json!(language),
+            "a {language} browser got a page in {page}"
+        );
     }
     ctx.shoot(b, "registration-open").await?;
     sign_in(ctx, b, shopper.phone).await?;
@@ -377,7 +391,10 @@ async fn buy_a_unit(ctx: &Ctx, b: &Browser, shopper: &Shopper) -> Result<()> {
     let left = b.wait_testid("hold-timer", secs(10)).await?;
     ensure!(left.contains(':'), "hold timer reads {left:?}");
     let held = b
-        .js("return document.querySelector('.big-figure').textContent;", vec![])
+        .js(
+            "return document.querySelector('.big-figure').textContent;",
+            vec![],
+        )
         .await?;
     ensure!(
         held.as_str().is_some_and(|h| h.ends_with(shopper.price)),

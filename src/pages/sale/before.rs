@@ -2,11 +2,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::fill;
 use crate::api::{Method, Phase, SaleSummary, ShopperStatus};
 use crate::components::{ClockQuality, Countdown, SignIn, Stat, StateSection};
 use crate::format;
 use crate::hooks::use_api;
+use crate::i18n::fill;
 use crate::sale_state::SaleState;
 
 use super::{SaleData, VariantPicker};
@@ -93,7 +93,8 @@ pub fn registration_closed(data: SaleData) -> AnyView {
             <NextDrop data/>
             <Facts data/>
         </StateSection>
-    }.into_any()
+    }
+    .into_any()
 }
 
 pub fn pre_queue(data: SaleData) -> AnyView {
@@ -107,7 +108,13 @@ pub fn pre_queue(data: SaleData) -> AnyView {
         }
     });
     let waiting = move || match data.status() {
-        Some(ShopperStatus::PreQueue { pre_queue_len, .. }) => fill(data.t().in_waiting_room_with, &[&format::count(pre_queue_len.saturating_sub(1) as u64, data.locale())]),
+        Some(ShopperStatus::PreQueue { pre_queue_len, .. }) => fill(
+            data.t().in_waiting_room_with,
+            &[&format::count(
+                pre_queue_len.saturating_sub(1) as u64,
+                data.locale(),
+            )],
+        ),
         _ => data.t().checking_in.into(),
     };
     view! {

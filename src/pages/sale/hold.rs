@@ -5,10 +5,10 @@ use crate::api::validation::{self, AddressProblem, AddressProblems};
 use crate::api::{
     Address, CheckoutRequest, Hold, Market, Method, PaymentMethod, PaymentState, ShopperStatus,
 };
-use crate::i18n::{fill, Words};
 use crate::components::{Countdown, StateSection};
 use crate::format;
 use crate::hooks::use_draft;
+use crate::i18n::{fill, Text};
 use crate::sale_state::SaleState;
 
 use super::SaleData;
@@ -138,7 +138,7 @@ pub fn checkout(data: SaleData) -> AnyView {
             .is_some()
     };
     let field = move |id: &'static str,
-                      label: fn(&Words) -> &'static str,
+                      label: Text,
                       value: RwSignal<String>,
                       problem: fn(&AddressProblems) -> Option<AddressProblem>,
                       autocomplete: &'static str| {
@@ -158,15 +158,17 @@ pub fn checkout(data: SaleData) -> AnyView {
             {field("district", |t| t.district, district, |p| p.district, "address-level3")}
             {field("line1", |t| t.street_and_number, line1, |p| p.line1, "address-line1")}
             {field("postcode", |t| t.postcode, postcode, |p| p.postcode, "postal-code")}
-        }.into_any(),
+        }
+        .into_any(),
         Market::International => view! {
             {field("name", |t| t.full_name, name, |p| p.name, "name")}
             {field("line1", |t| t.street_and_number, line1, |p| p.line1, "address-line1")}
             {field("city", |t| t.town_or_city, city, |p| p.city, "address-level2")}
             {field("postcode", |t| t.postcode, postcode, |p| p.postcode, "postal-code")}
-        }.into_any(),
+        }
+        .into_any(),
     };
-    let cards: [(&str, fn(&Words) -> &'static str); 3] = [
+    let cards: [(&str, Text); 3] = [
         ("approves", |t| t.card_approves),
         ("declines", |t| t.card_declines),
         ("slow", |t| t.card_slow),
@@ -210,7 +212,8 @@ pub fn payment_pending(data: SaleData) -> AnyView {
             })}</p>
             <p class="hint">{data.t().payment_in_flight_hint}</p>
         </StateSection>
-    }.into_any()
+    }
+    .into_any()
 }
 
 /// What this page has already told the shopper about their current hold, so each message
@@ -249,7 +252,10 @@ pub(super) fn alert_when_hidden(data: SaleData) {
             if !seen.turn {
                 crate::attention::tell(
                     t.turn_notice_title,
-                    &fill(t.turn_notice, &[&product, &format::countdown(left as i64, t)]),
+                    &fill(
+                        t.turn_notice,
+                        &[&product, &format::countdown(left as i64, t)],
+                    ),
                 );
             } else if ending && !seen.ending {
                 crate::attention::tell(t.hold_ending_title, &fill(t.hold_ending, &[&product]));

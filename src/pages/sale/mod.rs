@@ -10,11 +10,12 @@ use leptos_router::hooks::use_params_map;
 use serde::Serialize;
 
 use crate::api::{
-    ApiError, DrawRecord, Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus, ShopperView,
+    ApiError, DrawRecord, Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus,
+    ShopperView,
 };
 use crate::device;
-use crate::i18n::{Locale, Words};
 use crate::hooks::{use_draft, use_polling, use_store_clock};
+use crate::i18n::{Locale, Words};
 use crate::sale_state::{sale_state, SaleState};
 use crate::shop::use_shop;
 

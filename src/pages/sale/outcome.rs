@@ -2,10 +2,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::fill;
 use crate::api::{DrawRecord, ShopperStatus};
 use crate::components::{Stat, StateSection};
 use crate::format;
+use crate::i18n::fill;
 use crate::sale_state::SaleState;
 
 use super::{before::NextDrop, SaleData};
@@ -16,7 +16,7 @@ pub fn order_confirmed(data: SaleData) -> AnyView {
         <StateSection state=SaleState::OrderConfirmed title=|t| t.order_confirmed>
             {move || order().map(|o| view! {
                 <p class="big-figure">{data.t().order_word} <strong data-testid="order-number">{o.number.clone()}</strong></p>
-                <p>{fill(data.t().ships_to, &[&format!("{} · {} · {}", o.product, o.variant, format::money(o.price_cents, &o.currency, data.locale())), &o.address.line1, &o.address.city])}</p>
+                <p>{fill(data.t().ships_to, &[&format!("{} · {} · {}", o.product, o.variant, format::money(o.price_cents, &o.currency, data.locale())), &format::destination(&o.address)])}</p>
                 <p><A href=format!("/orders/{}", o.number)>{data.t().see_the_order}</A> " · " <A href="/account">{data.t().all_my_orders}</A></p>
             })}
             <Report data/>
@@ -56,7 +56,8 @@ pub fn hold_expired(data: SaleData) -> AnyView {
             <NextDrop data/>
             <Report data/>
         </StateSection>
-    }.into_any()
+    }
+    .into_any()
 }
 
 pub fn sale_ended(data: SaleData) -> AnyView {
@@ -70,7 +71,8 @@ pub fn sale_ended(data: SaleData) -> AnyView {
             <NextDrop data/>
             <Report data/>
         </StateSection>
-    }.into_any()
+    }
+    .into_any()
 }
 
 /// The post-sale report and the check anyone can run: the store's published draw record, to

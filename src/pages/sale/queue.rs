@@ -38,10 +38,10 @@ fn PositionAnnouncer(data: SaleData) -> impl IntoView {
             let now = crate::device::monotonic_ms();
             if said != Some(position) && now - at >= ANNOUNCE_EVERY_MS {
                 last.set_value((Some(position), now));
-                spoken.set(fill(data.t().number_in_line, &[&format::count(
-                    position as u64,
-                    data.locale(),
-                )]));
+                spoken.set(fill(
+                    data.t().number_in_line,
+                    &[&format::count(position as u64, data.locale())],
+                ));
             }
         }
     });
@@ -57,10 +57,7 @@ enum InLine {
 }
 
 /// A figure read from the shopper's status, written in their language.
-fn figure(
-    data: SaleData,
-    read: fn(&ShopperStatus, Locale) -> Option<String>,
-) -> Signal<String> {
+fn figure(data: SaleData, read: fn(&ShopperStatus, Locale) -> Option<String>) -> Signal<String> {
     Signal::derive(move || {
         let locale = data.locale();
         data.me

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::i18n::fill;
 use crate::api::{Method, Preference};
 use crate::format;
+use crate::i18n::fill;
 
 use super::SaleData;
 
