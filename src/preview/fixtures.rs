@@ -184,6 +184,32 @@ pub fn sale_fixture(
     (detail, me, report, draw, checkout_open)
 }
 
+/// A delivery address as the gallery's language writes one (a Chinese address in Chinese).
+fn address() -> Address {
+    use leptos::prelude::{use_context, GetUntracked};
+    let market = use_context::<crate::shop::Shop>().map_or(Market::International, |shop| {
+        shop.locale.get_untracked().market()
+    });
+    match market {
+        Market::International => Address {
+            name: "Ada Lovelace".into(),
+            line1: "12 St James's Square".into(),
+            city: "London".into(),
+            postcode: "SW1Y 4JH".into(),
+            ..Default::default()
+        },
+        Market::China => Address {
+            name: "王小明".into(),
+            province: "北京市".into(),
+            city: "北京市".into(),
+            district: "海淀区".into(),
+            line1: "中关村大街 27 号".into(),
+            market,
+            ..Default::default()
+        },
+    }
+}
+
 fn screen(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleReport>, bool) {
     use SaleState::*;
     let order = OrderView {
@@ -194,13 +220,7 @@ fn screen(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleRepo
         price_cents: 199_900,
         currency: "CNY".into(),
         at_ms: NOW - 20_000,
-        address: Address {
-            name: "Ada Lovelace".into(),
-            line1: "12 St James's Square".into(),
-            city: "London".into(),
-            postcode: "SW1Y 4JH".into(),
-            ..Default::default()
-        },
+        address: address(),
     };
     match state {
         Announced => (detail(Phase::Announced), None, None, false),
