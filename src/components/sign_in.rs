@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 
-use crate::api::validation::{CodeProblem, PhoneProblem};
 use crate::api::{
     validation, ApiError, CodeRequest, CodeSent, Method, Session, Sms, VerifyRequest,
 };
@@ -50,9 +49,11 @@ pub fn SignIn(
             .set(SENT_KEY, &serde_json::to_string(&sent).expect("serialises")),
         SignInStage::Phone => shop.storage().remove(SENT_KEY),
     });
-    let phone_problem = RwSignal::new(None::<PhoneProblem>);
-    let code_problem = RwSignal::new(None::<CodeProblem>);
-    let store_error = RwSignal::new(error);
+    // Sentences, already in the shopper's language: a switch of language builds this form
+    // again. (Plain strings also keep the wasm smaller than a signal type per kind of problem.)
+    let phone_problem = RwSignal::new(None::<String>);
+    let code_problem = RwSignal::new(None::<String>);
+    let store_error = RwSignal::new(error.map(|e| t().store_error(&e)));
     let busy = RwSignal::new(false);
     let touched_phone = RwSignal::new(false);
 
@@ -60,7 +61,11 @@ pub fn SignIn(
     Effect::new(move |_| {
         let text = phone.get();
         if touched_phone.get() {
-            phone_problem.set(validation::phone(&text, market()).err());
+            phone_problem.set(
+                validation::phone(&text, market())
+                    .err()
+                    .map(|p| t().phone_problem(p)),
+            );
         }
     });
 
@@ -68,7 +73,7 @@ pub fn SignIn(
         touched_phone.set(true);
         let number = match validation::phone(&phone.get_untracked(), market()) {
             Ok(n) => n,
-            Err(problem) => return phone_problem.set(Some(problem)),
+            Err(problem) => return phone_problem.set(Some(t().phone_problem(problem))),
         };
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -89,7 +94,7 @@ pub fn SignIn(
                     store_error.set(None);
                     stage.set(SignInStage::CodeSent(sent));
                 }
-                Err(e) => store_error.set(Some(e)),
+                Err(e) => store_error.set(Some(t().store_error(&e))),
             }
         });
     };
@@ -100,7 +105,7 @@ pub fn SignIn(
         };
         let typed = match validation::sms_code(&code.get_untracked()) {
             Ok(c) => c,
-            Err(problem) => return code_problem.set(Some(problem)),
+            Err(problem) => return code_problem.set(Some(t().code_problem(problem))),
         };
         code_problem.set(None);
         busy.set(true);
@@ -125,7 +130,7 @@ pub fn SignIn(
                 }
                 Err(e) => {
                     code.set(String::new());
-                    store_error.set(Some(e));
+                    store_error.set(Some(t().store_error(&e)));
                 }
             }
         });
@@ -144,7 +149,7 @@ pub fn SignIn(
                             on:blur=move |_| touched_phone.set(true)
                             aria-invalid=move || phone_problem.get().is_some().to_string()
                             aria-describedby="phone-problem"/>
-                        <p id="phone-problem" class="field-problem" data-testid="phone-problem">{move || phone_problem.get().map(|p| t().phone_problem(p))}</p>
+                        <p id="phone-problem" class="field-problem" data-testid="phone-problem">{move || phone_problem.get()}</p>
                         <button class="button primary" type="submit" disabled=move || busy.get()>
                             {move || if busy.get() { t().sending } else { t().text_me_a_code }}
                         </button>
@@ -160,7 +165,7 @@ pub fn SignIn(
                         <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7"
                             bind:value=code aria-describedby="code-problem"
                             aria-invalid=move || code_problem.get().is_some().to_string()/>
-                        <p id="code-problem" class="field-problem" data-testid="code-problem">{move || code_problem.get().map(|p| t().code_problem(p))}</p>
+                        <p id="code-problem" class="field-problem" data-testid="code-problem">{move || code_problem.get()}</p>
                         <div class="row">
                             <button class="button primary" type="submit" disabled=move || busy.get()>{t().sign_in}</button>
                             <button class="button" type="button" disabled=move || busy.get() on:click=move |_| send_code()>{t().send_new_code}</button>
@@ -169,7 +174,7 @@ pub fn SignIn(
                     <Inbox phone=sent.phone.clone()/>
                 }.into_any(),
             }}
-            <p class="form-error" role="alert" data-testid="sign-in-error">{move || store_error.get().map(|e| t().store_error(&e))}</p>
+            <p class="form-error" role="alert" data-testid="sign-in-error">{move || store_error.get()}</p>
         </div>
     }
 }

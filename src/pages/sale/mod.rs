@@ -10,8 +10,7 @@ use leptos_router::hooks::use_params_map;
 use serde::Serialize;
 
 use crate::api::{
-    ApiError, DrawRecord, Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus,
-    ShopperView,
+    DrawRecord, Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus, ShopperView,
 };
 use crate::device;
 use crate::hooks::{use_draft, use_polling, use_store_clock};
@@ -34,8 +33,9 @@ pub struct SaleData {
     /// The store's published draw record, fetched once the sale has ended (it is final then).
     pub draw: RwSignal<Option<DrawRecord>>,
     pub now: Signal<Option<f64>>,
-    /// The store's last refusal, shown in the shopper's language.
-    pub error: RwSignal<Option<ApiError>>,
+    /// The store's last refusal, as a sentence in the shopper's language (a switch of language
+    /// builds the page, and this, again).
+    pub error: RwSignal<Option<String>>,
     pub busy: RwSignal<bool>,
     /// The shopper stepped from their hold to the checkout form ([`CHECKOUT_OPEN`]) or back
     /// from it ([`CHECKOUT_BACK`]); kept across reloads.
@@ -193,14 +193,11 @@ impl SaleData {
         let shop = self.shop;
         leptos::task::spawn_local(async move {
             let client = shop.client();
-            let ended = match client.get::<SaleDetail>(&format!("/api/sales/{id}")).await {
-                Ok(detail) => {
-                    let ended = detail.summary.phase == Phase::Ended;
-                    set_if_changed(self.detail, detail);
-                    ended
-                }
-                Err(e) => return self.error.set(Some(e)),
+            let detail = match client.get::<SaleDetail>(&format!("/api/sales/{id}")).await {
+                Ok(detail) => detail,
+                Err(e) => return self.error.set(Some(self.t().store_error(&e))),
             };
+            let ended = detail.summary.phase == Phase::Ended;
             if client.session.get_untracked().is_some() {
                 if let Ok(me) = client
                     .get::<ShopperView>(&format!("/api/sales/{id}/me"))
@@ -211,6 +208,10 @@ impl SaleData {
             } else if self.me.with_untracked(Option::is_some) {
                 self.me.set(None);
             }
+            // The sale after where the shopper stands: a page built afresh (a reload, a switch
+            // of language) shows their screen at once, never a moment of "registration has
+            // closed" while their own state is still on its way.
+            set_if_changed(self.detail, detail);
             let done_for_me = self.me.with_untracked(|m| {
                 matches!(
                     m.as_ref().map(|m| &m.status),
@@ -283,7 +284,7 @@ impl SaleData {
                     true
                 }
                 Err(e) => {
-                    self.error.set(Some(e));
+                    self.error.set(Some(self.t().store_error(&e)));
                     false
                 }
             };
@@ -408,7 +409,7 @@ pub fn SalePage() -> impl IntoView {
                 // Errors are read here only before the sale has loaded: afterwards they show inside
                 // the journey, and reading them here would rebuild it on every failed action.
                 false => match data.error.get() {
-                    Some(problem) => view! { <h1>{data.t().sale_could_not_load}</h1><p class="form-error">{data.t().store_error(&problem)}</p> }.into_any(),
+                    Some(problem) => view! { <h1>{data.t().sale_could_not_load}</h1><p class="form-error">{problem}</p> }.into_any(),
                     None => view! { <p class="loading">{data.t().loading_sale}</p> }.into_any(),
                 },
             }}
@@ -458,7 +459,7 @@ pub fn SaleJourney(data: SaleData) -> impl IntoView {
             </div>
             <div class="journey-main">
                 {move || state.get().map(|state| screen(state, data))}
-                <p class="form-error" role="alert" data-testid="action-error">{move || data.error.get().map(|e| data.t().store_error(&e))}</p>
+                <p class="form-error" role="alert" data-testid="action-error">{move || data.error.get()}</p>
             </div>
         </div>
     }
