@@ -1,11 +1,12 @@
 //! The shop in English and in Simplified Chinese. Every sentence a shopper reads is a field of
 //! [`Words`], and each language is one `static` of it: a text added to one language and not the
 //! other is a compile error (a struct literal must name every field), so the two can never drift.
-//! Sentences with facts in them are small functions. Numbers, money and dates go through the
-//! browser's `Intl` in [`crate::format`]; this module only chooses the words and the language.
+//! Sentences with facts in them carry `{0}`, `{1}`… where the facts go ([`fill`]). Numbers,
+//! money and dates go through the browser's `Intl` in [`crate::format`]; this module only
+//! chooses the words and the language.
 //!
-//! Why not leptos_i18n: see the README's "Languages" section (its size and build cost against a
-//! 15 KB budget; two static tables cost a few KB and need no build step).
+//! Why hand-written tables and not leptos_i18n: see the README's "Languages" section (a hard
+//! 15 KB budget whose cost can be read off `make build` directly, no build step).
 use store_contract::validation::{AddressProblem, CodeProblem, PhoneProblem, CODE_LENGTH};
 use store_contract::{codes, ApiError, Market};
 
