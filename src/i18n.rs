@@ -41,11 +41,12 @@ impl Locale {
         }
     }
 
-    /// The language's own name, as the switch offers it.
+    /// The language's own short name, as the header's switch offers it (short enough for the
+    /// header at 360 px; `lang` on the switch tells screen readers how to say it).
     pub fn name(self) -> &'static str {
         match self {
             Locale::En => "English",
-            Locale::ZhCn => "简体中文",
+            Locale::ZhCn => "中文",
         }
     }
 

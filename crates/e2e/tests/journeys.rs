@@ -32,8 +32,8 @@ struct Ctx {
 
 impl Ctx {
     /// Saves `<name>-360.png` and `<name>-1280.png` the first time `name` is reached
-    /// (`zh-CN-<name>-…` in a Chinese browser, whose every screen in Chinese is also checked
-    /// for English sentences left over).
+    /// (`zh-CN-<name>-…` in a Chinese browser, whose every screen must fit a 360 px phone and,
+    /// in Chinese, have no English sentence left over).
     async fn shoot(&self, b: &Browser, name: &str) -> Result<()> {
         let name = match &b.language {
             Some(language) => {
@@ -43,6 +43,7 @@ impl Ctx {
                 if page == json!(language) {
                     no_latin_sentences(b, name).await?;
                 }
+                fits_a_phone(b, name).await?;
                 format!("{language}-{name}")
             }
             None => name.to_string(),
@@ -119,6 +120,23 @@ async fn texted_code(b: &Browser) -> Result<String> {
         "no 6-digit code after {opening:?} in the SMS: {sms}"
     );
     Ok(code)
+}
+
+/// Fails if the page is wider than a 360 px phone (a header or a figure pushed off screen).
+async fn fits_a_phone(b: &Browser, screen: &str) -> Result<()> {
+    b.client.set_window_size(360, HEIGHT).await?;
+    let overflow = b
+        .js(
+            "return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(document.documentElement.scrollWidth - document.documentElement.clientWidth))));",
+            vec![],
+        )
+        .await?;
+    b.client.set_window_size(1280, HEIGHT).await?;
+    ensure!(
+        overflow.as_f64().is_some_and(|px| px <= 0.0),
+        "{screen}: the page is {overflow} px wider than a 360 px phone"
+    );
+    Ok(())
 }
 
 /// Fails if the page shows a sentence in Latin script (three Latin words in a row) outside
