@@ -6,10 +6,9 @@ use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
 use crate::format;
+use crate::i18n::{fill, Words};
 use crate::shop::use_shop;
 
-/// The shop's name, after each page's own title.
-const SHOP_NAME: &str = "Kestrel drops";
 /// The favicon while nothing needs the shopper.
 const ICON: &str = "/public/img/logo.svg";
 /// The favicon while a unit is held for a shopper who is looking elsewhere: the logo's colour
@@ -43,9 +42,10 @@ pub fn follow_title_and_icon() {
         let alert = shop.turn_alert.get();
         let title = match &alert {
             Some(alert) => alert.clone(),
-            None => match shop.page_title.get() {
-                page if page.is_empty() => SHOP_NAME.to_string(),
-                page => format!("{page} · {SHOP_NAME}"),
+            // The shop's name, in the shopper's language, after each page's own title.
+            None => match (shop.page_title.get(), shop.locale.get().words().shop_name) {
+                (page, name) if page.is_empty() => name.to_string(),
+                (page, name) => format!("{page} · {name}"),
             },
         };
         document().set_title(&title);
@@ -74,10 +74,10 @@ fn set_favicon(href: &str) {
 }
 
 /// The title a hidden tab shows while a unit is held: the time left to check out.
-pub fn turn_title(left_ms: f64) -> String {
-    format!(
-        "Your turn – {} to check out",
-        format::countdown(left_ms as i64)
+pub fn turn_title(left_ms: f64, words: &Words) -> String {
+    fill(
+        words.turn_tab_title,
+        &[&format::countdown(left_ms as i64, words)],
     )
 }
 

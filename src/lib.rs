@@ -7,6 +7,7 @@ pub mod components;
 pub mod device;
 pub mod format;
 pub mod hooks;
+pub mod i18n;
 pub mod json;
 pub mod pages;
 pub mod preview;
@@ -30,14 +31,16 @@ use shop::Shop;
 pub fn App() -> impl IntoView {
     let (shop, set_shop) = signal(None);
     leptos::task::spawn_local(async move { set_shop.set(Some(Shop::boot().await)) });
+    // Before the shop opens, the language it will speak (the same choice it makes when it opens).
+    let words = i18n::Locale::chosen(&storage::PageStorage::open()).words();
     view! {
         {move || match shop.get() {
-            None => view! { <p class="boot" data-state="booting">"Opening the store…"</p> }.into_any(),
+            None => view! { <p class="boot" data-state="booting">{words.opening_store}</p> }.into_any(),
                 Some(Err(problem)) => view! {
                     <div class="boot" data-state="boot-error" role="alert">
-                        <h1>"The store could not open"</h1>
+                        <h1>{words.store_could_not_open}</h1>
                         <p>{problem}</p>
-                        <p>"Reload the page to try again."</p>
+                        <p>{words.reload_to_retry}</p>
                     </div>
                 }.into_any(),
                 Some(Ok(shop)) => {
@@ -59,20 +62,31 @@ pub fn Shell() -> impl IntoView {
         }
     });
     attention::follow_title_and_icon();
+    let locale = use_context::<Shop>()
+        .expect("the shell runs in an open shop")
+        .locale;
     view! {
         <Header/>
-        <Notices/>
-        <main id="main">
-            <Routes fallback=NotFound>
-                <Route path=path!("/") view=Home/>
-                <Route path=path!("/sale/:id") view=SalePage/>
-                <Route path=path!("/account") view=Account/>
-                <Route path=path!("/orders/:id") view=Order/>
-                <Route path=path!("/preview") view=PreviewGallery/>
-                <Route path=path!("/preview/:state") view=PreviewScreen/>
-            </Routes>
-        </main>
-        <Footer/>
+        // A switch of language builds the page again in the other language: what the shopper
+        // typed lives in drafts, their place and hold in the store, so nothing is lost, and
+        // each text is a plain string instead of a reactive closure of its own.
+        {move || {
+            locale.track();
+            view! {
+                <Notices/>
+                <main id="main">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=Home/>
+                        <Route path=path!("/sale/:id") view=SalePage/>
+                        <Route path=path!("/account") view=Account/>
+                        <Route path=path!("/orders/:id") view=Order/>
+                        <Route path=path!("/preview") view=PreviewGallery/>
+                        <Route path=path!("/preview/:state") view=PreviewScreen/>
+                    </Routes>
+                </main>
+                <Footer/>
+            }
+        }}
         <DevPanel/>
     }
 }

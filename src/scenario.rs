@@ -201,6 +201,7 @@ pub async fn sign_in_through_the_inbox(
             "/api/auth/code",
             Some(CodeRequest {
                 phone: phone.into(),
+                language: None,
             }),
         )
         .await?;

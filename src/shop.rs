@@ -9,6 +9,7 @@ use crate::api::demo::{ClockChange, DevState, StoreNotice};
 use crate::api::service_worker::{self, StoreKind};
 use crate::api::{FetchTransport, Method, Session, StoreClient, Transport};
 use crate::device::sleep_ms;
+use crate::i18n::{Locale, Words};
 use crate::scenario;
 use crate::storage::PageStorage;
 
@@ -49,6 +50,8 @@ pub struct Shop {
     pub turn_alert: RwSignal<Option<String>>,
     /// True while the page cannot be seen (another tab in front, the phone locked).
     pub page_hidden: RwSignal<bool>,
+    /// The language the shop speaks to this shopper; every text follows it.
+    pub locale: RwSignal<Locale>,
 }
 
 impl Shop {
@@ -72,7 +75,9 @@ impl Shop {
             page_title: RwSignal::new(String::new()),
             turn_alert: RwSignal::new(None),
             page_hidden: RwSignal::new(false),
+            locale: RwSignal::new(Locale::chosen(&storage)),
         };
+        Effect::new(move |_| shop.locale.get().apply_to_document());
         crate::attention::follow_visibility(shop.page_hidden);
         if let Some(why) = storage.degraded() {
             shop.notify(why);
@@ -89,7 +94,7 @@ impl Shop {
             // The store refused the saved session (the demo was reset, or it ran out).
             if refused.get() {
                 refused.set(false);
-                shop.notify("You were signed out: the store no longer knows this session. Sign in again to carry on.".into());
+                shop.notify(shop.words().signed_out.into());
             }
         });
         shop.follow_other_tabs();
@@ -210,6 +215,19 @@ impl Shop {
                 let _ = client.sync_clock().await;
             }
         });
+    }
+
+    /// The shop's words in the shopper's language. Untracked: a switch of language rebuilds
+    /// the page (see [`crate::Shell`]), so texts are plain strings rather than one reactive
+    /// closure each, which would cost wasm bytes per text.
+    pub fn words(&self) -> &'static Words {
+        self.locale.get_untracked().words()
+    }
+
+    /// The shopper chose a language: every text changes in place, and the choice is remembered.
+    pub fn switch_language(&self, locale: Locale) {
+        locale.remember(&self.storage());
+        self.locale.set(locale);
     }
 
     pub fn client(&self) -> StoreClient {

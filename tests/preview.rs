@@ -12,7 +12,7 @@ use flash_sale::shop::Shop;
 use flash_sale::storage::PageStorage;
 use leptos::prelude::*;
 use support::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -188,4 +188,52 @@ async fn the_dev_panel_jumps_move_the_store_clock() {
         );
         sleep_ms(20).await;
     }
+}
+
+/// The texts on the page that are sentences in Latin script (three Latin words in a row),
+/// outside product and variant names, codes and the brand.
+fn latin_sentences(root: &web_sys::HtmlElement) -> Vec<String> {
+    let find = js_sys::Function::new_with_args(
+        "root",
+        r#"const names = [...root.querySelectorAll('.journey h1, .variant-name, code, .brand')];
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        const latin = /[A-Za-z]+[\s,.'’:;!?-]+[A-Za-z]+[\s,.'’:;!?-]+[A-Za-z]+/;
+        const found = [];
+        for (let node; (node = walker.nextNode());) {
+            const el = node.parentElement;
+            if (!el || names.some(n => n.contains(el))) continue;
+            if (latin.test(node.textContent)) found.push(node.textContent.trim());
+        }
+        return found;"#,
+    );
+    let found: js_sys::Array = find.call1(&JsValue::NULL, root).unwrap().unchecked_into();
+    found.iter().filter_map(|t| t.as_string()).collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_gallery_in_chinese_has_every_screen_and_no_english_sentence() {
+    let shop = new_shop();
+    shop.locale.set(flash_sale::i18n::Locale::ZhCn);
+    shop.client().sync_clock().await.unwrap();
+    let (_handle, root) = mount("/preview", shop);
+    wait_until(&root, "the gallery", 3_000.0, |r| {
+        r.query_selector(".preview-item").unwrap().is_some()
+    })
+    .await;
+    assert_eq!(
+        root.query_selector_all(".preview-item").unwrap().length() as usize,
+        screen_names().len()
+    );
+    // Dates and the sign-in inbox fill in once the first frames have run.
+    sleep_ms(200).await;
+    let english = latin_sentences(&root);
+    assert!(
+        english.is_empty(),
+        "English in the Chinese gallery: {english:?}"
+    );
+    let page = root.inner_text();
+    assert!(
+        page.contains("所有页面") && page.contains("¥1,999.00"),
+        "{page}"
+    );
 }

@@ -487,7 +487,7 @@ async fn a_countdown_shows_nothing_left_once_its_moment_has_passed() {
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(shop);
         let clock = flash_sale::hooks::use_store_clock();
-        view! { <Countdown target=target now=clock done="Ended"/> }
+        view! { <Countdown target=target now=clock done=|t| t.hold_ended/> }
     });
     loop {
         sleep_ms(5).await;

@@ -108,6 +108,7 @@ async fn thirty_percent_faults_still_end_in_exactly_one_order() {
             line1: "12 St James's Sq".into(),
             city: "London".into(),
             postcode: "SW1Y 4JH".into(),
+            ..Default::default()
         },
         payment: PaymentMethod::CardApproves,
     };

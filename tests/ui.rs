@@ -149,7 +149,7 @@ async fn the_countdown_flips_within_50_ms_of_store_time() {
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(shop);
         let clock = flash_sale::hooks::use_store_clock();
-        view! { <Countdown target=target now=clock done="Open"/> }
+        view! { <Countdown target=target now=clock done=|t| t.sale_is_open/> }
     });
     let mut last = text(&root, "[data-testid=countdown]");
     let mut errors = Vec::new();
@@ -313,4 +313,50 @@ async fn a_failed_action_leaves_the_checkout_form_as_it_was() {
         !text(&root, "[data-testid=name-problem]").is_empty(),
         "the field messages are still there"
     );
+}
+
+#[wasm_bindgen_test]
+fn money_dates_and_counts_read_the_way_each_language_writes_them() {
+    use flash_sale::format;
+    use flash_sale::i18n::Locale::{En, ZhCn};
+    assert_eq!(format::money(199_900, "CNY", ZhCn), "¥1,999.00");
+    assert_eq!(format::money(29_900, "EUR", En), "€299.00");
+    assert_eq!(format::count(1_234_567, ZhCn), "1,234,567");
+    // Thursday 26 November 2026, 10:00 in this browser's time zone, seen a week later.
+    let at = js_sys::Date::new_with_year_month_day_hr_min(2026, 10, 26, 10, 0).get_time() as u64;
+    let week_later = at + 7 * 86_400_000;
+    assert_eq!(format::when(at, week_later, ZhCn), "11月26日 周四 10:00");
+    assert_eq!(format::when(at, week_later, En), "Thu 26 Nov 10:00");
+    assert_eq!(format::when(at, at + 60_000, ZhCn), "今天 10:00");
+    assert_eq!(format::clock_time(at, ZhCn), "10:00:00");
+}
+
+#[wasm_bindgen_test]
+async fn the_header_switches_the_page_to_chinese_and_remembers_it() {
+    use flash_sale::i18n::Locale;
+    let storage = Rc::new(PageStorage::memory());
+    let (shop, _handle, root) = mount_at("/", &new_store(settings()), storage.clone()).await;
+    wait_for(&root, ".sale-card", 5_000).await;
+    assert_eq!(
+        shop.locale.get_untracked(),
+        Locale::En,
+        "this test browser is English"
+    );
+    click(&root, "[data-testid=language-switch]");
+    settle().await;
+    wait_for(&root, ".sale-card", 5_000).await;
+    let lang = document().document_element().unwrap().get_attribute("lang");
+    assert_eq!(lang.as_deref(), Some("zh-CN"));
+    let page = root.inner_text();
+    assert!(
+        page.contains("限量抢购")
+            && page.contains("¥1,999.00 起")
+            && !page.contains("Registration open"),
+        "{page}"
+    );
+    assert_eq!(storage.get("language").as_deref(), Some("zh-CN"));
+    // Back to English for the tests that follow in this page.
+    click(&root, "[data-testid=language-switch]");
+    settle().await;
+    assert_eq!(shop.locale.get_untracked(), Locale::En);
 }

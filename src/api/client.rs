@@ -42,7 +42,8 @@ impl ClockSync {
 #[derive(Clone, Debug, PartialEq)]
 pub enum NetworkNotice {
     Retrying {
-        reason: String,
+        /// The status of the answer that is being retried (0: no answer); the banner says why.
+        status: u16,
         in_ms: u64,
         attempt: u32,
     },
@@ -203,14 +204,9 @@ impl StoreClient {
             let backoff = (400.0 * 2f64.powi(attempt as i32 - 1)).min(8_000.0);
             let wait =
                 ((js_sys::Math::random() * backoff) as u64).max(error.retry_after_ms.unwrap_or(0));
-            let reason = match error.status {
-                429 => "The store is busy",
-                0 => "No answer from the store",
-                _ => "The store is having trouble",
-            };
             self.in_flight_retries.set(self.in_flight_retries.get() + 1);
             self.notice.set(Some(NetworkNotice::Retrying {
-                reason: reason.into(),
+                status: error.status,
                 in_ms: wait,
                 attempt,
             }));

@@ -5,6 +5,7 @@ use crate::api::demo::{ClockChange, DemoSettings, DevState};
 use crate::api::Method;
 use crate::format;
 use crate::hooks::{use_polling, use_store_clock};
+use crate::i18n::Locale;
 use crate::scenario::DEMO_SALE;
 use crate::shop::use_shop;
 
@@ -25,6 +26,9 @@ pub fn DevPanel() -> impl IntoView {
     on_key.forget();
     move || open.get().then(|| view! { <Panel/> })
 }
+
+/// The demo controls are a developer's tool, not part of the shop: they stay in English.
+const DEMO_CONTROLS: Locale = Locale::En;
 
 #[component]
 fn Panel() -> impl IntoView {
@@ -96,12 +100,12 @@ fn Panel() -> impl IntoView {
         <aside class="dev-panel" aria-label="Demo controls" data-testid="dev-panel">
             <h2>"Demo controls" <button class="link" on:click=move |_| shop.dev_panel.set(false)>"Hide"</button></h2>
             <dl>
-                <dt>"Store clock"</dt><dd data-testid="dev-store-clock">{move || now.get().map(|t| format::clock_time(t as u64)).unwrap_or_default()}</dd>
+                <dt>"Store clock"</dt><dd data-testid="dev-store-clock">{move || now.get().map(|t| format::clock_time(t as u64, DEMO_CONTROLS)).unwrap_or_default()}</dd>
                 <dt>"Sync"</dt><dd>{move || shop.client().clock.get().map(|c| format!("±{:.0} ms, device {:+.1} s, ×{}", c.error_ms, c.device_ahead_ms() / 1_000.0, c.rate))}</dd>
                 {move || sale().map(|s| view! {
                     <dt>"Phase"</dt><dd>{format!("{:?}", s.phase)}</dd>
-                    <dt>"Registered / came"</dt><dd>{format!("{} / {}", format::count(s.counters.registrations as u64), format::count(s.counters.arrivals as u64))}</dd>
-                    <dt>"In line"</dt><dd>{format::count(s.counters.in_line as u64)}</dd>
+                    <dt>"Registered / came"</dt><dd>{format!("{} / {}", format::count(s.counters.registrations as u64, DEMO_CONTROLS), format::count(s.counters.arrivals as u64, DEMO_CONTROLS))}</dd>
+                    <dt>"In line"</dt><dd>{format::count(s.counters.in_line as u64, DEMO_CONTROLS)}</dd>
                     <dt>"Available / held / paying"</dt><dd>{format!("{} / {} / {}", s.counters.available, s.counters.held, s.counters.paying)}</dd>
                     <dt>"Sold / expired"</dt><dd>{format!("{} / {}", s.counters.sold, s.counters.holds_expired)}</dd>
                     <dt>"Engine memory"</dt><dd>{format!("{} KB", s.engine_bytes / 1_000)}</dd>

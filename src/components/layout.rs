@@ -1,20 +1,29 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::i18n::Text;
 use crate::shop::use_shop;
 
 #[component]
 pub fn Header() -> impl IntoView {
-    let session = use_shop().client().session;
+    let shop = use_shop();
+    let session = shop.client().session;
+    // Outside the part a switch rebuilds (see `Shell`): the switch keeps its focus.
+    let words = move || shop.locale.get().words();
+    // Offers the other language in its own words, so a shopper who cannot read this one finds it.
+    let other = move || shop.locale.get().other();
     view! {
         <header class="site-header">
             <A href="/" attr:class="brand">
                 <img src="/public/img/logo.svg" alt="" width="28" height="28"/>
-                <span>"Kestrel"<small>" drops"</small></span>
+                <span>"Kestrel"<small>{move || words().brand_suffix}</small></span>
             </A>
-            <nav aria-label="Main">
-                <A href="/">"Sales"</A>
-                <A href="/account">{move || if session.get().is_some() { "My account" } else { "Sign in" }}</A>
+            <nav aria-label=move || words().main_nav>
+                <A href="/">{move || words().sales}</A>
+                <A href="/account">{move || if session.get().is_some() { words().my_account } else { words().sign_in }}</A>
+                <button class="link lang-switch" type="button" data-testid="language-switch"
+                    lang=move || other().tag() title=move || words().switch_language
+                    on:click=move |_| shop.switch_language(other())>{move || other().name()}</button>
             </nav>
         </header>
     }
@@ -22,9 +31,10 @@ pub fn Header() -> impl IntoView {
 
 #[component]
 pub fn Footer() -> impl IntoView {
+    let shop = use_shop();
     view! {
         <footer class="site-footer">
-            <p>"Kestrel is a fictional brand. This store runs entirely in your browser: the crowd is simulated, and no real payment is taken."</p>
+            <p>{shop.words().footer}</p>
         </footer>
     }
 }
@@ -34,9 +44,10 @@ pub fn Footer() -> impl IntoView {
 #[component]
 pub fn StateSection(
     state: crate::sale_state::SaleState,
-    title: String,
+    title: Text,
     children: Children,
 ) -> impl IntoView {
+    let shop = use_shop();
     let heading = NodeRef::<leptos::html::H2>::new();
     let previewing = use_context::<crate::preview::PreviewMode>().is_some();
     Effect::new(move |_| {
@@ -46,7 +57,7 @@ pub fn StateSection(
     });
     view! {
         <section class=format!("state state-{}", state.name()) data-state=state.name()>
-            <h2 tabindex="-1" node_ref=heading>{title}</h2>
+            <h2 tabindex="-1" node_ref=heading>{title(shop.words())}</h2>
             {children()}
         </section>
     }
@@ -55,13 +66,14 @@ pub fn StateSection(
 /// A labelled figure such as "Units left: 41".
 #[component]
 pub fn Stat(
-    label: &'static str,
+    label: Text,
     #[prop(into)] value: Signal<String>,
     #[prop(optional)] testid: &'static str,
 ) -> impl IntoView {
+    let shop = use_shop();
     view! {
         <div class="stat">
-            <dt>{label}</dt>
+            <dt>{label(shop.words())}</dt>
             <dd data-testid=(!testid.is_empty()).then_some(testid)>{move || value.get()}</dd>
         </div>
     }

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::NetworkNotice;
 use crate::format;
+use crate::i18n::fill;
 use crate::shop::use_shop;
 
 /// The connection's trouble and what the app is doing about it, and notices about the demo.
@@ -15,7 +16,7 @@ pub fn Notices() -> impl IntoView {
             <For each=move || shop.notices.get() key=|notice| notice.id let:notice>
                 <p class="notice notice-demo" data-testid="demo-notice">
                     {notice.text}
-                    <button class="link" on:click=move |_| shop.dismiss(notice.id)>"Dismiss"</button>
+                    <button class="link" on:click=move |_| shop.dismiss(notice.id)>{shop.words().dismiss}</button>
                 </p>
             </For>
         </div>
@@ -26,14 +27,23 @@ pub fn Notices() -> impl IntoView {
 /// retrying in 3 s (attempt 2). Your place is safe."
 #[component]
 pub fn NetworkBanner(notice: NetworkNotice) -> impl IntoView {
+    let shop = use_shop();
     let NetworkNotice::Retrying {
-        reason,
+        status,
         in_ms,
         attempt,
     } = notice;
     view! {
         <p class="notice notice-network" data-testid="network-notice">
-            {format!("{reason}: retrying in {} (attempt {}). Your place is safe.", format::duration(in_ms.max(1)), attempt + 1)}
+            {move || {
+                let t = shop.words();
+                let reason = match status {
+                    429 => t.store_busy_short,
+                    0 => t.no_answer_short,
+                    _ => t.store_trouble_short,
+                };
+                fill(t.retrying, &[reason, &format::duration(in_ms.max(1), t), &(attempt + 1).to_string()])
+            }}
         </p>
     }
 }

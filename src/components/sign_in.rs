@@ -4,6 +4,7 @@ use crate::api::{
     validation, ApiError, CodeRequest, CodeSent, Method, Session, Sms, VerifyRequest,
 };
 use crate::hooks::{clear_draft, use_api, use_draft, use_polling};
+use crate::i18n::fill;
 use crate::shop::use_shop;
 
 /// Where the code step's texted code went, kept so a reload stays on the code step.
@@ -21,9 +22,11 @@ pub enum SignInStage {
 #[component]
 pub fn SignIn(
     #[prop(default = SignInStage::Phone)] stage: SignInStage,
-    #[prop(optional)] error: Option<String>,
+    #[prop(optional)] error: Option<ApiError>,
 ) -> impl IntoView {
     let shop = use_shop();
+    let t = move || shop.words();
+    let market = move || shop.locale.get_untracked().market();
     let phone = use_draft("sign-in.phone");
     let code = use_draft("sign-in.code");
     // The code step survives a reload: the code already texted stays usable, where sending
@@ -44,9 +47,11 @@ pub fn SignIn(
         SignInStage::CodeSent(sent) => shop.storage().set(SENT_KEY, &crate::json::to_string(&sent)),
         SignInStage::Phone => shop.storage().remove(SENT_KEY),
     });
+    // Sentences, already in the shopper's language: a switch of language builds this form
+    // again. (Plain strings also keep the wasm smaller than a signal type per kind of problem.)
     let phone_problem = RwSignal::new(None::<String>);
     let code_problem = RwSignal::new(None::<String>);
-    let store_error = RwSignal::new(error);
+    let store_error = RwSignal::new(error.map(|e| t().store_error(&e)));
     let busy = RwSignal::new(false);
     let touched_phone = RwSignal::new(false);
 
@@ -54,15 +59,19 @@ pub fn SignIn(
     Effect::new(move |_| {
         let text = phone.get();
         if touched_phone.get() {
-            phone_problem.set(validation::phone(&text).err());
+            phone_problem.set(
+                validation::phone(&text, market())
+                    .err()
+                    .map(|p| t().phone_problem(p)),
+            );
         }
     });
 
     let send_code = move || {
         touched_phone.set(true);
-        let number = match validation::phone(&phone.get_untracked()) {
+        let number = match validation::phone(&phone.get_untracked(), market()) {
             Ok(n) => n,
-            Err(problem) => return phone_problem.set(Some(problem)),
+            Err(problem) => return phone_problem.set(Some(t().phone_problem(problem))),
         };
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -71,7 +80,10 @@ pub fn SignIn(
                 .call(
                     Method::Post,
                     "/api/auth/code",
-                    Some(CodeRequest { phone: number }),
+                    Some(CodeRequest {
+                        phone: number,
+                        language: Some(shop.locale.get_untracked().tag().into()),
+                    }),
                 )
                 .await;
             busy.set(false);
@@ -80,7 +92,7 @@ pub fn SignIn(
                     store_error.set(None);
                     stage.set(SignInStage::CodeSent(sent));
                 }
-                Err(e) => store_error.set(Some(e.message)),
+                Err(e) => store_error.set(Some(t().store_error(&e))),
             }
         });
     };
@@ -91,7 +103,7 @@ pub fn SignIn(
         };
         let typed = match validation::sms_code(&code.get_untracked()) {
             Ok(c) => c,
-            Err(problem) => return code_problem.set(Some(problem)),
+            Err(problem) => return code_problem.set(Some(t().code_problem(problem))),
         };
         code_problem.set(None);
         busy.set(true);
@@ -116,7 +128,7 @@ pub fn SignIn(
                 }
                 Err(e) => {
                     code.set(String::new());
-                    store_error.set(Some(e.message));
+                    store_error.set(Some(t().store_error(&e)));
                 }
             }
         });
@@ -127,34 +139,34 @@ pub fn SignIn(
             {move || match stage.get() {
                 SignInStage::Phone => view! {
                     <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); send_code(); }>
-                        <h2>"Sign in or create an account"</h2>
-                        <p class="hint">"One account per phone number: we text you a code, no password."</p>
-                        <label for="phone">"Mobile number, with country code"</label>
+                        <h2>{t().sign_in_title}</h2>
+                        <p class="hint">{t().one_account_per_phone}</p>
+                        <label for="phone">{t().phone_label}</label>
                         <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel"
-                            placeholder="+44 7700 900123" bind:value=phone
+                            placeholder=t().phone_example bind:value=phone
                             on:blur=move |_| touched_phone.set(true)
                             aria-invalid=move || phone_problem.get().is_some().to_string()
                             aria-describedby="phone-problem"/>
                         <p id="phone-problem" class="field-problem" data-testid="phone-problem">{move || phone_problem.get()}</p>
                         <button class="button primary" type="submit" disabled=move || busy.get()>
-                            {move || if busy.get() { "Sending…" } else { "Text me a code" }}
+                            {move || if busy.get() { t().sending } else { t().text_me_a_code }}
                         </button>
                     </form>
                 }.into_any(),
                 SignInStage::CodeSent(sent) => view! {
                     <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); verify(); }>
-                        <h2>"Enter the code we texted"</h2>
-                        <p class="hint">{format!("Sent to {}. ", sent.phone)}
-                            <button type="button" class="link" on:click=move |_| stage.set(SignInStage::Phone)>"Change number"</button>
+                        <h2>{t().enter_the_code}</h2>
+                        <p class="hint">{fill(t().sent_to, &[&sent.phone])}
+                            <button type="button" class="link" on:click=move |_| stage.set(SignInStage::Phone)>{t().change_number}</button>
                         </p>
-                        <label for="code">{format!("{}-digit code", sent.code_length)}</label>
+                        <label for="code">{fill(t().code_label, &[&sent.code_length.to_string()])}</label>
                         <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7"
                             bind:value=code aria-describedby="code-problem"
                             aria-invalid=move || code_problem.get().is_some().to_string()/>
                         <p id="code-problem" class="field-problem" data-testid="code-problem">{move || code_problem.get()}</p>
                         <div class="row">
-                            <button class="button primary" type="submit" disabled=move || busy.get()>"Sign in"</button>
-                            <button class="button" type="button" disabled=move || busy.get() on:click=move |_| send_code()>"Send a new code"</button>
+                            <button class="button primary" type="submit" disabled=move || busy.get()>{t().sign_in}</button>
+                            <button class="button" type="button" disabled=move || busy.get() on:click=move |_| send_code()>{t().send_new_code}</button>
                         </div>
                     </form>
                     <Inbox phone=sent.phone.clone()/>
@@ -168,18 +180,19 @@ pub fn SignIn(
 /// The demo store's SMS gateway: the texts it sent to this number, newest first.
 #[component]
 fn Inbox(phone: String) -> impl IntoView {
+    let shop = use_shop();
     let beat = use_polling(1_000);
     let inbox = use_api::<Vec<Sms>>(move || {
         beat.track();
         "/api/dev/inbox".into()
     });
     view! {
-        <aside class="inbox" aria-label="Demo text messages">
-            <h3>"Your phone (demo)"</h3>
+        <aside class="inbox" aria-label=shop.words().demo_texts>
+            <h3>{shop.words().demo_phone}</h3>
             {move || {
                 let messages: Vec<Sms> = inbox.get().and_then(Result::ok).unwrap_or_default().into_iter().rev().filter(|m| m.phone == phone).take(3).collect();
                 if messages.is_empty() {
-                    view! { <p class="hint">"Waiting for the text…"</p> }.into_any()
+                    view! { <p class="hint">{shop.words().waiting_for_text}</p> }.into_any()
                 } else {
                     messages.into_iter().map(|m| view! { <p class="sms" data-testid="sms">{m.text}</p> }).collect_view().into_any()
                 }

@@ -5,6 +5,7 @@ use crate::api::{OrderView, SaleSummary, ShopperStatus, ShopperView};
 use crate::components::SignIn;
 use crate::format;
 use crate::hooks::use_api;
+use crate::i18n::fill;
 use crate::shop::use_shop;
 
 /// Sign in or up; once signed in, the shopper's registrations and orders.
@@ -14,20 +15,20 @@ pub fn Account() -> impl IntoView {
     let session = shop.client().session;
     crate::attention::use_page_title(move || {
         if session.with(Option::is_some) {
-            "My account"
+            shop.words().my_account
         } else {
-            "Sign in"
+            shop.words().sign_in
         }
         .into()
     });
     view! {
         <div class="page account">
-            <h1>"My account"</h1>
+            <h1>{shop.words().my_account}</h1>
             {move || match session.get() {
                 None => view! { <SignIn/> }.into_any(),
                 Some(s) => view! {
-                    <p class="lede">{format!("Signed in as {}. ", s.phone)}
-                        <button class="link" on:click=move |_| session.set(None)>"Sign out"</button>
+                    <p class="lede">{fill(shop.words().signed_in_as, &[&s.phone])}
+                        <button class="link" on:click=move |_| session.set(None)>{shop.words().sign_out}</button>
                     </p>
                     <Registrations/>
                     <Orders/>
@@ -64,17 +65,17 @@ fn Registrations() -> impl IntoView {
     });
     view! {
         <section class="card">
-            <h2>"Registrations"</h2>
+            <h2>{shop.words().registrations}</h2>
             {move || match mine.get() {
-                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                None => view! { <p class="loading">{shop.words().loading}</p> }.into_any(),
                 Some(list) if list.is_empty() => view! {
-                    <p class="empty" data-state="no-registrations">"You have not registered for a sale yet. " <A href="/">"See the drops"</A></p>
+                    <p class="empty" data-state="no-registrations">{shop.words().no_registrations} <A href="/">{shop.words().see_the_drops}</A></p>
                 }.into_any(),
                 Some(list) => view! {
                     <ul class="plain-list">
                         {list.into_iter().map(|(sale, me)| view! {
                             <li><A href=format!("/sale/{}", sale.id)>{sale.product}</A>
-                                {me.registration_number.map(|n| format!(" · registration no. {n}"))}</li>
+                                {me.registration_number.map(|n| fill(shop.words().registration_no_short, &[&n.to_string()]))}</li>
                         }).collect_view()}
                     </ul>
                 }.into_any(),
@@ -85,13 +86,14 @@ fn Registrations() -> impl IntoView {
 
 #[component]
 fn Orders() -> impl IntoView {
+    let shop = use_shop();
     let orders = use_api::<Vec<OrderView>>(|| "/api/orders".into());
     view! {
         <section class="card" data-testid="orders">
-            <h2>"Orders"</h2>
+            <h2>{shop.words().orders}</h2>
             {move || match orders.get() {
-                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="form-error">{e.message}</p> }.into_any(),
+                None => view! { <p class="loading">{shop.words().loading}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="form-error">{shop.words().store_error(&e)}</p> }.into_any(),
                 Some(Ok(orders)) => view! { <OrderList orders/> }.into_any(),
             }}
         </section>
@@ -101,9 +103,10 @@ fn Orders() -> impl IntoView {
 /// The shopper's orders, or what to expect when there are none yet.
 #[component]
 pub fn OrderList(orders: Vec<OrderView>) -> impl IntoView {
+    let locale = use_shop().locale.get_untracked();
     if orders.is_empty() {
         return view! {
-            <p class="empty" data-state="no-orders">"No orders yet. When you win a unit and check out, your order appears here."</p>
+            <p class="empty" data-state="no-orders">{locale.words().no_orders}</p>
         }
         .into_any();
     }
@@ -111,7 +114,7 @@ pub fn OrderList(orders: Vec<OrderView>) -> impl IntoView {
         <ul class="plain-list">
             {orders.into_iter().map(|o| view! {
                 <li><A href=format!("/orders/{}", o.number)>{o.number.clone()}</A>
-                    {format!(" · {} {} · {}", o.product, o.variant, format::money(o.price_cents))}</li>
+                    {format!(" · {} {} · {}", o.product, o.variant, format::money(o.price_cents, &o.currency, locale))}</li>
             }).collect_view()}
         </ul>
     }

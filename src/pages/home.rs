@@ -4,11 +4,14 @@ use leptos_router::components::A;
 use crate::api::{Phase, SaleSummary};
 use crate::format;
 use crate::hooks::{use_api, use_polling, use_store_clock};
+use crate::i18n::{fill, Locale};
+use crate::shop::use_shop;
 
 /// All sales, each with its state and its moments in the shopper's time zone.
 #[component]
 pub fn Home() -> impl IntoView {
-    crate::attention::use_page_title(|| "Flash drops".into());
+    let shop = use_shop();
+    crate::attention::use_page_title(move || shop.words().flash_drops.into());
     let beat = use_polling(2_000);
     let sales = use_api::<Vec<SaleSummary>>(move || {
         beat.track();
@@ -16,11 +19,11 @@ pub fn Home() -> impl IntoView {
     });
     view! {
         <div class="page home">
-            <h1>"Flash drops"</h1>
-            <p class="lede">"Small batches at an announced moment. Register before it closes, be here at the start, and everyone gets the same fair chance."</p>
+            <h1>{shop.words().flash_drops}</h1>
+            <p class="lede">{shop.words().home_lede}</p>
             {move || match sales.get() {
-                None => view! { <p class="loading">"Loading sales…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="form-error" role="alert">{e.message}</p> }.into_any(),
+                None => view! { <p class="loading">{shop.words().loading_sales}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="form-error" role="alert">{move || shop.words().store_error(&e)}</p> }.into_any(),
                 Some(Ok(list)) => view! { <SaleList sales=list/> }.into_any(),
             }}
         </div>
@@ -29,11 +32,12 @@ pub fn Home() -> impl IntoView {
 
 #[component]
 pub fn SaleList(sales: Vec<SaleSummary>) -> impl IntoView {
+    let shop = use_shop();
     if sales.is_empty() {
         return view! {
             <div class="empty" data-state="no-sales">
-                <h2>"No drops scheduled"</h2>
-                <p>"When the next batch is announced it appears here, with its registration window and start time."</p>
+                <h2>{shop.words().no_drops}</h2>
+                <p>{shop.words().no_drops_hint}</p>
             </div>
         }
         .into_any();
@@ -42,54 +46,55 @@ pub fn SaleList(sales: Vec<SaleSummary>) -> impl IntoView {
 }
 
 /// The badge and line that say where a sale stands.
-pub fn phase_line(sale: &SaleSummary, now: u64) -> (&'static str, &'static str, String) {
+pub fn phase_line(
+    sale: &SaleSummary,
+    now: u64,
+    locale: Locale,
+) -> (&'static str, &'static str, String) {
+    let t = locale.words();
+    let when = |ms| format::when(ms, now, locale);
     match sale.phase {
         Phase::Announced => (
             "announced",
-            "Announced",
-            format!(
-                "Registration opens {}",
-                format::when(sale.registration_opens, now)
-            ),
+            t.badge_announced,
+            fill(t.registration_opens_at, &[&when(sale.registration_opens)]),
         ),
         Phase::RegistrationOpen => (
             "open",
-            "Registration open",
-            format!(
-                "Closes {}; sale starts {}",
-                format::when(sale.registration_closes, now),
-                format::when(sale.starts_at, now)
+            t.badge_registration_open,
+            fill(
+                t.closes_and_starts,
+                &[&when(sale.registration_closes), &when(sale.starts_at)],
             ),
         ),
         Phase::RegistrationClosed => (
             "soon",
-            "Starting soon",
-            format!("Starts {}", format::when(sale.starts_at, now)),
+            t.badge_starting_soon,
+            fill(t.starts_at, &[&when(sale.starts_at)]),
         ),
-        Phase::Live => (
-            "live",
-            "Live now",
-            "Registered shoppers are being let in".into(),
-        ),
-        Phase::Ended => ("ended", "Ended", "See the report and check the draw".into()),
+        Phase::Live => ("live", t.badge_live, t.live_letting_in.into()),
+        Phase::Ended => ("ended", t.badge_ended, t.see_the_report.into()),
     }
 }
 
 #[component]
 fn SaleCard(sale: SaleSummary) -> impl IntoView {
     let now = use_store_clock();
+    let locale = use_shop().locale.get_untracked();
     let href = format!("/sale/{}", sale.id);
     let line_sale = sale.clone();
-    let line = Memo::new(move |_| phase_line(&line_sale, now.get().unwrap_or_default() as u64));
+    let tagline = sale.tagline_in(locale.tag()).to_string();
+    let line =
+        Memo::new(move |_| phase_line(&line_sale, now.get().unwrap_or_default() as u64, locale));
     view! {
         <A href=href attr:class="sale-card" attr:data-sale=sale.id.clone()>
             <img src=sale.image.clone() alt="" width="112" height="112"/>
             <div class="sale-card-body">
                 <span class=move || format!("badge badge-{}", line.get().0)>{move || line.get().1}</span>
                 <h2>{sale.product.clone()}</h2>
-                <p class="tagline">{sale.tagline.clone()}</p>
+                <p class="tagline">{tagline}</p>
                 <p class="meta">{move || line.get().2}</p>
-                <p class="meta">{format!("{} units · from {} · {} registered", format::count(sale.units as u64), format::money(sale.from_price_cents), format::count(sale.registrants as u64))}</p>
+                <p class="meta">{fill(locale.words().sale_meta, &[&format::count(sale.units as u64, locale), &format::money(sale.from_price_cents, &sale.currency, locale), &format::count(sale.registrants as u64, locale)])}</p>
             </div>
         </A>
     }

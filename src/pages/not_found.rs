@@ -3,11 +3,13 @@ use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    crate::attention::use_page_title(|| "Page not found".into());
+    let shop = crate::shop::use_shop();
+    let t = move || shop.words();
+    crate::attention::use_page_title(move || t().page_not_found.into());
     view! {
         <div class="page not-found" data-state="not-found">
-            <h1>"Nothing here"</h1>
-            <p>"This page does not exist. The drops are on the " <A href="/">"sales page"</A> "."</p>
+            <h1>{t().nothing_here}</h1>
+            <p>{t().page_does_not_exist} <A href="/">{t().sales_page}</A>{t().full_stop}</p>
         </div>
     }
 }

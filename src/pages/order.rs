@@ -5,15 +5,21 @@ use crate::api::OrderView;
 use crate::components::SignIn;
 use crate::format;
 use crate::hooks::use_api;
+use crate::i18n::fill;
 use crate::shop::use_shop;
 
 #[component]
 pub fn Order() -> impl IntoView {
     let params = use_params_map();
+    let shop = use_shop();
+    let t = move || shop.words();
     crate::attention::use_page_title(move || {
-        format!("Order {}", params.read().get("id").unwrap_or_default())
+        fill(
+            t().order_title,
+            &[&params.read().get("id").unwrap_or_default()],
+        )
     });
-    let session = use_shop().client().session;
+    let session = shop.client().session;
     let order = use_api::<OrderView>(move || {
         // Asked again once the shopper signs in here.
         session.track();
@@ -27,19 +33,19 @@ pub fn Order() -> impl IntoView {
         <div class="page order">
             {move || if !signed_in.get() {
                 view! {
-                    <h1>"Sign in to see this order"</h1>
-                    <p class="lede">"Orders are shown only to the account that placed them."</p>
+                    <h1>{t().sign_in_to_see_order}</h1>
+                    <p class="lede">{t().orders_are_private}</p>
                     <SignIn/>
                 }.into_any()
             } else { match order.get() {
-                None => view! { <p class="loading">"Loading the order…"</p> }.into_any(),
-                Some(Err(e)) => view! { <h1>"Order not found"</h1><p class="form-error">{e.message}</p> }.into_any(),
+                None => view! { <p class="loading">{t().loading_order}</p> }.into_any(),
+                Some(Err(e)) => view! { <h1>{t().order_not_found}</h1><p class="form-error">{t().store_error(&e)}</p> }.into_any(),
                 Some(Ok(o)) => view! {
-                    <h1>"Order " <span data-testid="order-number">{o.number.clone()}</span></h1>
+                    <h1>{t().order_word} <span data-testid="order-number">{o.number.clone()}</span></h1>
                     <dl class="card details">
-                        <dt>"Product"</dt><dd>{format!("{} · {}", o.product, o.variant)}</dd>
-                        <dt>"Paid"</dt><dd>{format::money(o.price_cents)}</dd>
-                        <dt>"Delivering to"</dt><dd>{format!("{}, {}, {} {}", o.address.name, o.address.line1, o.address.city, o.address.postcode)}</dd>
+                        <dt>{t().product}</dt><dd>{format!("{} · {}", o.product, o.variant)}</dd>
+                        <dt>{t().paid}</dt><dd>{format::money(o.price_cents, &o.currency, shop.locale.get())}</dd>
+                        <dt>{t().delivering_to}</dt><dd>{format::address(&o.address)}</dd>
                     </dl>
                 }.into_any(),
             }}}

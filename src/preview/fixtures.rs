@@ -45,8 +45,12 @@ fn detail(phase: Phase) -> SaleDetail {
             product: "Kestrel K7".into(),
             tagline: "6.4″ OLED, 5,000 mAh, 50 MP. The first batch, for registered shoppers only."
                 .into(),
+            tagline_zh_cn: Some(
+                "6.4 英寸 OLED，5000 mAh，5000 万像素。首批，仅限已登记的顾客。".into(),
+            ),
             image: "/public/img/k7.svg".into(),
-            from_price_cents: 29_900,
+            from_price_cents: 199_900,
+            currency: "CNY".into(),
             units: 250,
             registration_opens: opens,
             registration_closes: closes,
@@ -64,7 +68,7 @@ fn detail(phase: Phase) -> SaleDetail {
                 "#2f343c",
                 120,
                 if selling { 31 } else { 120 },
-                29_900,
+                199_900,
             ),
             variant(
                 1,
@@ -73,7 +77,7 @@ fn detail(phase: Phase) -> SaleDetail {
                 "#b9d3e6",
                 80,
                 if selling { 12 } else { 80 },
-                29_900,
+                199_900,
             ),
             variant(
                 2,
@@ -82,7 +86,7 @@ fn detail(phase: Phase) -> SaleDetail {
                 "#d8643c",
                 50,
                 if selling { 0 } else { 50 },
-                37_900,
+                259_900,
             ),
         ],
         per_account_limit: 1,
@@ -180,6 +184,32 @@ pub fn sale_fixture(
     (detail, me, report, draw, checkout_open)
 }
 
+/// A delivery address as the gallery's language writes one (a Chinese address in Chinese).
+fn address() -> Address {
+    use leptos::prelude::{use_context, GetUntracked};
+    let market = use_context::<crate::shop::Shop>().map_or(Market::International, |shop| {
+        shop.locale.get_untracked().market()
+    });
+    match market {
+        Market::International => Address {
+            name: "Ada Lovelace".into(),
+            line1: "12 St James's Square".into(),
+            city: "London".into(),
+            postcode: "SW1Y 4JH".into(),
+            ..Default::default()
+        },
+        Market::China => Address {
+            name: "王小明".into(),
+            province: "北京市".into(),
+            city: "北京市".into(),
+            district: "海淀区".into(),
+            line1: "中关村大街 27 号".into(),
+            market,
+            ..Default::default()
+        },
+    }
+}
+
 fn screen(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleReport>, bool) {
     use SaleState::*;
     let order = OrderView {
@@ -187,14 +217,10 @@ fn screen(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleRepo
         sale_id: "k7-first-drop".into(),
         product: "Kestrel K7".into(),
         variant: "8 GB + 256 GB · Graphite".into(),
-        price_cents: 29_900,
+        price_cents: 199_900,
+        currency: "CNY".into(),
         at_ms: NOW - 20_000,
-        address: Address {
-            name: "Ada Lovelace".into(),
-            line1: "12 St James's Square".into(),
-            city: "London".into(),
-            postcode: "SW1Y 4JH".into(),
-        },
+        address: address(),
     };
     match state {
         Announced => (detail(Phase::Announced), None, None, false),
@@ -280,7 +306,7 @@ fn screen(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleRepo
                 order: Purchase {
                     number: 146,
                     variant: 0,
-                    price_cents: 29_900,
+                    price_cents: 199_900,
                     at: NOW - 20_000,
                 },
             })

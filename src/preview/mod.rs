@@ -6,8 +6,9 @@ mod fixtures;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
-use crate::api::{CodeSent, NetworkNotice};
+use crate::api::{codes, ApiError, CodeSent, NetworkNotice};
 use crate::components::{NetworkBanner, SignIn, SignInStage};
+use crate::i18n::{fill, Text, Words};
 use crate::pages::{
     account::OrderList,
     home::SaleList,
@@ -15,6 +16,7 @@ use crate::pages::{
     sale::{SaleData, SaleJourney},
 };
 use crate::sale_state::SaleState;
+use crate::shop::use_shop;
 
 pub use fixtures::{sale_fixture, NOW};
 
@@ -23,14 +25,14 @@ pub use fixtures::{sale_fixture, NOW};
 pub struct PreviewMode;
 
 /// Screens beyond the sale page's own states, with their titles.
-pub const OTHER_SCREENS: &[(&str, &str)] = &[
-    ("sign-in-code-sent", "Sign in: code sent"),
-    ("sign-in-wrong-code", "Sign in: wrong code"),
-    ("sign-in-locked", "Sign in: locked out"),
-    ("network-retrying", "Network trouble: retrying"),
-    ("network-busy", "Network trouble: store busy"),
-    ("no-sales", "Empty: no sales"),
-    ("no-orders", "Empty: no orders"),
+pub const OTHER_SCREENS: &[(&str, Text)] = &[
+    ("sign-in-code-sent", |t| t.screen_code_sent),
+    ("sign-in-wrong-code", |t| t.screen_wrong_code),
+    ("sign-in-locked", |t| t.screen_locked),
+    ("network-retrying", |t| t.screen_retrying),
+    ("network-busy", |t| t.screen_busy),
+    ("no-sales", |t| t.screen_no_sales),
+    ("no-orders", |t| t.screen_no_orders),
 ];
 
 /// Every screen's name, sale states first.
@@ -57,47 +59,48 @@ pub fn render_screen(name: &str) -> Option<AnyView> {
         let data = SaleData::fixture(detail, me, report, draw, NOW as f64, checkout_open);
         return Some(view! { <SaleJourney data/> }.into_any());
     }
-    let retrying = |reason: &str, in_ms, attempt| NetworkNotice::Retrying {
-        reason: reason.into(),
+    let retrying = |status, in_ms, attempt| NetworkNotice::Retrying {
+        status,
         in_ms,
         attempt,
     };
     Some(match name {
         "sign-in-code-sent" => view! { <SignIn stage=code_sent()/> }.into_any(),
         "sign-in-wrong-code" => view! {
-            <SignIn stage=code_sent() error="That code is not right. 3 tries left before this number is locked for 10 minutes.".to_string()/>
+            <SignIn stage=code_sent() error=ApiError::new(401, codes::WRONG_CODE, "That code is not right. 3 tries left before this number is locked for 10 minutes.")/>
         }.into_any(),
         "sign-in-locked" => view! {
-            <SignIn stage=code_sent() error="Too many wrong codes: this number is locked for 10 more minutes.".to_string()/>
+            <SignIn stage=code_sent() error=ApiError::new(429, codes::LOCKED, "Too many wrong codes: this number is locked for 10 more minutes.").retry_after(600_000)/>
         }.into_any(),
-        "network-retrying" => view! { <NetworkBanner notice=retrying("No answer from the store", 1_200, 1)/> }.into_any(),
-        "network-busy" => view! { <NetworkBanner notice=retrying("The store is busy", 3_000, 2)/> }.into_any(),
+        "network-retrying" => view! { <NetworkBanner notice=retrying(0, 1_200, 1)/> }.into_any(),
+        "network-busy" => view! { <NetworkBanner notice=retrying(429, 3_000, 2)/> }.into_any(),
         "no-sales" => view! { <SaleList sales=vec![]/> }.into_any(),
-        "no-orders" => view! { <section class="card"><h2>"Orders"</h2><OrderList orders=vec![]/></section> }.into_any(),
+        "no-orders" => view! { <section class="card"><h2>{use_shop().words().orders}</h2><OrderList orders=vec![]/></section> }.into_any(),
         _ => return None,
     })
 }
 
-fn title(name: &str) -> String {
-    OTHER_SCREENS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or_else(|| format!("Sale: {name}"), |(_, t)| t.to_string())
+fn title(name: &str, t: &Words) -> String {
+    OTHER_SCREENS.iter().find(|(n, _)| *n == name).map_or_else(
+        || fill(t.sale_screen, &[name]),
+        |(_, title)| title(t).to_string(),
+    )
 }
 
 #[component]
 pub fn PreviewGallery() -> impl IntoView {
     provide_context(PreviewMode);
-    crate::attention::use_page_title(|| "Every screen (preview)".into());
+    let shop = use_shop();
+    let t = move || shop.words();
+    crate::attention::use_page_title(move || fill(t().preview_of, &[t().every_screen]));
     view! {
         <div class="page preview">
-            <h1>"Every screen"</h1>
-            <p class="lede">"Each state of the shop from fixtures, through the components the live app uses: at 360 px and at 1280 px (shown at half size). Open one for full size; "
-                <code>"?demo=<preset>"</code>" URLs put the live app in a state."</p>
+            <h1>{t().every_screen}</h1>
+            <p class="lede">{t().preview_lede}</p>
             <div class="preview-grid">
                 {screen_names().into_iter().map(|name| view! {
                     <section class="preview-item" data-preview=name>
-                        <h2>{title(name)} <A href=format!("/preview/{name}")>"Full size"</A></h2>
+                        <h2>{title(name, t())} <A href=format!("/preview/{name}")>{t().full_size}</A></h2>
                         <div class="preview-pair">
                             <div class="preview-frame preview-phone"><p class="preview-label">"360 px"</p>{render_screen(name)}</div>
                             <div class="preview-desktop-box">
@@ -115,10 +118,12 @@ pub fn PreviewGallery() -> impl IntoView {
 pub fn PreviewScreen() -> impl IntoView {
     provide_context(PreviewMode);
     let params = use_params_map();
+    let shop = use_shop();
+    let t = move || shop.words();
     crate::attention::use_page_title(move || {
-        format!(
-            "{} (preview)",
-            title(&params.read().get("state").unwrap_or_default())
+        fill(
+            t().preview_of,
+            &[&title(&params.read().get("state").unwrap_or_default(), t())],
         )
     });
     move || {
@@ -126,7 +131,7 @@ pub fn PreviewScreen() -> impl IntoView {
         match render_screen(&name) {
             Some(screen) => view! {
                 <div class="page preview-one" data-preview=name.clone()>
-                    <p class="hint"><A href="/preview">"All screens"</A>{format!(" · {}", title(&name))}</p>
+                    <p class="hint"><A href="/preview">{t().all_screens}</A>{format!(" · {}", title(&name, t()))}</p>
                     {screen}
                 </div>
             }.into_any(),

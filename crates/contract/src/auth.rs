@@ -6,6 +6,9 @@ use crate::Millis;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CodeRequest {
     pub phone: String,
+    /// The shopper's language tag ("zh-CN", "en"): the text message is written in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

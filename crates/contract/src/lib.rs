@@ -46,7 +46,7 @@ pub use sale::{
     Counters, Phase, SaleDetail, SaleReport, SaleSummary, StoreTime, VariantReport, VariantView,
 };
 pub use shopper::{
-    Address, CheckoutRequest, Hold, OrderView, PaymentMethod, PaymentState, PaymentView,
+    Address, CheckoutRequest, Hold, Market, OrderView, PaymentMethod, PaymentState, PaymentView,
     Preference, Purchase, ShopperStatus, ShopperView,
 };
 

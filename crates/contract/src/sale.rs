@@ -33,8 +33,18 @@ pub struct SaleSummary {
     pub id: String,
     pub product: String,
     pub tagline: String,
+    /// The tagline in Simplified Chinese; `tagline` is the English. One field per language
+    /// rather than a map: a map's deserializer costs the page's wasm more than the text does.
+    #[serde(
+        default,
+        rename = "tagline_zh-CN",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tagline_zh_cn: Option<String>,
     pub image: String,
     pub from_price_cents: u32,
+    /// ISO 4217 code of every price in this sale ("CNY", "EUR"), as the catalog sets it.
+    pub currency: String,
     pub units: u32,
     pub registration_opens: Millis,
     pub registration_closes: Millis,
@@ -42,6 +52,16 @@ pub struct SaleSummary {
     pub ends_at: Millis,
     pub phase: Phase,
     pub registrants: u32,
+}
+
+impl SaleSummary {
+    /// The tagline in the language tagged `language`, the English one if it has none.
+    pub fn tagline_in(&self, language: &str) -> &str {
+        match (language, &self.tagline_zh_cn) {
+            ("zh-CN", Some(chinese)) => chinese,
+            _ => &self.tagline,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -110,12 +110,33 @@ pub struct PaymentView {
     pub message: String,
 }
 
+/// Where an address is written, which decides its fields and rules.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Market {
+    /// Name, street and number, town, postcode (all needed).
+    #[default]
+    International,
+    /// Province, city, district and street, as Chinese couriers read them; the postcode is
+    /// optional (six digits when given).
+    China,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Address {
     pub name: String,
+    /// The street and number (in China: the detailed address after the district).
     pub line1: String,
     pub city: String,
     pub postcode: String,
+    /// Older clients send no market: their addresses are international.
+    #[serde(default)]
+    pub market: Market,
+    /// 省 (China only).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub province: String,
+    /// 区/县 (China only).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub district: String,
 }
 
 /// The demo store's test cards settle as their names say, so every payment outcome can be seen.
@@ -140,6 +161,8 @@ pub struct OrderView {
     pub product: String,
     pub variant: String,
     pub price_cents: u32,
+    /// ISO 4217 code of the price, the sale's currency.
+    pub currency: String,
     pub at_ms: Millis,
     pub address: Address,
 }

@@ -68,6 +68,17 @@ impl Driver {
 
     /// A new headless Chromium with a fresh profile, its window `width`×`height`.
     pub async fn session(&self, width: u32, height: u32) -> Result<Browser> {
+        self.session_in(None, width, height).await
+    }
+
+    /// Like [`Driver::session`], with Chromium's language set (`--lang` and the languages it
+    /// sends and reports in `navigator.languages`) as a shopper's browser in that language is.
+    pub async fn session_in(
+        &self,
+        language: Option<&str>,
+        width: u32,
+        height: u32,
+    ) -> Result<Browser> {
         let n = self
             .sessions
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -77,7 +88,7 @@ impl Driver {
         let _ = std::fs::remove_dir_all(&profile);
         std::fs::create_dir_all(&profile)?;
         let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let args = vec![
+        let mut args = vec![
             "--headless".to_string(),
             "--no-sandbox".into(),
             "--disable-gpu".into(),
@@ -94,10 +105,15 @@ impl Driver {
             format!("--window-size={width},{height}"),
             format!("--user-data-dir={}", profile.display()),
         ];
+        args.extend(language.map(|l| format!("--lang={l}")));
+        let prefs = match language {
+            Some(l) => json!({ "intl": { "accept_languages": l } }),
+            None => json!({}),
+        };
         let caps = json!({
             "browserName": "chrome",
             "pageLoadStrategy": "normal",
-            "goog:chromeOptions": { "binary": binary, "args": args },
+            "goog:chromeOptions": { "binary": binary, "args": args, "prefs": prefs },
         });
         let Value::Object(caps) = caps else {
             unreachable!()
@@ -125,6 +141,7 @@ impl Driver {
                         profile,
                         width,
                         height,
+                        language: language.map(str::to_string),
                     });
                 }
                 Err(e) => {
@@ -158,6 +175,8 @@ pub struct Browser {
     profile: PathBuf,
     width: u32,
     height: u32,
+    /// The language Chromium was started in, if one was set.
+    pub language: Option<String>,
 }
 
 impl Browser {

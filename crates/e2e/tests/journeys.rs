@@ -31,10 +31,25 @@ struct Ctx {
 }
 
 impl Ctx {
-    /// Saves `<name>-360.png` and `<name>-1280.png` the first time `name` is reached.
+    /// Saves `<name>-360.png` and `<name>-1280.png` the first time `name` is reached
+    /// (`zh-CN-<name>-…` in a Chinese browser, whose every screen must fit a 360 px phone and,
+    /// in Chinese, have no English sentence left over).
     async fn shoot(&self, b: &Browser, name: &str) -> Result<()> {
-        if self.shot.lock().unwrap().insert(name.to_string()) {
-            b.screenshots(&self.shots, name, &WIDTHS).await?;
+        let name = match &b.language {
+            Some(language) => {
+                let page = b
+                    .js("return document.documentElement.lang;", vec![])
+                    .await?;
+                if page == json!(language) {
+                    no_latin_sentences(b, name).await?;
+                }
+                fits_a_phone(b, name).await?;
+                format!("{language}-{name}")
+            }
+            None => name.to_string(),
+        };
+        if self.shot.lock().unwrap().insert(name.clone()) {
+            b.screenshots(&self.shots, &name, &WIDTHS).await?;
         }
         Ok(())
     }
@@ -86,22 +101,70 @@ async fn sign_in(ctx: &Ctx, b: &Browser, phone: &str) -> Result<()> {
     Ok(())
 }
 
-/// The 6-digit code in the newest demo SMS shown under the form.
+/// The 6-digit code in the newest demo SMS shown under the form, written in the browser's
+/// language ("Your Kestrel code is 123456…", "【Kestrel】您的验证码是 123456…").
 async fn texted_code(b: &Browser) -> Result<String> {
     let sms = b.wait_testid("sms", secs(20)).await?;
-    ensure!(
-        sms.contains("Your Kestrel code is"),
-        "unexpected SMS text: {sms}"
-    );
+    let opening = match b.language.as_deref() {
+        Some("zh-CN") => "【Kestrel】您的验证码是 ",
+        _ => "Your Kestrel code is ",
+    };
     let code: String = sms
-        .split("is ")
-        .nth(1)
+        .strip_prefix(opening)
         .unwrap_or("")
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
-    ensure!(code.len() == 6, "no 6-digit code in the SMS: {sms}");
+    ensure!(
+        code.len() == 6,
+        "no 6-digit code after {opening:?} in the SMS: {sms}"
+    );
     Ok(code)
+}
+
+/// Fails if the page is wider than a 360 px phone (a header or a figure pushed off screen).
+async fn fits_a_phone(b: &Browser, screen: &str) -> Result<()> {
+    b.client.set_window_size(360, HEIGHT).await?;
+    let overflow = b
+        .js(
+            "return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(document.documentElement.scrollWidth - document.documentElement.clientWidth))));",
+            vec![],
+        )
+        .await?;
+    b.client.set_window_size(1280, HEIGHT).await?;
+    ensure!(
+        overflow.as_f64().is_some_and(|px| px <= 0.0),
+        "{screen}: the page is {overflow} px wider than a 360 px phone"
+    );
+    Ok(())
+}
+
+/// Fails if the page shows a sentence in Latin script (three Latin words in a row) outside
+/// product and variant names, codes and the brand: what a Chinese shopper must not meet.
+async fn no_latin_sentences(b: &Browser, screen: &str) -> Result<()> {
+    let found = b
+        .js(
+            r#"const names = [...document.querySelectorAll('.journey h1, .variant-name, code, [data-testid=order-number], .brand, .dev-panel')];
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            const latin = /[A-Za-z]+[\s,.'’:;!?-]+[A-Za-z]+[\s,.'’:;!?-]+[A-Za-z]+/;
+            const found = [];
+            for (let node; (node = walker.nextNode());) {
+                const el = node.parentElement;
+                // Never shown with JavaScript on; the demo's own notices (scenario URLs, resets)
+                // are the harness talking, not the shop.
+                if (!el || el.closest('script, style, noscript, .notice-demo') || names.some(n => n.contains(el))) continue;
+                if (latin.test(node.textContent)) found.push(node.textContent.trim());
+            }
+            return found;"#,
+            vec![],
+        )
+        .await?;
+    let found: Vec<String> = serde_json::from_value(found)?;
+    ensure!(
+        found.is_empty(),
+        "{screen}: English left on a Chinese page: {found:?}"
+    );
+    Ok(())
 }
 
 /// Clicks `css` once and waits for `expr`: one click must take effect, so a click the app
@@ -112,6 +175,41 @@ async fn click_then(b: &Browser, css: &str, expr: &str, what: &str) -> Result<se
         .await
         .map_err(|e| format!("one click on {css} did not give {what}: {e}").into())
 }
+
+/// A shopper of one market: how they type their phone number and address, and how a price
+/// in yuan reads to them.
+struct Shopper {
+    phone: &'static str,
+    /// Checkout fields and what is typed into them.
+    address: &'static [(&'static str, &'static str)],
+    /// A price of the first drop (priced in CNY in the catalog), as the page writes it.
+    price: &'static str,
+}
+
+const BRITISH: Shopper = Shopper {
+    phone: "+44 7700 900123",
+    address: &[
+        ("#name", "Ada Lovelace"),
+        ("#line1", "12 St James's Square"),
+        ("#city", "London"),
+        ("#postcode", "SW1Y 4JH"),
+    ],
+    price: "CN¥1,999.00",
+};
+
+/// Types a Chinese mobile number as people write it, without +86 and with spaces; gives the
+/// address from the province down and leaves the optional postcode empty.
+const CHINESE: Shopper = Shopper {
+    phone: "138 0013 8000",
+    address: &[
+        ("#name", "王小明"),
+        ("#province", "北京市"),
+        ("#city", "北京市"),
+        ("#district", "海淀区"),
+        ("#line1", "中关村大街 27 号"),
+    ],
+    price: "¥1,999.00",
+};
 
 /// Fills the checkout form's four fields.
 async fn fill_address(b: &Browser, postcode: bool) -> Result<()> {
@@ -184,6 +282,73 @@ async fn account_orders(ctx: &Ctx, b: &Browser) -> Result<Vec<String>> {
 /// the waiting room through the (accelerated) countdown, join at the start, get a hold, check
 /// out, see the order number, find the order under /account and at /orders/<number>.
 async fn new_shopper_buys_a_unit(ctx: &Ctx, b: &Browser) -> Result<()> {
+    buy_a_unit(ctx, b, &BRITISH).await
+}
+
+/// The whole purchase in a browser set to Simplified Chinese: the shop speaks Chinese from the
+/// first load (no `&lang=`), every screen has no English sentence left and shows prices in ¥,
+/// and switching to English and back in line and at checkout keeps the place, the hold and the
+/// typed fields.
+async fn chinese_shopper_buys_a_unit(ctx: &Ctx, b: &Browser) -> Result<()> {
+    buy_a_unit(ctx, b, &CHINESE).await
+}
+
+/// Switches the page's language from the header and back, checking that the screen, the
+/// shopper's place or hold and what they typed are still there in the other language.
+async fn switch_language_and_back(ctx: &Ctx, b: &Browser, screen: &str) -> Result<()> {
+    let snapshot = r#"return {
+        lang: document.documentElement.lang,
+        state: document.querySelector('section[data-state]')?.dataset.state,
+        position: document.querySelector('[data-testid=queue-position]')?.textContent.trim(),
+        held: !!document.querySelector('[data-testid=hold-timer]'),
+        fields: [...document.querySelectorAll('form input:not([type=radio])')].map(i => [i.id, i.value]),
+    };"#;
+    let before = b.js(snapshot, vec![]).await?;
+    let first = before["lang"].as_str().unwrap_or_default().to_string();
+    for (to, from) in [("en", first.as_str()), (first.as_str(), "en")] {
+        b.click("[data-testid=language-switch]", secs(10)).await?;
+        b.wait_js(
+            &format!("document.documentElement.lang === '{to}' && document.querySelector('section[data-state]')"),
+            secs(10),
+            &format!("the {screen} screen in {to} after {from}"),
+        )
+        .await?;
+        let now = b.js(snapshot, vec![]).await?;
+        for key in ["state", "held"] {
+            ensure!(
+                now[key] == before[key],
+                "{screen}: {key} was {} before switching to {to}, {} after",
+                before[key],
+                now[key]
+            );
+        }
+        // The address form follows the market (a Chinese one has province and district), so
+        // English shows some of the fields: each with what was typed, and all of them back
+        // in the first language.
+        let typed = before["fields"].as_array().cloned().unwrap_or_default();
+        let shown = now["fields"].as_array().cloned().unwrap_or_default();
+        ensure!(
+            shown.iter().all(|field| typed.contains(field))
+                && (to == "en" || shown.len() == typed.len()),
+            "{screen}: typed {typed:?}, shown in {to}: {shown:?}"
+        );
+        // The place only moves forward while the line moves; it never starts over.
+        if let (Some(was), Some(is)) = (before["position"].as_str(), now["position"].as_str()) {
+            let n = |s: &str| s.replace(',', "").parse::<u64>().unwrap_or(u64::MAX);
+            ensure!(
+                n(is) <= n(was),
+                "{screen}: place {was} before the switch, {is} after"
+            );
+        }
+        if to == "en" {
+            ctx.shoot(b, &format!("{screen}-switched-to-english"))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn buy_a_unit(ctx: &Ctx, b: &Browser, shopper: &Shopper) -> Result<()> {
     // speed=6: the store clock runs at real speed until the shopper registers, then 6×, so
     // registration closes under 20 s after that and the sale starts 10 s later; crowd 200 for
     // 250 units, so the shopper surely wins one.
@@ -191,8 +356,17 @@ async fn new_shopper_buys_a_unit(ctx: &Ctx, b: &Browser) -> Result<()> {
         .scenario(b, "demo=fresh&speed=6&crowd=200&stock=250")
         .await?;
     ensure!(state == "registration-open", "fresh demo landed on {state}");
+    if let Some(language) = &b.language {
+        let page = b
+            .js("return document.documentElement.lang;", vec![])
+            .await?;
+        ensure!(
+            page == json!(language),
+            "a {language} browser got a page in {page}"
+        );
+    }
     ctx.shoot(b, "registration-open").await?;
-    sign_in(ctx, b, "+44 7700 900123").await?;
+    sign_in(ctx, b, shopper.phone).await?;
     ensure!(
         b.state().await.as_deref() == Some("registration-open"),
         "back on the sale page signed in: {}",
@@ -234,9 +408,27 @@ async fn new_shopper_buys_a_unit(ctx: &Ctx, b: &Browser) -> Result<()> {
     }
     let left = b.wait_testid("hold-timer", secs(10)).await?;
     ensure!(left.contains(':'), "hold timer reads {left:?}");
+    let held = b
+        .js(
+            "return document.querySelector('.big-figure').textContent;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        held.as_str().is_some_and(|h| h.ends_with(shopper.price)),
+        "the unit held reads {held}, not priced {}",
+        shopper.price
+    );
     b.click("[data-testid=go-checkout]", secs(10)).await?;
     ctx.reach(b, &["checkout"], secs(10)).await?;
-    fill_address(b, true).await?;
+    for (field, text) in shopper.address {
+        b.type_into(field, text).await?;
+    }
+    if b.language.is_some() {
+        // Drafts are saved as typed; give the last keystroke's save a moment.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        switch_language_and_back(ctx, b, "checkout").await?;
+    }
     let order = pay_until_confirmed(ctx, b, secs(60)).await?;
     let orders = account_orders(ctx, b).await?;
     ctx.shoot(b, "account").await?;
@@ -1010,9 +1202,15 @@ macro_rules! journeys {
     ($($name:ident),* $(,)?) => { vec![$((stringify!($name), (|c, b| Box::pin($name(c, b))) as Journey)),*] };
 }
 
+/// The browser language a journey runs in: Chinese for the Chinese shopper's, none set otherwise.
+fn language_of(journey: &str) -> Option<&'static str> {
+    journey.starts_with("chinese_").then_some("zh-CN")
+}
+
 fn main() {
     let journeys: Vec<(&str, Journey)> = journeys![
         new_shopper_buys_a_unit,
+        chinese_shopper_buys_a_unit,
         reload_in_queue_keeps_the_place,
         reload_in_checkout_keeps_typed_fields,
         second_tab_sees_the_same_hold,
@@ -1090,7 +1288,7 @@ fn main() {
     for (name, journey) in chosen {
         let t = Instant::now();
         let result: Result<()> = runtime.block_on(async {
-            let b = driver.session(1280, HEIGHT).await?;
+            let b = driver.session_in(language_of(name), 1280, HEIGHT).await?;
             let outcome = match tokio::time::timeout(secs(240), journey(&ctx, &b)).await {
                 Ok(r) => r,
                 Err(_) => Err(format!("timed out after 240 s: {}", b.describe().await).into()),

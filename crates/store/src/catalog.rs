@@ -26,8 +26,13 @@ pub struct CatalogSale {
     pub id: String,
     pub product: String,
     pub tagline: String,
+    /// The tagline in Simplified Chinese, if the catalog has one.
+    #[serde(default, rename = "tagline_zh-CN")]
+    pub tagline_zh_cn: Option<String>,
     pub description: String,
     pub image: String,
+    /// ISO 4217 code of the variants' prices: the page formats money in it.
+    pub currency: String,
     pub schedule: Schedule,
     pub admission_per_second: u32,
     pub hold_seconds: u64,

@@ -2,7 +2,9 @@
 //! accounts by phone number; sessions by token. The demo's SMS gateway is an inbox the dev
 //! API reads.
 use serde::{Deserialize, Serialize};
-use store_contract::{codes, demo::Sms, ApiError, CodeRequest, CodeSent, Session, VerifyRequest};
+use store_contract::{
+    codes, demo::Sms, ApiError, CodeRequest, CodeSent, Market, Session, VerifyRequest,
+};
 
 use crate::random::Randomness;
 use sale_engine::Millis;
@@ -42,8 +44,9 @@ impl SignIn {
         now: Millis,
         random: &Randomness,
     ) -> Result<CodeSent, ApiError> {
-        let phone = validation::phone(&request.phone)
-            .map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m))?;
+        // The page has already read a market's local form into E.164.
+        let phone = validation::phone(&request.phone, Market::International)
+            .map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m.to_string()))?;
         let wrong = match self.codes.iter().find(|c| c.phone == phone) {
             Some(state) if state.locked_until > now => {
                 return Err(locked(state.locked_until - now))
@@ -73,7 +76,12 @@ impl SignIn {
         });
         self.inbox.push(Sms {
             phone: phone.clone(),
-            text: format!("Your Kestrel code is {code}. It expires in 5 minutes."),
+            text: match request.language.as_deref() {
+                Some(tag) if tag.starts_with("zh") => {
+                    format!("【Kestrel】您的验证码是 {code}，5 分钟内有效。")
+                }
+                _ => format!("Your Kestrel code is {code}. It expires in 5 minutes."),
+            },
             at_ms: now,
         });
         let excess = self.inbox.len().saturating_sub(INBOX_SIZE);
@@ -91,10 +99,11 @@ impl SignIn {
         now: Millis,
         random: &Randomness,
     ) -> Result<Session, ApiError> {
-        let phone = validation::phone(&request.phone)
-            .map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m))?;
+        // The page has already read a market's local form into E.164.
+        let phone = validation::phone(&request.phone, Market::International)
+            .map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m.to_string()))?;
         let code = validation::sms_code(&request.code)
-            .map_err(|m| ApiError::new(422, codes::INVALID_CODE, m))?;
+            .map_err(|m| ApiError::new(422, codes::INVALID_CODE, m.to_string()))?;
         let Some(state) = self.codes.iter_mut().find(|c| c.phone == phone) else {
             return Err(ApiError::new(
                 404,

@@ -235,6 +235,7 @@ impl Store {
                                 product: item.product.clone(),
                                 variant: item.variants[order.variant as usize].name.clone(),
                                 price_cents: order.price_cents,
+                                currency: item.currency.clone(),
                                 at_ms: order.at,
                                 address: payment.request.address.clone(),
                             };
@@ -533,18 +534,12 @@ impl Store {
 
     fn checkout(&mut self, w: usize, account: u32, request: &StoreRequest, now: Millis) -> Answer {
         let checkout: CheckoutRequest = body(request)?;
-        let problems = validation::address(&checkout.address);
-        if let Some(problem) = [
-            problems.name,
-            problems.line1,
-            problems.city,
-            problems.postcode,
-        ]
-        .into_iter()
-        .flatten()
-        .next()
-        {
-            return Err(ApiError::new(422, codes::INVALID_ADDRESS, problem));
+        if let Some(problem) = validation::address(&checkout.address).first() {
+            return Err(ApiError::new(
+                422,
+                codes::INVALID_ADDRESS,
+                problem.to_string(),
+            ));
         }
         if checkout.variant as usize >= self.catalog.sales[w].variants.len() {
             return Err(views::refusal(sale_engine::SaleError::UnknownVariant));

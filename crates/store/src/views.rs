@@ -162,6 +162,7 @@ pub fn summary(item: &CatalogSale, world: &SaleWorld, now: Millis) -> SaleSummar
         id: item.id.clone(),
         product: item.product.clone(),
         tagline: item.tagline.clone(),
+        tagline_zh_cn: item.tagline_zh_cn.clone(),
         image: item.image.clone(),
         from_price_cents: config
             .variants
@@ -169,6 +170,7 @@ pub fn summary(item: &CatalogSale, world: &SaleWorld, now: Millis) -> SaleSummar
             .map(|v| v.price_cents)
             .min()
             .unwrap_or(0),
+        currency: item.currency.clone(),
         units: config.variants.iter().map(|v| v.stock).sum(),
         registration_opens: config.registration_opens,
         registration_closes: config.registration_closes,

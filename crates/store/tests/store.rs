@@ -113,6 +113,7 @@ impl Demo {
                 None,
                 Some(CodeRequest {
                     phone: phone.into(),
+                    language: None,
                 }),
             )
             .unwrap();
@@ -209,6 +210,7 @@ fn checkout() -> CheckoutRequest {
         line1: "1 Long Street".into(),
         city: "Leeds".into(),
         postcode: "LS1 4AP".into(),
+        ..Default::default()
     };
     CheckoutRequest {
         variant: 0,

@@ -6,6 +6,7 @@ use crate::api::{Method, Phase, SaleSummary, ShopperStatus};
 use crate::components::{ClockQuality, Countdown, SignIn, Stat, StateSection};
 use crate::format;
 use crate::hooks::use_api;
+use crate::i18n::fill;
 use crate::sale_state::SaleState;
 
 use super::{SaleData, VariantPicker};
@@ -21,7 +22,7 @@ fn join_button(data: SaleData) -> impl IntoView {
     view! {
         <button class="button primary big" data-testid="join" disabled=move || !open() || data.busy.get()
             on:click=move |_| data.act(Method::Post, "queue", Some(data.preference.get_untracked()))>
-            {move || if open() { "Join the queue".to_string() } else { format!("Opens at {}", format::clock_time(starts())) }}
+            {move || if open() { data.t().join_the_queue.to_string() } else { fill(data.t().opens_at, &[&format::clock_time(starts(), data.locale())]) }}
         </button>
     }
 }
@@ -29,9 +30,9 @@ fn join_button(data: SaleData) -> impl IntoView {
 pub fn announced(data: SaleData) -> AnyView {
     let s = summary(data);
     view! {
-        <StateSection state=SaleState::Announced title="Announced: registration opens soon".into()>
-            <p>"Registration opens in " <Countdown target=Signal::derive(move || summary(data).registration_opens) now=data.now done="Registration is open"/></p>
-            <p>{format!("Registration {} to {}; the sale starts {}.", format::when(s.registration_opens, data.store_now()), format::when(s.registration_closes, data.store_now()), format::when(s.starts_at, data.store_now()))}</p>
+        <StateSection state=SaleState::Announced title=|t| t.announced_title>
+            <p>{data.t().registration_opens_in} <Countdown target=Signal::derive(move || summary(data).registration_opens) now=data.now done=|t| t.registration_is_open/></p>
+            <p>{move || fill(data.t().registration_window, &[&data.when(s.registration_opens), &data.when(s.registration_closes), &data.when(s.starts_at)])}</p>
             <Facts data/>
         </StateSection>
     }.into_any()
@@ -40,15 +41,15 @@ pub fn announced(data: SaleData) -> AnyView {
 pub fn registration_open(data: SaleData) -> AnyView {
     let signed_in = Memo::new(move |_| data.me.with(Option::is_some));
     view! {
-        <StateSection state=SaleState::RegistrationOpen title="Registration is open".into()>
-            <p>"Only registered shoppers may buy. Registration closes in "
-                <Countdown target=Signal::derive(move || summary(data).registration_closes) now=data.now done="Registration has closed" testid="registration-countdown"/> "."</p>
+        <StateSection state=SaleState::RegistrationOpen title=|t| t.registration_is_open>
+            <p>{data.t().only_registered_may_buy}
+                <Countdown target=Signal::derive(move || summary(data).registration_closes) now=data.now done=|t| t.registration_has_closed testid="registration-countdown"/>{data.t().full_stop}</p>
             <Facts data/>
             {move || match signed_in.get() {
                 false => view! { <SignIn/> }.into_any(),
                 true => view! {
                     <button class="button primary big" data-testid="register" disabled=move || data.busy.get()
-                        on:click=move |_| data.act(Method::Post, "registration", None::<()>)>"Register for this sale"</button>
+                        on:click=move |_| data.act(Method::Post, "registration", None::<()>)>{data.t().register_for_sale}</button>
                 }.into_any(),
             }}
         </StateSection>
@@ -64,17 +65,17 @@ pub fn registered(data: SaleData) -> AnyView {
             .unwrap_or_default()
     };
     view! {
-        <StateSection state=SaleState::Registered title="You are registered".into()>
-            <p class="big-figure">"Registration no. " <strong data-testid="registration-number">{number}</strong></p>
-            <p>"The sale starts in " <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done="The sale is open"/> "."</p>
-            <p class="check-in" data-testid="check-in-advice"><strong>"Have this page open by the start."</strong>
-               " When registration closes, this page checks you in to the waiting room by itself, and everyone checked in by the start gets a random place in line. Open it later and you join the line after that draw, behind them."</p>
+        <StateSection state=SaleState::Registered title=|t| t.you_are_registered>
+            <p class="big-figure">{data.t().registration_no} <strong data-testid="registration-number">{number}</strong></p>
+            <p>{data.t().sale_starts_in} <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done=|t| t.sale_is_open/>{data.t().full_stop}</p>
+            <p class="check-in" data-testid="check-in-advice"><strong>{data.t().have_page_open}</strong>
+               {data.t().check_in_advice}</p>
             <TurnNotificationOffer hold_ms=Signal::derive(move || data.detail.with(|d| d.as_ref().map_or(0, |d| d.hold_ms)))/>
             <ClockQuality/>
             <VariantPicker data/>
             {join_button(data)}
             <button class="button subtle" disabled=move || data.busy.get()
-                on:click=move |_| data.act(Method::Delete, "registration", None::<()>)>"Cancel my registration"</button>
+                on:click=move |_| data.act(Method::Delete, "registration", None::<()>)>{data.t().cancel_registration}</button>
         </StateSection>
     }.into_any()
 }
@@ -82,17 +83,18 @@ pub fn registered(data: SaleData) -> AnyView {
 pub fn registration_closed(data: SaleData) -> AnyView {
     let signed_in = data.me.get_untracked().is_some();
     view! {
-        <StateSection state=SaleState::RegistrationClosed title="Registration has closed".into()>
-            <p>{if signed_in {
-                "You did not register for this sale before registration closed, so you cannot buy in it. Only registered accounts may join the queue: that is what keeps the line fair."
+        <StateSection state=SaleState::RegistrationClosed title=|t| t.registration_has_closed>
+            <p>{move || if signed_in {
+                data.t().missed_registration
             } else {
-                "Registration for this sale has closed. If you registered, sign in to see your place."
+                data.t().registration_closed_sign_in
             }}</p>
             {(!signed_in).then(|| view! { <SignIn/> })}
             <NextDrop data/>
             <Facts data/>
         </StateSection>
-    }.into_any()
+    }
+    .into_any()
 }
 
 pub fn pre_queue(data: SaleData) -> AnyView {
@@ -106,19 +108,22 @@ pub fn pre_queue(data: SaleData) -> AnyView {
         }
     });
     let waiting = move || match data.status() {
-        Some(ShopperStatus::PreQueue { pre_queue_len, .. }) => format!(
-            "You are in the waiting room with {} others.",
-            format::count(pre_queue_len.saturating_sub(1) as u64)
+        Some(ShopperStatus::PreQueue { pre_queue_len, .. }) => fill(
+            data.t().in_waiting_room_with,
+            &[&format::count(
+                pre_queue_len.saturating_sub(1) as u64,
+                data.locale(),
+            )],
         ),
-        _ => "Checking you in to the waiting room…".into(),
+        _ => data.t().checking_in.into(),
     };
     view! {
-        <StateSection state=SaleState::PreQueue title="In the waiting room".into()>
-            <p class="countdown-big">"Starts in " <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done="The sale is open"/></p>
+        <StateSection state=SaleState::PreQueue title=|t| t.waiting_room_title>
+            <p class="countdown-big">{data.t().starts_in} <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done=|t| t.sale_is_open/></p>
             <ClockQuality/>
             <p data-testid="pre-queue-status">{waiting}</p>
-            <p>"At the start, everyone in the waiting room is put in a random order drawn from a secret seed. Its fingerprint is published now, and the seed is revealed when the sale ends, so anyone can check the draw."</p>
-            <p class="commitment">"Fingerprint (sha256 of the seed): " <code data-testid="commitment">{move || data.detail.get().and_then(|d| d.commitment).unwrap_or_default()}</code></p>
+            <p>{data.t().draw_explained}</p>
+            <p class="commitment">{data.t().fingerprint_label} <code data-testid="commitment">{move || data.detail.get().and_then(|d| d.commitment).unwrap_or_default()}</code></p>
             <VariantPicker data in_line=true/>
             {join_button(data)}
         </StateSection>
@@ -131,10 +136,10 @@ pub fn Facts(data: SaleData) -> impl IntoView {
     let detail = move || data.detail.get().expect("loaded");
     view! {
         <dl class="facts">
-            <Stat label="Units in this batch" value=Signal::derive(move || format::count(detail().summary.units as u64))/>
-            <Stat label="Registered" value=Signal::derive(move || format::count(detail().summary.registrants as u64))/>
-            <Stat label="Per account" value=Signal::derive(move || detail().per_account_limit.to_string())/>
-            <Stat label="Hold to check out" value=Signal::derive(move || format::duration(detail().hold_ms))/>
+            <Stat label=|t| t.units_in_batch value=Signal::derive(move || format::count(detail().summary.units as u64, data.locale()))/>
+            <Stat label=|t| t.registered value=Signal::derive(move || format::count(detail().summary.registrants as u64, data.locale()))/>
+            <Stat label=|t| t.per_account value=Signal::derive(move || format::count(detail().per_account_limit as u64, data.locale()))/>
+            <Stat label=|t| t.hold_to_check_out value=Signal::derive(move || format::duration(detail().hold_ms, data.t()))/>
         </dl>
     }
 }
@@ -156,13 +161,13 @@ pub fn NextDrop(data: SaleData) -> impl IntoView {
             {move || match next() {
                 Some(s) => {
                     let when = if s.phase == Phase::RegistrationOpen {
-                        format!(": registration is open until {}.", format::when(s.registration_closes, data.store_now()))
+                        fill(data.t().next_registration_open_until, &[&data.when(s.registration_closes)])
                     } else {
-                        format!(": registration opens {}.", format::when(s.registration_opens, data.store_now()))
+                        fill(data.t().next_registration_opens, &[&data.when(s.registration_opens)])
                     };
-                    view! { "Next drop: " <A href=format!("/sale/{}", s.id)>{s.product}</A> {when} }.into_any()
+                    view! { {data.t().next_drop} <A href=format!("/sale/{}", s.id)>{s.product}</A> {when} }.into_any()
                 }
-                None => view! { "Drops are announced on the " <A href="/">"sales page"</A> "." }.into_any(),
+                None => view! { {data.t().drops_announced_on} <A href="/">{data.t().sales_page}</A> {data.t().full_stop} }.into_any(),
             }}
         </p>
     }
@@ -175,6 +180,8 @@ pub fn TurnNotificationOffer(#[prop(into)] hold_ms: Signal<u64>) -> impl IntoVie
     use crate::attention::{
         ask_notification_permission, notification_permission, NotificationPermission as Allowed,
     };
+    let shop = crate::shop::use_shop();
+    let t = move || shop.words();
     let allowed = RwSignal::new(notification_permission());
     let ask = move |_| {
         leptos::task::spawn_local(async move { allowed.set(ask_notification_permission().await) });
@@ -183,12 +190,12 @@ pub fn TurnNotificationOffer(#[prop(into)] hold_ms: Signal<u64>) -> impl IntoVie
         <div class="notify-offer" data-testid="notify-offer">
             {move || match allowed.get() {
                 Allowed::Default => view! {
-                    <p>{move || format!("Your turn may come while you are in another tab, and the unit is then held for you for only {}. We can notify you the moment it comes.", format::duration(hold_ms.get()))}</p>
-                    <button class="button" data-testid="allow-notifications" on:click=ask>"Notify me when it's my turn"</button>
+                    <p>{move || fill(t().notify_offer, &[&format::duration(hold_ms.get(), t())])}</p>
+                    <button class="button" data-testid="allow-notifications" on:click=ask>{t().notify_me}</button>
                 }.into_any(),
-                Allowed::Granted => view! { <p>"We will notify you when it's your turn, and again if your hold is about to run out."</p> }.into_any(),
-                Allowed::Denied => view! { <p>"Notifications are off for this site. The tab's title will still say when it's your turn."</p> }.into_any(),
-                Allowed::Unsupported => view! { <p>"This browser cannot show notifications. The tab's title will say when it's your turn."</p> }.into_any(),
+                Allowed::Granted => view! { <p>{t().notify_granted}</p> }.into_any(),
+                Allowed::Denied => view! { <p>{t().notify_denied}</p> }.into_any(),
+                Allowed::Unsupported => view! { <p>{t().notify_unsupported}</p> }.into_any(),
             }}
         </div>
     }

@@ -1,12 +1,14 @@
 //! The screens with a unit in hand: the hold, the checkout form, the payment in flight.
 use leptos::prelude::*;
 
+use crate::api::validation::{self, AddressProblem, AddressProblems};
 use crate::api::{
-    validation, Address, CheckoutRequest, Hold, Method, PaymentMethod, PaymentState, ShopperStatus,
+    Address, CheckoutRequest, Hold, Market, Method, PaymentMethod, PaymentState, ShopperStatus,
 };
 use crate::components::{Countdown, StateSection};
 use crate::format;
 use crate::hooks::use_draft;
+use crate::i18n::{fill, Text};
 use crate::sale_state::SaleState;
 
 use super::SaleData;
@@ -28,7 +30,7 @@ fn variant_name(data: SaleData) -> String {
         .and_then(|d| {
             d.variants
                 .get(variant)
-                .map(|v| format!("{} · {}", v.name, format::money(v.price_cents)))
+                .map(|v| format!("{} · {}", v.name, data.money(v.price_cents)))
         })
         .unwrap_or_default()
 }
@@ -51,13 +53,13 @@ fn HoldTimer(data: SaleData) -> impl IntoView {
     let warning = Memo::new(move |_| left() <= HOLD_WARNING_MS);
     view! {
         <div class="hold-timer" class:warning=move || warning.get()>
-            <p>"Your unit is held for " <Countdown target=deadline now=data.now done="Your hold has ended" testid="hold-timer"/></p>
+            <p>{data.t().held_for} <Countdown target=deadline now=data.now done=|t| t.hold_ended testid="hold-timer"/></p>
             {move || warning.get().then(|| view! {
-                <p class="warning-text" role="alert">"Less than 30 seconds left on your hold. Check out now, or extend it once."</p>
+                <p class="warning-text" role="alert">{data.t().hold_warning}</p>
             })}
             {move || extension.get().map(|ms| view! {
                 <button class="button" data-testid="extend" disabled=move || data.busy.get()
-                    on:click=move |_| data.act(Method::Post, "hold/extend", None::<()>)>{format!("Extend by {}", format::duration(ms))}</button>
+                    on:click=move |_| data.act(Method::Post, "hold/extend", None::<()>)>{move || fill(data.t().extend_by, &[&format::duration(ms, data.t())])}</button>
             })}
         </div>
     }
@@ -65,11 +67,11 @@ fn HoldTimer(data: SaleData) -> impl IntoView {
 
 pub fn your_turn(data: SaleData) -> AnyView {
     view! {
-        <StateSection state=SaleState::YourTurn title="It's your turn: one unit is yours to buy".into()>
+        <StateSection state=SaleState::YourTurn title=|t| t.your_turn_title>
             <p class="big-figure">{move || variant_name(data)}</p>
             <HoldTimer data/>
-            <p>"Nobody else can take this unit while you hold it. If the hold runs out, it goes to the next shopper in line."</p>
-            <button class="button primary big" data-testid="go-checkout" on:click=move |_| data.checkout_open.set(super::CHECKOUT_OPEN.into())>"Check out"</button>
+            <p>{data.t().hold_explained}</p>
+            <button class="button primary big" data-testid="go-checkout" on:click=move |_| data.checkout_open.set(super::CHECKOUT_OPEN.into())>{data.t().check_out}</button>
         </StateSection>
     }.into_any()
 }
@@ -79,13 +81,21 @@ pub fn checkout(data: SaleData) -> AnyView {
     let line1 = use_draft("checkout.line1");
     let city = use_draft("checkout.city");
     let postcode = use_draft("checkout.postcode");
+    let province = use_draft("checkout.province");
+    let district = use_draft("checkout.district");
     let method = use_draft("checkout.payment");
     let tried = RwSignal::new(false);
+    // The form follows the shopper's market; the drafts are shared, so a switch of language
+    // keeps what was typed.
+    let market = move || data.locale().market();
     let address = move || Address {
         name: name.get(),
         line1: line1.get(),
         city: city.get(),
         postcode: postcode.get(),
+        market: market(),
+        province: province.get(),
+        district: district.get(),
     };
     let problems = Memo::new(move |_| {
         if tried.get() {
@@ -125,45 +135,65 @@ pub fn checkout(data: SaleData) -> AnyView {
             .get()
             .and_then(|m| m.payment)
             .filter(|p| p.state == PaymentState::Declined)
-            .map(|p| p.message)
+            .is_some()
     };
     let field = move |id: &'static str,
-                      label: &'static str,
+                      label: Text,
                       value: RwSignal<String>,
-                      problem: fn(&validation::AddressProblems) -> Option<String>,
+                      problem: fn(&AddressProblems) -> Option<AddressProblem>,
                       autocomplete: &'static str| {
         view! {
-            <label for=id>{label}</label>
+            <label for=id>{label(data.t())}</label>
             <input id=id name=id bind:value=value autocomplete=autocomplete
                 aria-invalid=move || problem(&problems.get()).is_some().to_string() aria-describedby=format!("{id}-problem")/>
-            <p id=format!("{id}-problem") class="field-problem" data-testid=format!("{id}-problem")>{move || problem(&problems.get())}</p>
+            <p id=format!("{id}-problem") class="field-problem" data-testid=format!("{id}-problem")>{move || problem(&problems.get()).map(|p| data.t().address_problem(p))}</p>
         }
     };
+    // Chinese couriers read an address from the province down; elsewhere from the street up.
+    let fields = match market() {
+        Market::China => view! {
+            {field("name", |t| t.full_name, name, |p| p.name, "name")}
+            {field("province", |t| t.province, province, |p| p.province, "address-level1")}
+            {field("city", |t| t.town_or_city, city, |p| p.city, "address-level2")}
+            {field("district", |t| t.district, district, |p| p.district, "address-level3")}
+            {field("line1", |t| t.street_and_number, line1, |p| p.line1, "address-line1")}
+            {field("postcode", |t| t.postcode, postcode, |p| p.postcode, "postal-code")}
+        }
+        .into_any(),
+        Market::International => view! {
+            {field("name", |t| t.full_name, name, |p| p.name, "name")}
+            {field("line1", |t| t.street_and_number, line1, |p| p.line1, "address-line1")}
+            {field("city", |t| t.town_or_city, city, |p| p.city, "address-level2")}
+            {field("postcode", |t| t.postcode, postcode, |p| p.postcode, "postal-code")}
+        }
+        .into_any(),
+    };
+    let cards: [(&str, Text); 3] = [
+        ("approves", |t| t.card_approves),
+        ("declines", |t| t.card_declines),
+        ("slow", |t| t.card_slow),
+    ];
     view! {
-        <StateSection state=SaleState::Checkout title="Check out".into()>
+        <StateSection state=SaleState::Checkout title=|t| t.check_out>
             <p class="big-figure">{move || variant_name(data)}</p>
             <HoldTimer data/>
-            {move || declined().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || declined().then(|| view! { <p class="form-error" role="alert">{data.t().payment_declined}</p> })}
             <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <fieldset>
-                    <legend>"Delivery address"</legend>
-                    {field("name", "Full name", name, |p| p.name.clone(), "name")}
-                    {field("line1", "Street and number", line1, |p| p.line1.clone(), "address-line1")}
-                    {field("city", "Town or city", city, |p| p.city.clone(), "address-level2")}
-                    {field("postcode", "Postcode", postcode, |p| p.postcode.clone(), "postal-code")}
+                    <legend>{data.t().delivery_address}</legend>
+                    {fields}
                 </fieldset>
                 <fieldset>
-                    <legend>"Payment (demo cards)"</legend>
-                    {[("approves", "Card ending 4242: approves"), ("declines", "Card ending 0002: declined by the bank"), ("slow", "Card ending 3155: the bank takes 45 s")]
-                        .into_iter().map(|(value, label)| view! {
+                    <legend>{data.t().payment_demo_cards}</legend>
+                    {cards.into_iter().map(|(value, label)| view! {
                             <label class="check"><input type="radio" name="payment" value=value
                                 checked=move || method.get() == value || (value == "approves" && method.get().is_empty())
-                                on:change=move |_| method.set(value.into())/>{label}</label>
+                                on:change=move |_| method.set(value.into())/>{label(data.t())}</label>
                         }).collect_view()}
                 </fieldset>
                 <div class="row">
-                    <button class="button primary big" type="submit" data-testid="pay" disabled=move || data.busy.get()>"Pay and place the order"</button>
-                    <button class="button subtle" type="button" on:click=move |_| data.checkout_open.set(super::CHECKOUT_BACK.into())>"Back"</button>
+                    <button class="button primary big" type="submit" data-testid="pay" disabled=move || data.busy.get()>{data.t().pay}</button>
+                    <button class="button subtle" type="button" on:click=move |_| data.checkout_open.set(super::CHECKOUT_BACK.into())>{data.t().back}</button>
                 </div>
             </form>
         </StateSection>
@@ -172,13 +202,18 @@ pub fn checkout(data: SaleData) -> AnyView {
 
 pub fn payment_pending(data: SaleData) -> AnyView {
     view! {
-        <StateSection state=SaleState::PaymentPending title="Waiting for your bank".into()>
+        <StateSection state=SaleState::PaymentPending title=|t| t.waiting_for_bank_title>
             <div class="spinner" aria-hidden="true"></div>
             <p class="big-figure">{move || variant_name(data)}</p>
-            <p>{move || data.me.get().and_then(|m| m.payment).map(|p| p.message).unwrap_or_default()}</p>
-            <p class="hint">"Your hold does not run out while the payment is in flight, however long the bank takes. You can reload or close this page safely."</p>
+            <p>{move || data.me.get().and_then(|m| m.payment).map(|p| match p.state {
+                PaymentState::Pending => data.t().payment_pending,
+                PaymentState::Declined => data.t().payment_declined,
+                PaymentState::Approved => data.t().payment_approved,
+            })}</p>
+            <p class="hint">{data.t().payment_in_flight_hint}</p>
         </StateSection>
-    }.into_any()
+    }
+    .into_any()
 }
 
 /// What this page has already told the shopper about their current hold, so each message
@@ -213,26 +248,24 @@ pub(super) fn alert_when_hidden(data: SaleData) {
                 .detail
                 .with_untracked(|d| d.as_ref().map(|d| d.summary.product.clone()))
                 .unwrap_or_default();
+            let t = shop.locale.get_untracked().words();
             if !seen.turn {
                 crate::attention::tell(
-                    "It's your turn at Kestrel",
-                    &format!(
-                        "A {product} is held for you: {} to check out.",
-                        format::countdown(left as i64)
+                    t.turn_notice_title,
+                    &fill(
+                        t.turn_notice,
+                        &[&product, &format::countdown(left as i64, t)],
                     ),
                 );
             } else if ending && !seen.ending {
-                crate::attention::tell(
-                    "Your hold is running out",
-                    &format!("Less than 30 seconds left to check out your {product}."),
-                );
+                crate::attention::tell(t.hold_ending_title, &fill(t.hold_ending, &[&product]));
             }
         }
         seen.turn = true;
         seen.ending |= ending;
         told.set_value(seen);
         shop.turn_alert
-            .set(hidden.then(|| crate::attention::turn_title(left)));
+            .set(hidden.then(|| crate::attention::turn_title(left, shop.words())));
     });
     on_cleanup(move || shop.turn_alert.set(None));
 }

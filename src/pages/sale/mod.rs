@@ -14,6 +14,7 @@ use crate::api::{
 };
 use crate::device;
 use crate::hooks::{use_draft, use_polling, use_store_clock};
+use crate::i18n::{Locale, Words};
 use crate::sale_state::{sale_state, SaleState};
 use crate::shop::use_shop;
 
@@ -32,6 +33,8 @@ pub struct SaleData {
     /// The store's published draw record, fetched once the sale has ended (it is final then).
     pub draw: RwSignal<Option<DrawRecord>>,
     pub now: Signal<Option<f64>>,
+    /// The store's last refusal, as a sentence in the shopper's language (a switch of language
+    /// builds the page, and this, again).
     pub error: RwSignal<Option<String>>,
     pub busy: RwSignal<bool>,
     /// The shopper stepped from their hold to the checkout form ([`CHECKOUT_OPEN`]) or back
@@ -92,6 +95,30 @@ impl SaleData {
             shop: use_shop(),
             live: true,
         }
+    }
+
+    /// The shop's words in the shopper's language (a switch rebuilds the page).
+    pub fn t(&self) -> &'static Words {
+        self.shop.words()
+    }
+
+    /// The shopper's language (a switch rebuilds the page).
+    pub fn locale(&self) -> Locale {
+        self.shop.locale.get_untracked()
+    }
+
+    /// A price of this sale, in its catalog currency and the shopper's language.
+    pub fn money(&self, cents: u32) -> String {
+        let currency = self
+            .detail
+            .with(|d| d.as_ref().map(|d| d.summary.currency.clone()))
+            .unwrap_or_default();
+        crate::format::money(cents, &currency, self.locale())
+    }
+
+    /// A store instant as the shopper reads it, relative to store time now.
+    pub fn when(&self, ms: u64) -> String {
+        crate::format::when(ms, self.store_now(), self.locale())
     }
 
     /// The shopper's own step between hold and checkout form, as [`sale_state`] takes it.
@@ -166,14 +193,11 @@ impl SaleData {
         let shop = self.shop;
         leptos::task::spawn_local(async move {
             let client = shop.client();
-            let ended = match client.get::<SaleDetail>(&format!("/api/sales/{id}")).await {
-                Ok(detail) => {
-                    let ended = detail.summary.phase == Phase::Ended;
-                    set_if_changed(self.detail, detail);
-                    ended
-                }
-                Err(e) => return self.error.set(Some(e.message)),
+            let detail = match client.get::<SaleDetail>(&format!("/api/sales/{id}")).await {
+                Ok(detail) => detail,
+                Err(e) => return self.error.set(Some(self.t().store_error(&e))),
             };
+            let ended = detail.summary.phase == Phase::Ended;
             if client.session.get_untracked().is_some() {
                 if let Ok(me) = client
                     .get::<ShopperView>(&format!("/api/sales/{id}/me"))
@@ -184,6 +208,10 @@ impl SaleData {
             } else if self.me.with_untracked(Option::is_some) {
                 self.me.set(None);
             }
+            // The sale after where the shopper stands: a page built afresh (a reload, a switch
+            // of language) shows their screen at once, never a moment of "registration has
+            // closed" while their own state is still on its way.
+            set_if_changed(self.detail, detail);
             let done_for_me = self.me.with_untracked(|m| {
                 matches!(
                     m.as_ref().map(|m| &m.status),
@@ -256,7 +284,7 @@ impl SaleData {
                     true
                 }
                 Err(e) => {
-                    self.error.set(Some(e.message));
+                    self.error.set(Some(self.t().store_error(&e)));
                     false
                 }
             };
@@ -370,7 +398,7 @@ pub fn SalePage() -> impl IntoView {
     crate::attention::use_page_title(move || {
         data.detail
             .with(|d| d.as_ref().map(|d| d.summary.product.clone()))
-            .unwrap_or_else(|| "Sale".into())
+            .unwrap_or_else(|| data.t().sale.into())
     });
     // Built once the sale is loaded, not again on every poll: screens keep their fields and focus.
     let loaded = Memo::new(move |_| data.detail.with(Option::is_some));
@@ -381,8 +409,8 @@ pub fn SalePage() -> impl IntoView {
                 // Errors are read here only before the sale has loaded: afterwards they show inside
                 // the journey, and reading them here would rebuild it on every failed action.
                 false => match data.error.get() {
-                    Some(problem) => view! { <h1>"This sale could not be loaded"</h1><p class="form-error">{problem}</p> }.into_any(),
-                    None => view! { <p class="loading">"Loading the sale…"</p> }.into_any(),
+                    Some(problem) => view! { <h1>{data.t().sale_could_not_load}</h1><p class="form-error">{problem}</p> }.into_any(),
+                    None => view! { <p class="loading">{data.t().loading_sale}</p> }.into_any(),
                 },
             }}
         </div>
@@ -426,7 +454,7 @@ pub fn SaleJourney(data: SaleData) -> impl IntoView {
                 <img class="product-image" src=move || detail().summary.image alt="" width="220" height="220"/>
                 <div>
                     <h1>{move || detail().summary.product}</h1>
-                    <p class="tagline">{move || detail().summary.tagline}</p>
+                    <p class="tagline">{move || detail().summary.tagline_in(data.locale().tag()).to_string()}</p>
                 </div>
             </div>
             <div class="journey-main">

@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use crate::api::{DrawRecord, ShopperStatus};
 use crate::components::{Stat, StateSection};
 use crate::format;
+use crate::i18n::fill;
 use crate::sale_state::SaleState;
 
 use super::{before::NextDrop, SaleData};
@@ -12,11 +13,11 @@ use super::{before::NextDrop, SaleData};
 pub fn order_confirmed(data: SaleData) -> AnyView {
     let order = move || data.me.get().and_then(|m| m.order);
     view! {
-        <StateSection state=SaleState::OrderConfirmed title="Order confirmed".into()>
+        <StateSection state=SaleState::OrderConfirmed title=|t| t.order_confirmed>
             {move || order().map(|o| view! {
-                <p class="big-figure">"Order " <strong data-testid="order-number">{o.number.clone()}</strong></p>
-                <p>{format!("{} · {} · {}. It ships to {}, {}.", o.product, o.variant, format::money(o.price_cents), o.address.line1, o.address.city)}</p>
-                <p><A href=format!("/orders/{}", o.number)>"See the order"</A> " · " <A href="/account">"All my orders"</A></p>
+                <p class="big-figure">{data.t().order_word} <strong data-testid="order-number">{o.number.clone()}</strong></p>
+                <p>{fill(data.t().ships_to, &[&format!("{} · {} · {}", o.product, o.variant, format::money(o.price_cents, &o.currency, data.locale())), &format::destination(&o.address)])}</p>
+                <p><A href=format!("/orders/{}", o.number)>{data.t().see_the_order}</A> " · " <A href="/account">{data.t().all_my_orders}</A></p>
             })}
             <Report data/>
         </StateSection>
@@ -25,18 +26,19 @@ pub fn order_confirmed(data: SaleData) -> AnyView {
 
 pub fn sold_out(data: SaleData) -> AnyView {
     view! {
-        <StateSection state=SaleState::SoldOut title="Sold out".into()>
+        <StateSection state=SaleState::SoldOut title=|t| t.sold_out>
             {move || match data.status() {
                 Some(ShopperStatus::SoldOut { position, stock, sold_out_at, .. }) => {
                     let after = data.detail.get().map(|d| sold_out_at.saturating_sub(d.summary.starts_at)).unwrap_or_default();
+                    let (t, locale) = (data.t(), data.locale());
                     view! {
-                        <p>{format!("All {} units found a buyer {} after the start, before your turn came.", format::count(stock as u64), format::duration(after))}</p>
+                        <p>{fill(t.sold_out_explained, &[&format::count(stock as u64, locale), &format::duration(after, t)])}</p>
                         <dl class="facts">
-                            <Stat label="Where you stood" value=format::count(position as u64) testid="queue-position"/>
-                            <Stat label="Units in the batch" value=format::count(stock as u64)/>
-                            <Stat label="Sold out after" value=format::duration(after)/>
+                            <Stat label=|t| t.where_you_stood value=format::count(position as u64, locale) testid="queue-position"/>
+                            <Stat label=|t| t.units_in_the_batch value=format::count(stock as u64, locale)/>
+                            <Stat label=|t| t.sold_out_after value=format::duration(after, t)/>
                         </dl>
-                        <p>"We're sorry. Everyone in line was served by the same rule; the report below shows every number and lets you check the draw."</p>
+                        <p>{t.sold_out_sorry}</p>
                         <NextDrop data/>
                     }.into_any()
                 }
@@ -49,26 +51,28 @@ pub fn sold_out(data: SaleData) -> AnyView {
 
 pub fn hold_expired(data: SaleData) -> AnyView {
     view! {
-        <StateSection state=SaleState::HoldExpired title="Your hold ran out".into()>
-            <p>"The unit you held was not paid for in time, so it went back to the line and was offered to the next shopper. Holds are short so that units reach people who are ready to buy."</p>
+        <StateSection state=SaleState::HoldExpired title=|t| t.hold_ran_out_title>
+            <p>{data.t().hold_ran_out}</p>
             <NextDrop data/>
             <Report data/>
         </StateSection>
-    }.into_any()
+    }
+    .into_any()
 }
 
 pub fn sale_ended(data: SaleData) -> AnyView {
     view! {
-        <StateSection state=SaleState::SaleEnded title="This sale has ended".into()>
+        <StateSection state=SaleState::SaleEnded title=|t| t.sale_ended_title>
             <p>{move || match data.status() {
-                Some(ShopperStatus::Missed) => "You registered but did not join the queue before the sale ended.",
-                Some(ShopperStatus::NotRegistered) | None => "You did not take part in this sale.",
-                _ => "The sale is over.",
+                Some(ShopperStatus::Missed) => data.t().missed_the_queue,
+                Some(ShopperStatus::NotRegistered) | None => data.t().did_not_take_part,
+                _ => data.t().sale_is_over,
             }}</p>
             <NextDrop data/>
             <Report data/>
         </StateSection>
-    }.into_any()
+    }
+    .into_any()
 }
 
 /// The post-sale report and the check anyone can run: the store's published draw record, to
@@ -102,39 +106,39 @@ fn Report(data: SaleData) -> impl IntoView {
         })
     };
     view! {
-        {move || data.report.get().map(|r| view! {
-            <section class="report" aria-label="Sale report">
-                <h3>{if r.seed_hex.is_some() { "The sale in numbers" } else { "The sale so far" }}</h3>
+        {move || data.report.get().map(|r| { let (t, locale) = (data.t(), data.locale()); view! {
+            <section class="report" aria-label=t.sale_report>
+                <h3>{if r.seed_hex.is_some() { t.sale_in_numbers } else { t.sale_so_far }}</h3>
                 <dl class="facts">
-                    <Stat label="Registered" value=format::count(r.registrants as u64)/>
-                    <Stat label="Came to buy" value=format::count(r.arrivals as u64)/>
-                    <Stat label="Units" value=format::count(r.units as u64)/>
-                    <Stat label="Sold" value=format::count(r.sold as u64)/>
-                    <Stat label="Sold out after" value=r.sold_out_ms.map_or_else(
-                        || if r.seed_hex.is_some() { "did not sell out".into() } else { "still on sale".into() },
-                        format::duration)/>
-                    <Stat label="Holds that ran out" value=format::count(r.holds_expired as u64)/>
-                    <Stat label="Units offered again" value=format::count(r.reoffered as u64)/>
-                    <Stat label="In the waiting room" value=format::count(r.pre_queue_len as u64)/>
+                    <Stat label=|t| t.registered value=format::count(r.registrants as u64, locale)/>
+                    <Stat label=|t| t.came_to_buy value=format::count(r.arrivals as u64, locale)/>
+                    <Stat label=|t| t.units value=format::count(r.units as u64, locale)/>
+                    <Stat label=|t| t.sold value=format::count(r.sold as u64, locale)/>
+                    <Stat label=|t| t.sold_out_after value=r.sold_out_ms.map_or_else(
+                        || if r.seed_hex.is_some() { t.did_not_sell_out.into() } else { t.still_on_sale.into() },
+                        |ms| format::duration(ms, t))/>
+                    <Stat label=|t| t.holds_ran_out value=format::count(r.holds_expired as u64, locale)/>
+                    <Stat label=|t| t.units_offered_again value=format::count(r.reoffered as u64, locale)/>
+                    <Stat label=|t| t.in_waiting_room value=format::count(r.pre_queue_len as u64, locale)/>
                 </dl>
-                <p class="commitment">"Fingerprint published before the start: " <code>{r.commitment_hex.clone()}</code></p>
+                <p class="commitment">{t.fingerprint_published} <code>{r.commitment_hex.clone()}</code></p>
                 {match r.seed_hex.clone() {
                     Some(seed) => view! {
-                        <p class="commitment">"Seed revealed: " <code data-testid="seed">{seed}</code></p>
+                        <p class="commitment">{t.seed_revealed} <code data-testid="seed">{seed}</code></p>
                         {move || download().map(|(href, name)| view! {
                             <p>
-                                <button class="button" data-testid="verify" on:click=move |_| verify()>"Verify the draw in this browser"</button>
+                                <button class="button" data-testid="verify" on:click=move |_| verify()>{t.verify_draw}</button>
                                 " "
-                                <a class="button" data-testid="draw-download" href=href download=name>"Download the draw record"</a>
+                                <a class="button" data-testid="draw-download" href=href download=name>{t.download_draw}</a>
                             </p>
-                            <p class="hint">"The record lists every admission by ticket. "<code>"scripts/verify-draw"</code>" checks it outside the shop; the method is in "<code>"docs/fair-draw.md"</code>"."</p>
+                            <p class="hint">{t.record_lists}<code>"scripts/verify-draw"</code>{t.checks_it_outside}<code>"docs/fair-draw.md"</code>{t.method_in}</p>
                         })}
                         <p class="verdict" role="status" data-testid="verdict">{move || verdict.get()}</p>
                     }.into_any(),
-                    None => view! { <p class="hint">"The seed is revealed when the sale ends."</p> }.into_any(),
+                    None => view! { <p class="hint">{t.seed_revealed_at_end}</p> }.into_any(),
                 }}
             </section>
-        })}
+        }})}
     }
 }
 

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use crate::api::{Method, ShopperStatus};
 use crate::components::{Stat, StateSection};
 use crate::format;
+use crate::i18n::{fill, Locale};
 use crate::sale_state::SaleState;
 
 use super::{SaleData, VariantPicker};
@@ -12,7 +13,7 @@ use super::{SaleData, VariantPicker};
 fn stock_left(data: SaleData) -> String {
     data.detail
         .get()
-        .map(|d| format::count(d.counters.available as u64))
+        .map(|d| format::count(d.counters.available as u64, data.locale()))
         .unwrap_or_default()
 }
 
@@ -37,7 +38,10 @@ fn PositionAnnouncer(data: SaleData) -> impl IntoView {
             let now = crate::device::monotonic_ms();
             if said != Some(position) && now - at >= ANNOUNCE_EVERY_MS {
                 last.set_value((Some(position), now));
-                spoken.set(format!("You are number {position} in line."));
+                spoken.set(fill(
+                    data.t().number_in_line,
+                    &[&format::count(position as u64, data.locale())],
+                ));
             }
         }
     });
@@ -52,10 +56,12 @@ enum InLine {
     Waiting,
 }
 
-fn figure(data: SaleData, read: fn(&ShopperStatus) -> Option<String>) -> Signal<String> {
+/// A figure read from the shopper's status, written in their language.
+fn figure(data: SaleData, read: fn(&ShopperStatus, Locale) -> Option<String>) -> Signal<String> {
     Signal::derive(move || {
+        let locale = data.locale();
         data.me
-            .with(|m| m.as_ref().and_then(|m| read(&m.status)))
+            .with(|m| m.as_ref().and_then(|m| read(&m.status, locale)))
             .unwrap_or_default()
     })
 }
@@ -73,35 +79,35 @@ pub fn live_queue(data: SaleData) -> AnyView {
         }
     });
     view! {
-        <StateSection state=SaleState::LiveQueue title="The sale is live".into()>
+        <StateSection state=SaleState::LiveQueue title=|t| t.sale_is_live>
             {move || match in_line.get() {
                 InLine::Waiting => view! {
                     <dl class="facts queue">
-                        <Stat label="Your place" testid="queue-position" value=figure(data, |s| match s {
-                            ShopperStatus::Waiting { position, .. } => Some(format::count(*position as u64)), _ => None })/>
-                        <Stat label="Place in the draw" testid="drawn-place" value=figure(data, |s| match s {
-                            ShopperStatus::Waiting { place, .. } => Some(format::count(*place as u64)), _ => None })/>
-                        <Stat label="Your ticket" testid="ticket" value=figure(data, |s| match s {
+                        <Stat label=|t| t.your_place testid="queue-position" value=figure(data, |s, l| match s {
+                            ShopperStatus::Waiting { position, .. } => Some(format::count(*position as u64, l)), _ => None })/>
+                        <Stat label=|t| t.place_in_draw testid="drawn-place" value=figure(data, |s, l| match s {
+                            ShopperStatus::Waiting { place, .. } => Some(format::count(*place as u64, l)), _ => None })/>
+                        <Stat label=|t| t.your_ticket testid="ticket" value=figure(data, |s, _| match s {
                             ShopperStatus::Waiting { ticket, .. } => Some(ticket.to_string()), _ => None })/>
-                        <Stat label="Ahead of you" value=figure(data, |s| match s {
-                            ShopperStatus::Waiting { ahead, .. } => Some(format::count(*ahead as u64)), _ => None })/>
-                        <Stat label="Estimated wait" value=figure(data, |s| match s {
-                            ShopperStatus::Waiting { estimated_wait_ms, .. } => Some(estimated_wait_ms.map_or_else(|| "unknown".into(), format::duration)), _ => None })/>
-                        <Stat label="Chance of a unit" value=figure(data, |s| match s {
-                            ShopperStatus::Waiting { odds, .. } => Some(format::percent(*odds)), _ => None })/>
-                        <Stat label="Units left" value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/>
+                        <Stat label=|t| t.ahead_of_you value=figure(data, |s, l| match s {
+                            ShopperStatus::Waiting { ahead, .. } => Some(format::count(*ahead as u64, l)), _ => None })/>
+                        <Stat label=|t| t.estimated_wait value=figure(data, |s, l| match s {
+                            ShopperStatus::Waiting { estimated_wait_ms, .. } => Some(estimated_wait_ms.map_or_else(|| l.words().unknown.into(), |ms| format::duration(ms, l.words()))), _ => None })/>
+                        <Stat label=|t| t.chance_of_unit value=figure(data, |s, l| match s {
+                            ShopperStatus::Waiting { odds, .. } => Some(format::percent(*odds, l.words())), _ => None })/>
+                        <Stat label=|t| t.units_left value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/>
                     </dl>
-                    <p class="hint">"Keep this page open or come back: your place is kept if you reload or close the tab. The chance is an estimate from the units left, the carts still open and how many of those usually come back."</p>
+                    <p class="hint">{data.t().queue_hint}</p>
                     <VariantPicker data in_line=true/>
                 }.into_any(),
                 InLine::BeingDrawn => view! {
-                    <p data-testid="queue-position">"Drawing the waiting room's order…"</p>
+                    <p data-testid="queue-position">{data.t().drawing_order}</p>
                 }.into_any(),
                 InLine::NotYet => view! {
-                    <p data-testid="after-the-draw">"You are registered, and you arrived after the draw. The waiting room's places were drawn at the start, among the shoppers whose page was open then; you join the line behind them, in the order you join."</p>
-                    <dl class="facts"><Stat label="Units left" value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/></dl>
+                    <p data-testid="after-the-draw">{data.t().after_the_draw}</p>
+                    <dl class="facts"><Stat label=|t| t.units_left value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/></dl>
                     <button class="button primary big" data-testid="join" disabled=move || data.busy.get()
-                        on:click=move |_| data.act(Method::Post, "queue", Some(data.preference.get_untracked()))>"Join the queue"</button>
+                        on:click=move |_| data.act(Method::Post, "queue", Some(data.preference.get_untracked()))>{data.t().join_the_queue}</button>
                 }.into_any(),
             }}
             <PositionAnnouncer data/>
@@ -110,23 +116,22 @@ pub fn live_queue(data: SaleData) -> AnyView {
 }
 
 pub fn waitlist(data: SaleData) -> AnyView {
-    let held = figure(data, |s| match s {
+    let held = figure(data, |s, locale| match s {
         ShopperStatus::Waitlisted { held_elsewhere, .. } => {
-            Some(format::count(*held_elsewhere as u64))
+            Some(format::count(*held_elsewhere as u64, locale))
         }
         _ => None,
     });
     view! {
-        <StateSection state=SaleState::Waitlist title="All units are in carts".into()>
-            <p>"Every unit is in another shopper's cart right now. " {move || held.get()}
-               " carts are still open; a cart that is not paid in time goes back to the line, to the next in order."</p>
+        <StateSection state=SaleState::Waitlist title=|t| t.all_in_carts>
+            <p>{move || fill(data.t().waitlist_explained, &[&held.get()])}</p>
             <dl class="facts queue">
-                <Stat label="Your place" testid="queue-position" value=figure(data, |s| match s {
-                    ShopperStatus::Waitlisted { position, .. } => Some(format::count(*position as u64)), _ => None })/>
-                <Stat label="Units that may come back" value=held/>
-                <Stat label="Chance of a unit" value=figure(data, |s| match s {
-                    ShopperStatus::Waitlisted { odds, .. } => Some(format::percent(*odds)), _ => None })/>
-                <Stat label="Units left" value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/>
+                <Stat label=|t| t.your_place testid="queue-position" value=figure(data, |s, l| match s {
+                    ShopperStatus::Waitlisted { position, .. } => Some(format::count(*position as u64, l)), _ => None })/>
+                <Stat label=|t| t.may_come_back value=held/>
+                <Stat label=|t| t.chance_of_unit value=figure(data, |s, l| match s {
+                    ShopperStatus::Waitlisted { odds, .. } => Some(format::percent(*odds, l.words())), _ => None })/>
+                <Stat label=|t| t.units_left value=Signal::derive(move || stock_left(data)) testid="stock-remaining"/>
             </dl>
             <PositionAnnouncer data/>
         </StateSection>

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::{Method, Preference};
 use crate::format;
+use crate::i18n::fill;
 
 use super::SaleData;
 
@@ -50,21 +51,21 @@ pub fn VariantPicker(data: SaleData, #[prop(default = false)] in_line: bool) -> 
     };
     view! {
         <fieldset class="variants">
-            <legend>"Your choice"</legend>
+            <legend>{data.t().your_choice}</legend>
             {move || choices.get().into_iter().map(|(index, name, colour, price_cents, stock)| view! {
                 <label class="variant">
                     <input type="radio" name="variant" checked=move || data.preference.get().variant == index
                         on:change=move |_| choose(Preference { variant: index, ..data.preference.get_untracked() })/>
                     <span class="swatch" style=format!("background:{colour}")></span>
                     <span class="variant-name">{name}</span>
-                    <span class="variant-price">{format::money(price_cents)}</span>
-                    <span class="variant-stock">{move || format!("{} of {stock} left", available(index))}</span>
+                    <span class="variant-price">{move || data.money(price_cents)}</span>
+                    <span class="variant-stock">{move || fill(data.t().left_of, &[&format::count(available(index) as u64, data.locale()), &format::count(stock as u64, data.locale())])}</span>
                 </label>
             }).collect_view()}
             <label class="check">
                 <input type="checkbox" checked=move || data.preference.get().accept_other_variant
                     on:change=move |ev| choose(Preference { accept_other_variant: event_target_checked(&ev), ..data.preference.get_untracked() })/>
-                " If mine sells out, another variant will do"
+                {data.t().another_variant_will_do}
             </label>
         </fieldset>
     }
