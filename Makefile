@@ -8,7 +8,7 @@ export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 PROPTEST_CASES ?= 10000
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve build test lint test-native test-browser test-e2e bench tools-app tools-browser clean
+.PHONY: serve serve-server build test lint test-native test-browser test-e2e test-e2e-server bench load tools-app tools-browser clean
 
 tools-app:
 	@scripts/ensure-tools wasm-target wasm-bindgen wasm-opt trunk
@@ -19,6 +19,11 @@ tools-browser:
 ## serve: the storefront at http://127.0.0.1:8080 (rebuilds on change)
 serve: tools-app
 	trunk serve
+
+## serve-server: the release build and the real store server (crates/store-server) at
+## http://127.0.0.1:8080, durable in target/store-data; DEMO=1 adds the demo's crowd and controls
+serve-server: build
+	cargo run --release -p store-server -- --addr 127.0.0.1:8080 --dist dist --data target/store-data$(if $(DEMO),-demo --demo)
 
 ## build: release build into dist/, then the first-load size a phone downloads
 build: tools-app
