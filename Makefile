@@ -57,6 +57,13 @@ test-e2e: build
 	cargo test -p e2e --lib
 	CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p e2e --test journeys
 
+## test-e2e-server: the same journeys against the real store server (store-server --demo serves
+## dist/ and /api; no worker), except the three about the worker itself or its simulated faults
+test-e2e-server: build
+	@scripts/ensure-tools chromium
+	cargo build --release -p store-server
+	E2E_STORE=server E2E_STORE_SERVER=target/release/store-server CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p e2e --test journeys
+
 ## bench: first-load size, time to interactive against a Leptos counter, countdown accuracy,
 ## long tasks at the sale moment, the 1,000,000-shopper sale; writes target/bench.json
 bench: build

@@ -11,28 +11,31 @@ use axum::routing::get;
 use axum::Router;
 use store_contract::{codes, ApiError, Method, StoreRequest, StoreResponse};
 
-use crate::node::Node;
+use crate::Backend;
 
 /// No call of the contract carries more than a checkout's address: anything larger is refused
 /// before it is read into memory.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 pub struct Site {
-    pub node: Node,
+    pub store: Backend,
     pub dist: PathBuf,
     /// `dist/index.html`, saying that this page's store is the server.
     pub index: String,
 }
 
-/// The page's `<meta name="kestrel-store">` set to `server`: the app then registers no
-/// demo worker and removes one left over, so `/api` reaches this server.
-pub fn served_index(built: &str) -> String {
+/// The page's `<meta name="kestrel-store">` set to `server` (`demo-server` with `--demo`): the
+/// app then registers no demo worker and removes one left over, so `/api` reaches this server.
+pub fn served_index(built: &str, demo: bool) -> String {
     const WORKER: &str = r#"<meta name="kestrel-store" content="worker" />"#;
-    const SERVER: &str = r#"<meta name="kestrel-store" content="server" />"#;
+    let server = format!(
+        r#"<meta name="kestrel-store" content="{}" />"#,
+        if demo { "demo-server" } else { "server" }
+    );
     if built.contains(WORKER) {
-        built.replacen(WORKER, SERVER, 1)
+        built.replacen(WORKER, &server, 1)
     } else {
-        built.replacen("</head>", &format!("{SERVER}</head>"), 1)
+        built.replacen("</head>", &format!("{server}</head>"), 1)
     }
 }
 
@@ -71,7 +74,7 @@ fn respond(answer: StoreResponse) -> Response {
 async fn any_path(State(site): State<Arc<Site>>, request: Request) -> Response {
     if request.uri().path() == "/api" || request.uri().path().starts_with("/api/") {
         match read(&site, request).await {
-            Ok(call) => respond(site.node.answer(&call).await),
+            Ok(call) => respond(site.store.answer(&call).await),
             Err(refused) => error(refused),
         }
     } else {
@@ -95,7 +98,7 @@ async fn read(site: &Site, request: Request) -> Result<StoreRequest, ApiError> {
         .path_and_query()
         .map_or(uri.path(), |p| p.as_str())
         .to_string();
-    if !site.node.demo() && (uri.path() == "/api/dev" || uri.path().starts_with("/api/dev/")) {
+    if !site.store.demo() && (uri.path() == "/api/dev" || uri.path().starts_with("/api/dev/")) {
         return Err(ApiError::new(
             404,
             codes::NOT_FOUND,
@@ -209,10 +212,11 @@ mod tests {
     fn the_served_page_says_its_store_is_the_server() {
         let built = r#"<html><head><meta name="kestrel-store" content="worker" /></head></html>"#;
         assert_eq!(
-            served_index(built),
+            served_index(built, false),
             r#"<html><head><meta name="kestrel-store" content="server" /></head></html>"#
         );
-        assert!(served_index("<html><head></head></html>")
+        assert!(served_index(built, true).contains(r#"content="demo-server""#));
+        assert!(served_index("<html><head></head></html>", false)
             .contains(r#"<meta name="kestrel-store" content="server" /></head>"#));
     }
 }

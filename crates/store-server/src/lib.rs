@@ -3,9 +3,12 @@
 //! command in a durable log (see [`log`]) and the release `dist/` served beside `/api`.
 //!
 //! [`replica`] is the deterministic state machine over log entries, [`node`] one machine's
-//! store with its log, [`http`] the contract over HTTP.
+//! store with its log, [`cluster`] many nodes over NATS JetStream, [`http`] the contract over
+//! HTTP.
+pub mod cluster;
 pub mod http;
 pub mod log;
+pub mod nats;
 pub mod node;
 pub mod replica;
 
@@ -28,6 +31,43 @@ pub struct Config {
     pub data: PathBuf,
     /// The demo's simulated crowd and its `/api/dev/*` controls.
     pub demo: bool,
+    /// NATS servers (comma-separated URLs): run as one node of a cluster on JetStream instead
+    /// of on the local log in `data`.
+    pub nats: Option<String>,
+}
+
+/// Where the store's log lives.
+pub enum Backend {
+    /// One machine: the command log in the data directory.
+    Local(Box<node::Node>),
+    /// One node of many: the replicated stream on NATS JetStream.
+    Cluster(Box<cluster::Cluster>),
+}
+
+impl Backend {
+    pub async fn answer(
+        &self,
+        request: &store_contract::StoreRequest,
+    ) -> store_contract::StoreResponse {
+        match self {
+            Backend::Local(node) => node.answer(request).await,
+            Backend::Cluster(cluster) => cluster.answer(request).await,
+        }
+    }
+
+    pub fn demo(&self) -> bool {
+        match self {
+            Backend::Local(node) => node.demo(),
+            Backend::Cluster(cluster) => cluster.demo(),
+        }
+    }
+
+    async fn advance(&self) {
+        match self {
+            Backend::Local(node) => node.advance().await,
+            Backend::Cluster(cluster) => cluster.advance().await,
+        }
+    }
 }
 
 /// A started server: its address, and the tasks to stop.
@@ -59,11 +99,18 @@ pub async fn start(config: Config) -> Result<Running, String> {
             )
         })
     };
-    let index = http::served_index(&read("index.html")?);
+    let index = http::served_index(&read("index.html")?, config.demo);
     let catalog = read("public/catalog.json")?;
-    let node = node::Node::open(&config.data, &catalog, config.demo).await?;
+    let store = match &config.nats {
+        Some(urls) => Backend::Cluster(Box::new(
+            cluster::Cluster::join(urls, &catalog, config.demo).await?,
+        )),
+        None => Backend::Local(Box::new(
+            node::Node::open(&config.data, &catalog, config.demo).await?,
+        )),
+    };
     let site = Arc::new(http::Site {
-        node,
+        store,
         dist: config.dist,
         index,
     });
@@ -85,7 +132,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
         let mut every = tokio::time::interval(ADVANCE_EVERY);
         loop {
             every.tick().await;
-            site.node.advance().await;
+            site.store.advance().await;
         }
     });
     Ok(Running {

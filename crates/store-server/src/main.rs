@@ -1,9 +1,10 @@
-//! `store-server [--addr 127.0.0.1:8080] [--dist dist] [--data target/store-data] [--demo]`
+//! `store-server [--addr 127.0.0.1:8080] [--dist dist] [--data target/store-data] [--demo] [--nats URLS]`
 use std::path::PathBuf;
 
 use store_server::Config;
 
-const USAGE: &str = "usage: store-server [--addr HOST:PORT] [--dist DIR] [--data DIR] [--demo]";
+const USAGE: &str =
+    "usage: store-server [--addr HOST:PORT] [--dist DIR] [--data DIR] [--demo] [--nats URL,URL,...]";
 
 fn config() -> Result<Config, String> {
     let mut config = Config {
@@ -11,6 +12,7 @@ fn config() -> Result<Config, String> {
         dist: PathBuf::from("dist"),
         data: PathBuf::from("target/store-data"),
         demo: false,
+        nats: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -24,6 +26,7 @@ fn config() -> Result<Config, String> {
             "--dist" => config.dist = value()?.into(),
             "--data" => config.data = value()?.into(),
             "--demo" => config.demo = true,
+            "--nats" => config.nats = Some(value()?),
             _ => return Err(format!("unknown argument {arg}\n{USAGE}")),
         }
     }
