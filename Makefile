@@ -8,10 +8,13 @@ export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 PROPTEST_CASES ?= 10000
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve serve-server build test lint test-native test-browser test-e2e test-e2e-server bench load tools-app tools-browser clean
+.PHONY: serve serve-server build test lint test-native test-browser test-e2e test-e2e-server bench load tools-app tools-browser tools-nats clean
 
 tools-app:
 	@scripts/ensure-tools wasm-target wasm-bindgen wasm-opt trunk
+
+tools-nats:
+	@scripts/ensure-tools nats-server
 
 tools-browser:
 	@scripts/ensure-tools wasm-target wasm-bindgen wasm-pack chromium
@@ -40,7 +43,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p flash-sale -p store-worker --all-targets -- -D warnings
 
-test-native:
+test-native: tools-nats
 	cargo test --workspace --exclude e2e --exclude bench-counter
 	PROPTEST_CASES=$(PROPTEST_CASES) cargo test --release -p sale-engine
 	scripts/test-verify-draw
@@ -63,6 +66,13 @@ test-e2e-server: build
 	@scripts/ensure-tools chromium
 	cargo build --release -p store-server
 	E2E_STORE=server E2E_STORE_SERVER=target/release/store-server CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p e2e --test journeys
+
+## load: a bounded load run at the sale moment on loopback: one node, three nodes on a 3-node
+## JetStream cluster, and three nodes with kill -9 of a store node and a nats-server node
+## mid-sale; writes target/load.json (SHOPPERS=N to change the crowd)
+load: build tools-nats
+	cargo build --release -p store-server
+	target/release/load --shoppers $(or $(SHOPPERS),12000) --server target/release/store-server --dist dist
 
 ## bench: first-load size, time to interactive against a Leptos counter, countdown accuracy,
 ## long tasks at the sale moment, the 1,000,000-shopper sale; writes target/bench.json

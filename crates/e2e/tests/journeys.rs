@@ -1097,8 +1097,9 @@ fn main() {
             (Some(server), None, base)
         }
         Store::Server => {
+            // Relative to the workspace: the test runs in its crate's directory.
             let binary = std::env::var_os("E2E_STORE_SERVER")
-                .map(PathBuf::from)
+                .map(|p| root.join(p))
                 .unwrap_or_else(|| target.join("release/store-server"));
             let server = StoreServer::start(&binary, &dist, &target.join("e2e-store-data"))
                 .unwrap_or_else(|e| {
