@@ -25,8 +25,10 @@ use store_contract::*;
 use store_server::nats::NatsCluster;
 
 const SALE: &str = "k7-first-drop";
-/// Requests in flight in the closed-loop measurements and the join burst.
+/// Requests in flight in the closed-loop measurements.
 const IN_FLIGHT: usize = 64;
+/// Joins in flight: a crowd at the sale moment, many at once on every node.
+const JOINS_IN_FLIGHT: usize = 384;
 /// Sign-ins in flight: the demo inbox keeps the last 20 texts.
 const SIGN_INS_IN_FLIGHT: usize = 8;
 const MEASURE_FOR: Duration = Duration::from_secs(3);
@@ -342,8 +344,10 @@ async fn run(
     println!("  registrations: {registrations_per_s:.0}/s");
     let shoppers = Arc::new(shoppers);
 
-    // The trivial answer and status polls, closed-loop on the first node.
-    let trivial = {
+    // The trivial answer and status polls, closed-loop on the first node. The trivial answer
+    // is measured before and after the polls and the better figure kept: the ratio of polls
+    // to it is then never flattered by a cold first measurement.
+    let trivial = || {
         let (http, url) = (http.clone(), urls[0].clone());
         closed_loop(move |_| {
             let (http, url) = (http.clone(), url.clone());
@@ -353,8 +357,8 @@ async fn run(
                     .is_ok_and(|a| a.status == 200)
             }
         })
-        .await
     };
+    let trivial_before = trivial().await.0;
     let polls = {
         let (http, url, shoppers) = (http.clone(), urls[0].clone(), shoppers.clone());
         closed_loop(move |n| {
@@ -369,12 +373,13 @@ async fn run(
         })
         .await
     };
+    let trivial_per_s = trivial_before.max(trivial().await.0);
     let (poll_p50, poll_p99) = percentiles(polls.1);
     println!(
         "  trivial {:.0}/s, status polls {:.0}/s ({:.0} %), p50 {poll_p50:.2} ms, p99 {poll_p99:.2} ms",
-        trivial.0,
+        trivial_per_s,
         polls.0,
-        100.0 * polls.0 / trivial.0
+        100.0 * polls.0 / trivial_per_s
     );
 
     // Joins: everyone at once, once registration has closed.
@@ -392,7 +397,7 @@ async fn run(
     let started = Instant::now();
     let next = Arc::new(AtomicU64::new(0));
     let tickets: Vec<(usize, u32, Duration)> = {
-        let workers: Vec<_> = (0..IN_FLIGHT)
+        let workers: Vec<_> = (0..JOINS_IN_FLIGHT)
             .map(|_| {
                 let (http, urls, next, shoppers) =
                     (http.clone(), urls.clone(), next.clone(), shoppers.clone());
@@ -597,9 +602,9 @@ async fn run(
         "shoppers": spec.shoppers,
         "stock": spec.stock,
         "registrations_per_s": registrations_per_s,
-        "trivial_per_s": trivial.0,
+        "trivial_per_s": trivial_per_s,
         "status_polls_per_s": polls.0,
-        "status_polls_over_trivial": polls.0 / trivial.0,
+        "status_polls_over_trivial": polls.0 / trivial_per_s,
         "status_p50_ms": poll_p50,
         "status_p99_ms": poll_p99,
         "joins_per_s": joins_per_s,
