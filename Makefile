@@ -34,7 +34,7 @@ build: tools-app
 	@scripts/first-load-size dist
 
 ## test: formatting and lints, then every test, native and in headless Chromium
-test: lint test-native test-browser test-e2e
+test: lint test-native test-browser test-e2e test-e2e-server
 
 ## lint: rustfmt and clippy (warnings are errors), natively and for the browser build
 lint:
