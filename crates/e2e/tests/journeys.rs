@@ -1089,7 +1089,7 @@ fn main() {
     let (chosen, not_here): (Vec<_>, Vec<_>) = chosen
         .into_iter()
         .partition(|(n, _)| store == Store::Worker || !worker_only.contains(n));
-    let (_static_server, _store_server, base) = match store {
+    let (_static_server, store_server, base) = match store {
         Store::Worker => {
             let server = StaticServer::start(&dist)
                 .unwrap_or_else(|e| panic!("serving {}: {e} (run `make build`)", dist.display()));
@@ -1175,6 +1175,8 @@ fn main() {
         }
     }
     drop(driver);
+    // `process::exit` below runs no destructors: the store server must be stopped here.
+    drop(store_server);
     let _ = std::fs::remove_dir_all(&profiles);
     println!("\nscreenshots in {}", ctx.shots.display());
     if !failed.is_empty() {
