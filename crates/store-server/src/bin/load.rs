@@ -147,7 +147,12 @@ async fn try_call<T: serde::de::DeserializeOwned>(
 ) -> Result<(T, Duration), (usize, Answer)> {
     let key = (method != "GET").then(|| format!("load-{}", KEYS.fetch_add(1, Ordering::Relaxed)));
     let started = Instant::now();
-    for attempt in 0..30 {
+    // A restarted nats-server takes seconds to learn the stream again, and nodes connected to it
+    // refuse meanwhile: a shopper keeps trying for up to a minute, as the app's retries would.
+    for attempt in 0.. {
+        if started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
         let base = &urls[(home + attempt) % urls.len()];
         match send(
             http,
@@ -169,9 +174,9 @@ async fn try_call<T: serde::de::DeserializeOwned>(
             Ok(answer) => return Err((attempt + 1, answer)),
             Err(_) => {}
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    panic!("{method} {path}: no node answered");
+    panic!("{method} {path}: no node answered for a minute");
 }
 
 /// [`try_call`] where a refusal means the run itself is wrong.
