@@ -74,26 +74,24 @@ impl Cluster {
             storage: stream::StorageType::File,
             ..Default::default()
         };
-        // A cluster that has just started elects its JetStream leader first: keep asking.
+        // A cluster that has just started elects its JetStream leader first, and a stream
+        // another node has just created may not be readable for a moment: keep asking.
         let asking = Instant::now();
-        let mut log = loop {
-            match jetstream.get_or_create_stream(config.clone()).await {
-                Ok(log) => break log,
+        let (log, last) = loop {
+            let attempt = async {
+                let mut log = jetstream.get_or_create_stream(config.clone()).await?;
+                let last = log.info().await?.state.last_sequence;
+                Ok::<_, async_nats::Error>((log, last))
+            };
+            match attempt.await {
+                Ok(found) => break found,
                 Err(problem) if asking.elapsed() < Duration::from_secs(30) => {
                     eprintln!("store-server: waiting for JetStream ({problem})");
                     tokio::time::sleep(Duration::from_millis(500)).await;
                 }
-                Err(problem) => {
-                    return Err(format!("cannot create the stream {STREAM}: {problem}"))
-                }
+                Err(problem) => return Err(format!("cannot open the stream {STREAM}: {problem}")),
             }
         };
-        let last = log
-            .info()
-            .await
-            .map_err(|e| format!("cannot read the stream {STREAM}: {e}"))?
-            .state
-            .last_sequence;
         let last = if last == 0 {
             let mut secret = [0u8; 32];
             getrandom::fill(&mut secret)
@@ -122,17 +120,25 @@ impl Cluster {
         } else {
             last
         };
-        let consumer = log
-            .create_consumer(OrderedConfig {
-                deliver_policy: jetstream::consumer::DeliverPolicy::All,
-                ..Default::default()
-            })
-            .await
-            .map_err(|e| format!("cannot read the stream {STREAM}: {e}"))?;
-        let mut messages = consumer
-            .messages()
-            .await
-            .map_err(|e| format!("cannot read the stream {STREAM}: {e}"))?;
+        let mut messages = loop {
+            let attempt = async {
+                let consumer = log
+                    .create_consumer(OrderedConfig {
+                        deliver_policy: jetstream::consumer::DeliverPolicy::All,
+                        ..Default::default()
+                    })
+                    .await?;
+                Ok::<_, async_nats::Error>(consumer.messages().await?)
+            };
+            match attempt.await {
+                Ok(messages) => break messages,
+                Err(problem) if asking.elapsed() < Duration::from_secs(30) => {
+                    eprintln!("store-server: waiting for JetStream ({problem})");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(problem) => return Err(format!("cannot read the stream {STREAM}: {problem}")),
+            }
+        };
 
         let name = {
             let mut bytes = [0u8; 8];
