@@ -78,4 +78,5 @@ async fn every_node_applies_the_same_stream_and_a_late_node_catches_up() {
         running.stop().await;
     }
     drop(nats);
+    clean_up(&dist);
 }

@@ -74,6 +74,7 @@ async fn a_restarted_server_replays_its_log_and_the_shopper_is_where_they_were()
         .await;
     assert_eq!(Some(&orders[0]), ordered.order.as_ref());
     running.stop().await;
+    clean_up(&dist);
 }
 
 #[tokio::test]
@@ -128,6 +129,7 @@ async fn bad_requests_get_the_contracts_error_and_a_4xx() {
         time.now_ms
     );
     running.stop().await;
+    clean_up(&dist);
 }
 
 #[tokio::test]
@@ -158,4 +160,5 @@ async fn the_page_is_served_for_every_app_route_and_says_its_store_is_the_server
         404
     );
     running.stop().await;
+    clean_up(&dist);
 }

@@ -29,6 +29,13 @@ pub fn dist_and_data(name: &str) -> (PathBuf, PathBuf) {
     (dist, root.join("data"))
 }
 
+/// Removes what [`dist_and_data`] made.
+pub fn clean_up(dist: &Path) {
+    if let Some(root) = dist.parent() {
+        let _ = std::fs::remove_dir_all(root);
+    }
+}
+
 pub async fn server(dist: &Path, data: &Path, demo: bool) -> Running {
     node(dist, data, demo, None).await
 }
