@@ -8,10 +8,13 @@ export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 PROPTEST_CASES ?= 10000
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve build test lint test-native test-browser test-e2e bench tools-app tools-browser clean
+.PHONY: serve serve-server build test lint test-native test-browser test-e2e test-e2e-server bench load tools-app tools-browser tools-nats clean
 
 tools-app:
 	@scripts/ensure-tools wasm-target wasm-bindgen wasm-opt trunk
+
+tools-nats:
+	@scripts/ensure-tools nats-server
 
 tools-browser:
 	@scripts/ensure-tools wasm-target wasm-bindgen wasm-pack chromium
@@ -20,13 +23,18 @@ tools-browser:
 serve: tools-app
 	trunk serve
 
+## serve-server: the release build and the real store server (crates/store-server) at
+## http://127.0.0.1:8080, durable in target/store-data; DEMO=1 adds the demo's crowd and controls
+serve-server: build
+	cargo run --release -p store-server -- --addr 127.0.0.1:8080 --dist dist --data target/store-data$(if $(DEMO),-demo --demo)
+
 ## build: release build into dist/, then the first-load size a phone downloads
 build: tools-app
 	trunk build --release
 	@scripts/first-load-size dist
 
 ## test: formatting and lints, then every test, native and in headless Chromium
-test: lint test-native test-browser test-e2e
+test: lint test-native test-browser test-e2e test-e2e-server
 
 ## lint: rustfmt and clippy (warnings are errors), natively and for the browser build
 lint:
@@ -35,7 +43,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p flash-sale -p store-worker --all-targets -- -D warnings
 
-test-native:
+test-native: tools-nats
 	cargo test --workspace --exclude e2e --exclude bench-counter
 	PROPTEST_CASES=$(PROPTEST_CASES) cargo test --release -p sale-engine
 	scripts/test-verify-draw
@@ -51,6 +59,20 @@ test-e2e: build
 	@scripts/ensure-tools chromium
 	cargo test -p e2e --lib
 	CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p e2e --test journeys
+
+## test-e2e-server: the same journeys against the real store server (store-server --demo serves
+## dist/ and /api; no worker), except the three about the worker itself or its simulated faults
+test-e2e-server: build
+	@scripts/ensure-tools chromium
+	cargo build --release -p store-server
+	E2E_STORE=server E2E_STORE_SERVER=target/release/store-server CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p e2e --test journeys
+
+## load: a bounded load run at the sale moment on loopback: one node, three nodes on a 3-node
+## JetStream cluster, and three nodes with kill -9 of a store node and a nats-server node
+## mid-sale; writes target/load.json (SHOPPERS=N to change the crowd)
+load: build tools-nats
+	cargo build --release -p store-server
+	target/release/load --shoppers $(or $(SHOPPERS),12000) --server target/release/store-server --dist dist
 
 ## bench: first-load size, time to interactive against a Leptos counter, countdown accuracy,
 ## long tasks at the sale moment, the 1,000,000-shopper sale; writes target/bench.json

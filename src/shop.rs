@@ -127,7 +127,8 @@ impl Shop {
         );
         let search = window().location().search().unwrap_or_default();
         shop.dev_panel.set(search.contains("dev=1"));
-        if kind == StoreKind::Demo {
+        // Scenarios and notices belong to a demo store, wherever it runs.
+        if kind != StoreKind::Server {
             shop.watch_store_notices();
             if let Some((scenario, notices)) = scenario::parse(&search) {
                 notices.into_iter().for_each(|n| shop.notify(n));

@@ -2,7 +2,8 @@
 //! controls this page, so no `/api` call ever goes out before the store can answer it (a
 //! call made earlier would reach the network and fail). A page served by a real store says so
 //! in `<meta name="kestrel-store" content="server">`: then no worker is registered, and one left
-//! over from the demo is removed so it cannot answer for the real store.
+//! over from the demo is removed so it cannot answer for the real store. A server running the
+//! demo store (`store-server --demo`) says `content="demo-server"`: no worker either.
 use js_sys::Promise;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -17,6 +18,9 @@ pub enum StoreKind {
     Demo,
     /// A real store server at the page's origin.
     Server,
+    /// The demo store run by a server (`store-server --demo`, for end-to-end tests against a
+    /// real server): no worker, but scenario URLs and the store's notices work as in the demo.
+    DemoServer,
 }
 
 pub fn store_kind() -> StoreKind {
@@ -26,6 +30,7 @@ pub fn store_kind() -> StoreKind {
         .flatten();
     match meta.and_then(|m| m.get_attribute("content")).as_deref() {
         Some("server") => StoreKind::Server,
+        Some("demo-server") => StoreKind::DemoServer,
         _ => StoreKind::Demo,
     }
 }
@@ -66,7 +71,7 @@ fn control_changes(container: &web_sys::ServiceWorkerContainer) -> Promise {
 pub async fn connect() -> Result<StoreKind, String> {
     let kind = store_kind();
     match kind {
-        StoreKind::Server => forget_demo_store().await,
+        StoreKind::Server | StoreKind::DemoServer => forget_demo_store().await,
         StoreKind::Demo => start_demo_store().await?,
     }
     Ok(kind)

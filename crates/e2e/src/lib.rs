@@ -1,11 +1,13 @@
 //! The harness for the end-to-end suite (`tests/journeys.rs`) and `make bench` (`src/bin/bench.rs`):
-//! the release `dist/` served on loopback with the SPA fallback, chromedriver, and headless
-//! Chromium sessions with a fresh profile each.
+//! the release `dist/` served on loopback with the SPA fallback (or by the real store server),
+//! chromedriver, and headless Chromium sessions with a fresh profile each.
 pub mod browser;
 pub mod server;
+pub mod store_server;
 
 pub use browser::{Browser, Driver, Error, Result};
 pub use server::StaticServer;
+pub use store_server::StoreServer;
 
 use std::path::PathBuf;
 

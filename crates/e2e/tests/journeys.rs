@@ -5,6 +5,11 @@
 //!
 //! `cargo test -p e2e --test journeys [-- NAME…]` runs all journeys or those whose name
 //! contains one of the NAMEs; `make test-e2e` builds the release first.
+//!
+//! With `E2E_STORE=server` the page comes from the real store server (`store-server --demo`,
+//! the binary named by `E2E_STORE_SERVER`) and `/api` is answered by it, not by a worker;
+//! `make test-e2e-server`. One store then serves every journey (each scenario resets it), and
+//! the journeys about the worker itself or its simulated network faults are skipped.
 use std::collections::HashSet;
 use std::future::Future;
 use std::path::PathBuf;
@@ -12,7 +17,7 @@ use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use e2e::{bail, ensure, Browser, Driver, Result, StaticServer};
+use e2e::{bail, ensure, Browser, Driver, Result, StaticServer, StoreServer};
 use serde_json::json;
 
 const SALE: &str = "/sale/k7-first-drop";
@@ -23,8 +28,18 @@ fn secs(s: u64) -> Duration {
     Duration::from_secs(s)
 }
 
+/// Which store answers the page's `/api` calls.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Store {
+    /// The demo store in the page's Service Worker (`dist/` from a static server).
+    Worker,
+    /// The real store server, started with `--demo`.
+    Server,
+}
+
 struct Ctx {
     base: String,
+    store: Store,
     shots: PathBuf,
     /// Screens already saved, so each state is shot once (the first time it is reached).
     shot: Mutex<HashSet<String>>,
@@ -441,7 +456,7 @@ async fn buy_a_unit(ctx: &Ctx, b: &Browser, shopper: &Shopper) -> Result<()> {
     ensure!(shown == order, "/orders/{order} shows {shown:?}");
     ctx.shoot(b, "order").await?;
     let order_call = format!("/api/orders/{order}");
-    ensure_served_by_the_worker(b, &["/api/time", &order_call]).await
+    ensure_served_by_the_store(ctx, b, &["/api/time", &order_call]).await
 }
 
 async fn position(b: &Browser) -> Result<serde_json::Value> {
@@ -978,16 +993,22 @@ async fn api_calls(b: &Browser) -> Result<Vec<(String, u64)>> {
     Ok(serde_json::from_value(v)?)
 }
 
-/// The page is controlled by the demo store's Service Worker and its calls went out as
-/// `fetch()` to `/api/...`, as they would to a real store.
-async fn ensure_served_by_the_worker(b: &Browser, wanted: &[&str]) -> Result<()> {
+/// The page is controlled by the demo store's Service Worker (against the server: by no
+/// worker at all) and its calls went out as `fetch()` to `/api/...`.
+async fn ensure_served_by_the_store(ctx: &Ctx, b: &Browser, wanted: &[&str]) -> Result<()> {
     let controlled = b
         .js("return !!navigator.serviceWorker.controller && navigator.serviceWorker.controller.scriptURL;", vec![])
         .await?;
-    ensure!(
-        controlled.as_str().is_some_and(|u| u.ends_with("/sw.js")),
-        "navigator.serviceWorker.controller is {controlled}"
-    );
+    match ctx.store {
+        Store::Worker => ensure!(
+            controlled.as_str().is_some_and(|u| u.ends_with("/sw.js")),
+            "navigator.serviceWorker.controller is {controlled}"
+        ),
+        Store::Server => ensure!(
+            controlled == json!(false),
+            "a page of the store server is controlled by {controlled}"
+        ),
+    }
     let calls = api_calls(b).await?;
     for path in wanted {
         ensure!(
@@ -1065,7 +1086,7 @@ async fn two_tabs_pay_at_once_for_one_order(ctx: &Ctx, b: &Browser) -> Result<()
         )
         .await?;
     ensure!(first == second, "the tabs show orders {first} and {second}");
-    ensure_served_by_the_worker(b, &["/api/sales/k7-first-drop/checkout"]).await?;
+    ensure_served_by_the_store(ctx, b, &["/api/sales/k7-first-drop/checkout"]).await?;
     let second_checkout = b
         .js("return window.__other.performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/sales/k7-first-drop/checkout'));", vec![])
         .await?;
@@ -1128,7 +1149,7 @@ async fn a_stopped_worker_loses_nothing(ctx: &Ctx, b: &Browser) -> Result<()> {
         state == "your-turn",
         "after the worker stopped the sale page shows {state}"
     );
-    ensure_served_by_the_worker(b, &["/api/sales/k7-first-drop/me"]).await?;
+    ensure_served_by_the_store(ctx, b, &["/api/sales/k7-first-drop/me"]).await?;
     b.click("[data-testid=go-checkout]", secs(10)).await?;
     b.wait_state(&["checkout"], secs(10)).await?;
     fill_address(b, true).await?;
@@ -1252,8 +1273,43 @@ fn main() {
     let dist = std::env::var_os("E2E_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("dist"));
-    let server = StaticServer::start(&dist)
-        .unwrap_or_else(|e| panic!("serving {}: {e} (run `make build`)", dist.display()));
+    let store = match std::env::var("E2E_STORE").as_deref() {
+        Ok("server") => Store::Server,
+        _ => Store::Worker,
+    };
+    // Journeys about the worker itself (stopping it) or the network it simulates (faults):
+    // a real server has neither.
+    let worker_only = [
+        "faults_still_end_with_one_order",
+        "a_stopped_worker_loses_nothing",
+        "a_replayed_seed_fails_the_same_calls",
+    ];
+    let (chosen, not_here): (Vec<_>, Vec<_>) = chosen
+        .into_iter()
+        .partition(|(n, _)| store == Store::Worker || !worker_only.contains(n));
+    let (_static_server, store_server, base) = match store {
+        Store::Worker => {
+            let server = StaticServer::start(&dist)
+                .unwrap_or_else(|e| panic!("serving {}: {e} (run `make build`)", dist.display()));
+            let base = server.base_url();
+            (Some(server), None, base)
+        }
+        Store::Server => {
+            // Relative to the workspace: the test runs in its crate's directory.
+            let binary = std::env::var_os("E2E_STORE_SERVER")
+                .map(|p| root.join(p))
+                .unwrap_or_else(|| target.join("release/store-server"));
+            let server = StoreServer::start(&binary, &dist, &target.join("e2e-store-data"))
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "starting {}: {e} (make test-e2e-server builds it)",
+                        binary.display()
+                    )
+                });
+            let base = server.base_url();
+            (None, Some(server), base)
+        }
+    };
     let profiles = target.join("e2e-profiles");
     let driver = Driver::start(&profiles).unwrap_or_else(|e| panic!("{e}"));
     // Screens of this run only (a run of some journeys keeps the others' screens).
@@ -1268,7 +1324,8 @@ fn main() {
         }
     }
     let ctx = Ctx {
-        base: server.base_url(),
+        base,
+        store,
         shots,
         shot: Mutex::new(HashSet::new()),
     };
@@ -1316,6 +1373,8 @@ fn main() {
         }
     }
     drop(driver);
+    // `process::exit` below runs no destructors: the store server must be stopped here.
+    drop(store_server);
     let _ = std::fs::remove_dir_all(&profiles);
     println!("\nscreenshots in {}", ctx.shots.display());
     if !failed.is_empty() {
@@ -1325,10 +1384,13 @@ fn main() {
     for name in &skipped {
         println!("journey {name} ... skipped (known app bug; E2E_KNOWN_BUGS=1 runs it)");
     }
+    for (name, _) in &not_here {
+        println!("journey {name} ... skipped (about the worker or its simulated faults)");
+    }
     println!(
         "{passed} passed, {} failed, {} skipped",
         failed.len(),
-        skipped.len()
+        skipped.len() + not_here.len()
     );
     std::process::exit(if failed.is_empty() { 0 } else { 1 });
 }

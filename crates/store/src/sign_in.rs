@@ -32,9 +32,20 @@ pub struct SignIn {
     accounts: Vec<String>,
     codes: Vec<CodeState>,
     inbox: Vec<Sms>,
+    /// Sorted by token, so every signed-in call finds its account by binary search (documents
+    /// saved before they were kept sorted are sorted as they are read).
+    #[serde(deserialize_with = "sorted_sessions")]
     sessions: Vec<(String, u32)>,
     /// Codes and tokens handed out so far: the index of the next random draw.
     drawn: u64,
+}
+
+fn sorted_sessions<'de, D: serde::Deserializer<'de>>(
+    reader: D,
+) -> Result<Vec<(String, u32)>, D::Error> {
+    let mut sessions: Vec<(String, u32)> = serde::Deserialize::deserialize(reader)?;
+    sessions.sort();
+    Ok(sessions)
 }
 
 impl SignIn {
@@ -141,7 +152,8 @@ impl SignIn {
         };
         self.drawn += 1;
         let token = random.token(self.drawn);
-        self.sessions.push((token.clone(), account));
+        let at = self.sessions.partition_point(|(t, _)| *t < token);
+        self.sessions.insert(at, (token.clone(), account));
         Ok(Session { token, phone })
     }
 
@@ -149,10 +161,9 @@ impl SignIn {
     pub fn account(&self, bearer: Option<&str>) -> Result<u32, ApiError> {
         let token = bearer.unwrap_or_default();
         self.sessions
-            .iter()
-            .find(|(t, _)| t == token)
-            .map(|(_, account)| *account)
-            .ok_or_else(|| {
+            .binary_search_by(|(t, _)| t.as_str().cmp(token))
+            .map(|at| self.sessions[at].1)
+            .map_err(|_| {
                 ApiError::new(
                     401,
                     codes::SIGN_IN,
@@ -175,4 +186,21 @@ fn locked(for_ms: Millis) -> ApiError {
         format!("Too many wrong codes: this number is locked for {minutes} more minute{plural}."),
     )
     .retry_after(for_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_saved_in_any_order_still_find_their_accounts() {
+        let saved = r#"{"accounts":["+447700900001","+447700900002","+447700900003"],"codes":[],"inbox":[],
+            "sessions":[["ccc",2],["aaa",0],["bbb",1]],"drawn":3}"#;
+        let sign_in: SignIn = serde_json::from_str(saved).unwrap();
+        for (token, account) in [("aaa", 0), ("bbb", 1), ("ccc", 2)] {
+            assert_eq!(sign_in.account(Some(token)).unwrap(), account);
+        }
+        assert_eq!(sign_in.account(Some("abc")).unwrap_err().status, 401);
+        assert_eq!(sign_in.account(None).unwrap_err().status, 401);
+    }
 }

@@ -184,6 +184,12 @@ impl Store {
         std::mem::take(&mut self.unsaved).then(|| self.saved.to_json())
     }
 
+    /// Whether anything changed since the last call, without writing the document: a store that
+    /// logs commands instead of saving documents (the server) only needs to know that.
+    pub fn take_changed(&mut self) -> bool {
+        std::mem::take(&mut self.unsaved)
+    }
+
     /// How the network treats this call: its delays and its fault, from the store's seed.
     pub fn passage(&mut self, request: &StoreRequest, real_now: f64) -> Passage {
         let now = self.now(real_now);

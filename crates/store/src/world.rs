@@ -3,6 +3,8 @@
 //! tick it was applied at, so replaying the log over a fresh crowd rebuilds the same sale
 //! exactly: that is how a stopped worker, a reload or a corrupt cache recovers without storing
 //! the crowd.
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use sale_engine::{
@@ -49,8 +51,10 @@ pub struct SaleWorld {
     actions: Vec<LoggedAction>,
     applied: usize,
     events: Vec<Event>,
-    registration_numbers: Vec<(u32, u32)>,
-    tickets: Vec<(u32, u32)>,
+    /// By account: looked up on every shopper's status poll, so no scan over the crowd.
+    registration_numbers: HashMap<u32, u32>,
+    /// By account: the first ticket each account took.
+    tickets: HashMap<u32, u32>,
     /// Logged actions that failed when replayed (see [`SaleWorld::replay_failures`]).
     replay_failures: u32,
 }
@@ -134,8 +138,8 @@ impl SaleWorld {
             actions: Vec::new(),
             applied: 0,
             events: Vec::new(),
-            registration_numbers: Vec::new(),
-            tickets: Vec::new(),
+            registration_numbers: HashMap::new(),
+            tickets: HashMap::new(),
             replay_failures: 0,
         })
     }
@@ -247,18 +251,17 @@ impl SaleWorld {
         let outcome = match *action {
             Action::Register => {
                 let number = sale.register(id, now)?;
-                self.registration_numbers.retain(|(a, _)| *a != account);
-                self.registration_numbers.push((account, number));
+                self.registration_numbers.insert(account, number);
                 None
             }
             Action::Cancel => {
                 sale.cancel_registration(id, now)?;
-                self.registration_numbers.retain(|(a, _)| *a != account);
+                self.registration_numbers.remove(&account);
                 None
             }
             Action::Join(preference) => {
                 let ticket = sale.join(id, preference, now)?;
-                self.tickets.push((account, ticket));
+                self.tickets.entry(account).or_insert(ticket);
                 None
             }
             Action::Prefer(preference) => sale.set_preference(id, preference, now).map(|_| None)?,
@@ -273,17 +276,11 @@ impl SaleWorld {
     }
 
     pub fn registration_number(&self, account: u32) -> Option<u32> {
-        self.registration_numbers
-            .iter()
-            .find(|(a, _)| *a == account)
-            .map(|(_, n)| *n)
+        self.registration_numbers.get(&account).copied()
     }
 
     pub fn ticket(&self, account: u32) -> Option<u32> {
-        self.tickets
-            .iter()
-            .find(|(a, _)| *a == account)
-            .map(|(_, t)| *t)
+        self.tickets.get(&account).copied()
     }
 
     pub fn memory_bytes(&self) -> usize {

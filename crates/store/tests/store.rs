@@ -686,3 +686,32 @@ fn a_settings_change_that_would_undo_what_shoppers_did_is_refused() {
         ShopperStatus::Holding { .. } | ShopperStatus::Ordered { .. }
     ));
 }
+
+#[test]
+fn a_read_changes_nothing_and_a_command_is_reported_changed_once() {
+    let mut store = Store::open(catalog(), None, T0, [9; 32]);
+    assert!(store.take_changed(), "a fresh store has never been saved");
+    assert!(!store.take_changed(), "reported once");
+    let read = StoreRequest {
+        method: Method::Get,
+        path: format!("/api/sales/{SALE}"),
+        bearer: None,
+        idempotency_key: None,
+        body: None,
+    };
+    assert_eq!(store.handle(&read, T0 + 10.0).status, 200);
+    assert!(
+        !store.take_changed(),
+        "a read before anything is due changes nothing"
+    );
+    let command = StoreRequest {
+        method: Method::Post,
+        path: "/api/auth/code".into(),
+        bearer: None,
+        idempotency_key: Some("k1".into()),
+        body: Some(r#"{"phone":"+447700900111"}"#.into()),
+    };
+    assert_eq!(store.handle(&command, T0 + 20.0).status, 200);
+    assert!(store.take_changed());
+    assert!(!store.take_changed());
+}

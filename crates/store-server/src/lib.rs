@@ -1,0 +1,144 @@
+//! The store behind the contract as a real server: the same `sale-store` crate the Service
+//! Worker runs, on real time, with a secret per store from the operating system, every
+//! command in a durable log (see [`log`]) and the release `dist/` served beside `/api`.
+//!
+//! [`replica`] is the deterministic state machine over log entries, [`node`] one machine's
+//! store with its log, [`cluster`] many nodes over NATS JetStream, [`http`] the contract over
+//! HTTP.
+pub mod cluster;
+pub mod http;
+pub mod log;
+pub mod nats;
+pub mod node;
+pub mod replica;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+
+/// How often the sales move on without a call: payments settle into orders and holds expire
+/// within this much of their moment.
+const ADVANCE_EVERY: Duration = Duration::from_millis(100);
+
+pub struct Config {
+    pub addr: SocketAddr,
+    /// The release build (`make build`): its `index.html` and `public/catalog.json`.
+    pub dist: PathBuf,
+    /// Where the command log lives.
+    pub data: PathBuf,
+    /// The demo's simulated crowd and its `/api/dev/*` controls.
+    pub demo: bool,
+    /// NATS servers (comma-separated URLs): run as one node of a cluster on JetStream instead
+    /// of on the local log in `data`.
+    pub nats: Option<String>,
+}
+
+/// Where the store's log lives.
+pub enum Backend {
+    /// One machine: the command log in the data directory.
+    Local(Box<node::Node>),
+    /// One node of many: the replicated stream on NATS JetStream.
+    Cluster(Box<cluster::Cluster>),
+}
+
+impl Backend {
+    pub async fn answer(
+        &self,
+        request: &store_contract::StoreRequest,
+    ) -> store_contract::StoreResponse {
+        match self {
+            Backend::Local(node) => node.answer(request).await,
+            Backend::Cluster(cluster) => cluster.answer(request).await,
+        }
+    }
+
+    pub fn demo(&self) -> bool {
+        match self {
+            Backend::Local(node) => node.demo(),
+            Backend::Cluster(cluster) => cluster.demo(),
+        }
+    }
+
+    async fn advance(&self) {
+        match self {
+            Backend::Local(node) => node.advance().await,
+            Backend::Cluster(cluster) => cluster.advance().await,
+        }
+    }
+}
+
+/// A started server: its address, and the tasks to stop.
+pub struct Running {
+    pub addr: SocketAddr,
+    server: JoinHandle<()>,
+    advance: JoinHandle<()>,
+    stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Running {
+    /// Stops taking connections, finishes the calls in flight and closes the log.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.server.await;
+        self.advance.abort();
+        let _ = self.advance.await;
+    }
+}
+
+/// Opens the store (replaying its log) and starts serving.
+pub async fn start(config: Config) -> Result<Running, String> {
+    let read = |name: &str| {
+        let path = config.dist.join(name);
+        std::fs::read_to_string(&path).map_err(|e| {
+            format!(
+                "cannot read {} ({e}): run `make build` first",
+                path.display()
+            )
+        })
+    };
+    let index = http::served_index(&read("index.html")?, config.demo);
+    let catalog = read("public/catalog.json")?;
+    let store = match &config.nats {
+        Some(urls) => Backend::Cluster(Box::new(
+            cluster::Cluster::join(urls, &catalog, config.demo).await?,
+        )),
+        None => Backend::Local(Box::new(
+            node::Node::open(&config.data, &catalog, config.demo).await?,
+        )),
+    };
+    let site = Arc::new(http::Site {
+        store,
+        dist: config.dist,
+        index,
+    });
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = http::router(site.clone());
+    let server = tokio::spawn(async move {
+        let serving = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        if let Err(problem) = serving.await {
+            eprintln!("store-server: {problem}");
+        }
+    });
+    let advance = tokio::spawn(async move {
+        let mut every = tokio::time::interval(ADVANCE_EVERY);
+        loop {
+            every.tick().await;
+            site.store.advance().await;
+        }
+    });
+    Ok(Running {
+        addr,
+        server,
+        advance,
+        stop,
+    })
+}

@@ -1,0 +1,238 @@
+//! The store as a deterministic state machine over log entries. Store time travels in the
+//! entries (each carries the real time it was accepted at), never in the replica's own clock:
+//! replaying the same entries gives the same store, answer for answer, on any machine.
+use serde::{Deserialize, Serialize};
+use store_contract::demo::DemoSettings;
+use store_contract::{Method, StoreRequest, StoreResponse};
+
+use sale_store::{Catalog, Store};
+
+/// One call as the log keeps it: what the contract reads from a request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Call {
+    pub method: Method,
+    pub path: String,
+    pub bearer: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub body: Option<String>,
+}
+
+impl From<&StoreRequest> for Call {
+    fn from(r: &StoreRequest) -> Self {
+        Call {
+            method: r.method,
+            path: r.path.clone(),
+            bearer: r.bearer.clone(),
+            idempotency_key: r.idempotency_key.clone(),
+            body: r.body.clone(),
+        }
+    }
+}
+
+impl From<Call> for StoreRequest {
+    fn from(c: Call) -> Self {
+        StoreRequest {
+            method: c.method,
+            path: c.path,
+            bearer: c.bearer,
+            idempotency_key: c.idempotency_key,
+            body: c.body,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Entry {
+    /// The first entry: everything the store was opened with, so a replay needs nothing else
+    /// (a catalog edited later does not rewrite this run's past).
+    Open {
+        at_ms: f64,
+        /// From the operating system's cryptographic source; every sale's draw seed derives
+        /// from it (sha256 of the secret and the sale's id) and it never leaves the server.
+        secret: [u8; 32],
+        catalog: String,
+        /// Started with `--demo`: the demo's simulated crowd and its `/api/dev/*` calls.
+        demo: bool,
+    },
+    /// A call that may change the store, accepted at `at_ms`.
+    Call { at_ms: f64, call: Call },
+    /// Time passed: payments that fell due settle, the sales move on.
+    Tick { at_ms: f64 },
+}
+
+impl Entry {
+    pub fn at_ms(&self) -> f64 {
+        match self {
+            Entry::Open { at_ms, .. } | Entry::Call { at_ms, .. } | Entry::Tick { at_ms } => *at_ms,
+        }
+    }
+}
+
+pub struct Replica {
+    store: Store,
+    /// Store time never goes back: an entry stamped earlier than the last applies at the last.
+    at_ms: f64,
+    pub demo: bool,
+}
+
+impl Replica {
+    /// The store an `Open` entry describes.
+    pub fn open(entry: &Entry) -> Result<Replica, String> {
+        let Entry::Open {
+            at_ms,
+            secret,
+            catalog,
+            demo,
+        } = entry
+        else {
+            return Err("the log does not start with the store's opening".into());
+        };
+        let mut store = Store::open(Catalog::parse(catalog)?, None, *at_ms, *secret);
+        if !demo {
+            // A real store sells to real shoppers only: no simulated crowd.
+            store.reset(
+                DemoSettings {
+                    crowd: Some(0),
+                    ..DemoSettings::default()
+                },
+                *at_ms,
+            )?;
+        }
+        store.take_changed();
+        Ok(Replica {
+            store,
+            at_ms: *at_ms,
+            demo: *demo,
+        })
+    }
+
+    /// The time of the last entry applied.
+    pub fn at_ms(&self) -> f64 {
+        self.at_ms
+    }
+
+    /// Applies one entry after the opening; a call's answer comes back.
+    pub fn apply(&mut self, entry: &Entry) -> Option<StoreResponse> {
+        self.at_ms = self.at_ms.max(entry.at_ms());
+        let answer = match entry {
+            Entry::Open { .. } => None,
+            Entry::Call { call, .. } => Some(
+                self.store
+                    .handle(&StoreRequest::from(call.clone()), self.at_ms),
+            ),
+            Entry::Tick { .. } => {
+                self.store.run_slice(self.at_ms, &mut || false);
+                None
+            }
+        };
+        self.store.take_changed();
+        answer
+    }
+
+    /// Answers a read at `at_ms` (no earlier than the last entry). True beside the answer when
+    /// the read changed the store (a payment fell due): the caller must log a `Tick` at
+    /// `at_ms` so a replay changes it too.
+    pub fn read(&mut self, request: &StoreRequest, at_ms: f64) -> (StoreResponse, bool) {
+        self.at_ms = self.at_ms.max(at_ms);
+        let response = self.store.handle(request, self.at_ms);
+        (response, self.store.take_changed())
+    }
+
+    /// Moves the sales to `at_ms`; true when that changed the store (log a `Tick`).
+    pub fn advance(&mut self, at_ms: f64) -> bool {
+        self.at_ms = self.at_ms.max(at_ms);
+        self.store.run_slice(self.at_ms, &mut || false);
+        self.store.take_changed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CATALOG: &str = include_str!("../../../public/catalog.json");
+    const T0: f64 = 1_800_000_000_000.0;
+
+    fn call(method: Method, path: &str, key: &str, body: &str) -> Call {
+        Call {
+            method,
+            path: path.into(),
+            bearer: None,
+            idempotency_key: Some(key.into()),
+            body: Some(body.into()),
+        }
+    }
+
+    fn opening(demo: bool) -> Entry {
+        Entry::Open {
+            at_ms: T0,
+            secret: [7; 32],
+            catalog: CATALOG.into(),
+            demo,
+        }
+    }
+
+    #[test]
+    fn the_same_entries_give_the_same_answers() {
+        let entries = [
+            Entry::Call {
+                at_ms: T0 + 5.0,
+                call: call(
+                    Method::Post,
+                    "/api/auth/code",
+                    "a",
+                    r#"{"phone":"+447700900201"}"#,
+                ),
+            },
+            Entry::Tick { at_ms: T0 + 900.0 },
+            Entry::Call {
+                at_ms: T0 + 40_000.0,
+                call: call(
+                    Method::Post,
+                    "/api/auth/code",
+                    "b",
+                    r#"{"phone":"+447700900201"}"#,
+                ),
+            },
+        ];
+        let run = || {
+            let mut replica = Replica::open(&opening(true)).unwrap();
+            entries
+                .iter()
+                .filter_map(|e| replica.apply(e))
+                .map(|r| (r.status, r.body))
+                .collect::<Vec<_>>()
+        };
+        let answers = run();
+        assert_eq!(answers.len(), 2);
+        assert_eq!(answers[0].0, 200, "{}", answers[0].1);
+        assert_eq!(answers, run());
+    }
+
+    #[test]
+    fn store_time_never_goes_back() {
+        let mut replica = Replica::open(&opening(false)).unwrap();
+        replica.apply(&Entry::Tick {
+            at_ms: T0 + 1_000.0,
+        });
+        replica.apply(&Entry::Tick { at_ms: T0 + 10.0 });
+        assert_eq!(replica.at_ms(), T0 + 1_000.0);
+    }
+
+    #[test]
+    fn a_real_store_has_no_simulated_crowd() {
+        let mut replica = Replica::open(&opening(false)).unwrap();
+        let state = StoreRequest {
+            method: Method::Get,
+            path: "/api/dev/state".into(),
+            bearer: None,
+            idempotency_key: None,
+            body: None,
+        };
+        let (response, _) = replica.read(&state, T0);
+        let state: store_contract::demo::DevState = serde_json::from_str(&response.body).unwrap();
+        assert_eq!(state.settings.crowd, Some(0));
+        assert!(!replica.demo);
+    }
+}
