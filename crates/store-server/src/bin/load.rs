@@ -221,6 +221,7 @@ async fn sign_in(http: &Http, urls: &[String], home: usize, i: usize) -> Shopper
     let (phone, code) = loop {
         let code = CodeRequest {
             phone: format!("+44770{attempt}{i:06}"),
+            language: None,
         };
         let body = Some(serde_json::to_string(&code).unwrap());
         let (sent, _): (CodeSent, _) =
@@ -505,6 +506,7 @@ async fn run(
                                     line1: "1 Long Street".into(),
                                     city: "Leeds".into(),
                                     postcode: "LS1 4AP".into(),
+                                    ..Address::default()
                                 },
                                 payment: PaymentMethod::CardApproves,
                             };

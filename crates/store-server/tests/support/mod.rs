@@ -144,6 +144,7 @@ impl Shop {
                 None,
                 Some(CodeRequest {
                     phone: phone.into(),
+                    language: None,
                 }),
             )
             .await;
@@ -217,6 +218,7 @@ pub fn checkout() -> CheckoutRequest {
             line1: "1 Long Street".into(),
             city: "Leeds".into(),
             postcode: "LS1 4AP".into(),
+            ..Address::default()
         },
         payment: PaymentMethod::CardApproves,
     }
