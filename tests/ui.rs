@@ -197,24 +197,12 @@ async fn a_reload_in_the_middle_of_the_queue_keeps_the_place() {
 
     let (_shop, handle, root) = mount_at(&format!("/sale/{SALE}"), &store, storage.clone()).await;
     wait_for_state(&root, "live-queue", 5_000).await;
-    let before: u32 = wait_for(&root, "[data-testid=queue-position]", 3_000)
-        .await
-        .text_content()
-        .unwrap()
-        .replace(',', "")
-        .parse()
-        .unwrap();
+    let before = place_shown(&root).await;
     drop(handle);
 
     let (reloaded, _handle, root) = mount_at(&format!("/sale/{SALE}"), &store, storage).await;
     wait_for_state(&root, "live-queue", 5_000).await;
-    let after: u32 = wait_for(&root, "[data-testid=queue-position]", 3_000)
-        .await
-        .text_content()
-        .unwrap()
-        .replace(',', "")
-        .parse()
-        .unwrap();
+    let after = place_shown(&root).await;
     assert!(
         after <= before && after > 0,
         "place {before} before the reload, {after} after"
@@ -359,4 +347,15 @@ async fn the_header_switches_the_page_to_chinese_and_remembers_it() {
     click(&root, "[data-testid=language-switch]");
     settle().await;
     assert_eq!(shop.locale.get_untracked(), Locale::En);
+}
+
+/// The place in line the live queue shows, as a number ("1,234" reads 1234).
+async fn place_shown(root: &web_sys::HtmlElement) -> u32 {
+    wait_for(root, "[data-testid=queue-position]", 3_000)
+        .await
+        .text_content()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap()
 }

@@ -222,15 +222,18 @@ fn screen(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleRepo
         at_ms: NOW - 20_000,
         address: address(),
     };
+    let not_registered = || {
+        me(ShopperStatus::NotRegistered).map(|m| ShopperView {
+            registration_number: None,
+            ticket: None,
+            ..m
+        })
+    };
     match state {
         Announced => (detail(Phase::Announced), None, None, false),
         RegistrationOpen => (
             detail(Phase::RegistrationOpen),
-            me(ShopperStatus::NotRegistered).map(|m| ShopperView {
-                registration_number: None,
-                ticket: None,
-                ..m
-            }),
+            not_registered(),
             None,
             false,
         ),
@@ -240,16 +243,7 @@ fn screen(state: SaleState) -> (SaleDetail, Option<ShopperView>, Option<SaleRepo
             None,
             false,
         ),
-        RegistrationClosed => (
-            detail(Phase::Live),
-            me(ShopperStatus::NotRegistered).map(|m| ShopperView {
-                registration_number: None,
-                ticket: None,
-                ..m
-            }),
-            None,
-            false,
-        ),
+        RegistrationClosed => (detail(Phase::Live), not_registered(), None, false),
         PreQueue => (
             detail(Phase::RegistrationClosed),
             me(ShopperStatus::PreQueue {
