@@ -41,25 +41,6 @@ impl StaticServer {
     }
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "wasm" => "application/wasm",
-        "css" => "text/css; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "txt" => "text/plain; charset=utf-8",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
-    }
-}
-
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -134,7 +115,7 @@ fn serve(stream: TcpStream, root: &Path) -> std::io::Result<()> {
             )
         } else {
             match resolve(root, target).and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
-                Some((file, body)) => ("200 OK", content_type(&file), body),
+                Some((file, body)) => ("200 OK", store_server::http::content_type(&file), body),
                 None => (
                     "404 Not Found",
                     "text/plain; charset=utf-8",
@@ -175,7 +156,10 @@ mod tests {
         );
         assert_eq!(resolve(&root, "/public/missing.json"), None);
         assert_eq!(resolve(&root, "/../etc/passwd"), None);
-        assert_eq!(content_type(Path::new("a_bg.wasm")), "application/wasm");
+        assert_eq!(
+            store_server::http::content_type(Path::new("a_bg.wasm")),
+            "application/wasm"
+        );
         std::fs::remove_dir_all(root).unwrap();
     }
 }

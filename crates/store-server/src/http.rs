@@ -141,7 +141,8 @@ async fn read(site: &Site, request: Request) -> Result<StoreRequest, ApiError> {
     })
 }
 
-fn content_type(path: &Path) -> &'static str {
+/// The `Content-Type` a file of `dist/` is served with (the e2e suite's static server too).
+pub fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",

@@ -287,6 +287,38 @@ where
     )
 }
 
+/// Runs `job(i)` for every `i` in `0..n`, `in_flight` at a time: each worker takes the next
+/// index as soon as its last job ends. The results come back grouped by worker, not by index.
+async fn each_of<T, F, Fut>(n: usize, in_flight: usize, job: F) -> Vec<T>
+where
+    T: Send + 'static,
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + Send,
+{
+    let job = Arc::new(job);
+    let next = Arc::new(AtomicU64::new(0));
+    let workers: Vec<_> = (0..in_flight)
+        .map(|_| {
+            let (job, next) = (job.clone(), next.clone());
+            tokio::spawn(async move {
+                let mut mine = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+                    if i >= n {
+                        return mine;
+                    }
+                    mine.push(job(i).await);
+                }
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for worker in workers {
+        all.extend(worker.await.unwrap());
+    }
+    all
+}
+
 async fn jump_to(http: &Http, urls: &[String], store_ms: u64) {
     let change = ClockChange {
         jump_to_ms: Some(store_ms),
@@ -343,29 +375,13 @@ async fn run(
 
     // Registrations: every shopper signs in and registers on their home node.
     let started = Instant::now();
-    let next = Arc::new(AtomicU64::new(0));
     let shoppers: Vec<Shopper> = {
-        let workers: Vec<_> = (0..SIGN_INS_IN_FLIGHT)
-            .map(|_| {
-                let (http, urls, next, n) =
-                    (http.clone(), urls.clone(), next.clone(), spec.shoppers);
-                tokio::spawn(async move {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed) as usize;
-                        if i >= n {
-                            return mine;
-                        }
-                        mine.push(sign_in(&http, &urls, i % urls.len(), i).await);
-                    }
-                })
-            })
-            .collect();
-        let mut all = Vec::new();
-        for worker in workers {
-            all.extend(worker.await.unwrap());
-        }
-        all
+        let (http, urls) = (http.clone(), urls.clone());
+        each_of(spec.shoppers, SIGN_INS_IN_FLIGHT, move |i| {
+            let (http, urls) = (http.clone(), urls.clone());
+            async move { sign_in(&http, &urls, i % urls.len(), i).await }
+        })
+        .await
     };
     let registrations_per_s = shoppers.len() as f64 / started.elapsed().as_secs_f64();
     println!("  registrations: {registrations_per_s:.0}/s");
@@ -422,45 +438,32 @@ async fn run(
     .await;
     jump_to(http, &urls, detail.summary.registration_closes + 1_000).await;
     let started = Instant::now();
-    let next = Arc::new(AtomicU64::new(0));
     let tickets: Vec<(usize, u32, Duration)> = {
-        let workers: Vec<_> = (0..JOINS_IN_FLIGHT)
-            .map(|_| {
-                let (http, urls, next, shoppers) =
-                    (http.clone(), urls.clone(), next.clone(), shoppers.clone());
-                tokio::spawn(async move {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed) as usize;
-                        let Some(shopper) = shoppers.get(i) else {
-                            return mine;
-                        };
-                        let preference = Preference {
-                            variant: (i % 3) as u8,
-                            accept_other_variant: true,
-                        };
-                        let body = Some(serde_json::to_string(&preference).unwrap());
-                        let path = format!("/api/sales/{SALE}/queue");
-                        let (view, took): (ShopperView, _) = call(
-                            &http,
-                            &urls,
-                            shopper.home,
-                            "POST",
-                            &path,
-                            Some(&shopper.token),
-                            body,
-                        )
-                        .await;
-                        mine.push((i, view.ticket.expect("a ticket"), took));
-                    }
-                })
-            })
-            .collect();
-        let mut all = Vec::new();
-        for worker in workers {
-            all.extend(worker.await.unwrap());
-        }
-        all
+        let (http, urls, joining) = (http.clone(), urls.clone(), shoppers.clone());
+        each_of(shoppers.len(), JOINS_IN_FLIGHT, move |i| {
+            let (http, urls, shoppers) = (http.clone(), urls.clone(), joining.clone());
+            async move {
+                let shopper = &shoppers[i];
+                let preference = Preference {
+                    variant: (i % 3) as u8,
+                    accept_other_variant: true,
+                };
+                let body = Some(serde_json::to_string(&preference).unwrap());
+                let path = format!("/api/sales/{SALE}/queue");
+                let (view, took): (ShopperView, _) = call(
+                    &http,
+                    &urls,
+                    shopper.home,
+                    "POST",
+                    &path,
+                    Some(&shopper.token),
+                    body,
+                )
+                .await;
+                (i, view.ticket.expect("a ticket"), took)
+            }
+        })
+        .await
     };
     let joins_per_s = tickets.len() as f64 / started.elapsed().as_secs_f64();
     let (join_p50, join_p99) = percentiles(tickets.iter().map(|t| t.2).collect());
