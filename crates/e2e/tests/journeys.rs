@@ -47,9 +47,10 @@ struct Ctx {
 
 impl Ctx {
     /// Saves `<name>-360.png` and `<name>-1280.png` the first time `name` is reached
-    /// (`zh-CN-<name>-…` in a Chinese browser, whose every screen must fit a 360 px phone and,
-    /// in Chinese, have no English sentence left over).
+    /// (`zh-CN-<name>-…` in a Chinese browser, whose screens, in Chinese, must have no English
+    /// sentence left over). Every screen, in either language, must fit a 360 px phone.
     async fn shoot(&self, b: &Browser, name: &str) -> Result<()> {
+        fits_a_phone(b, name).await?;
         let name = match &b.language {
             Some(language) => {
                 let page = b
@@ -58,7 +59,6 @@ impl Ctx {
                 if page == json!(language) {
                     no_latin_sentences(b, name).await?;
                 }
-                fits_a_phone(b, name).await?;
                 format!("{language}-{name}")
             }
             None => name.to_string(),
@@ -920,6 +920,34 @@ async fn ended_sale_and_deep_links(ctx: &Ctx, b: &Browser) -> Result<()> {
     Ok(())
 }
 
+/// Every screen of the designer's gallery, full size and in both languages, fits a 360 px
+/// phone: the gallery has the screens no journey reaches (waitlist, network trouble, empty states).
+async fn every_preview_screen_fits_a_phone(ctx: &Ctx, b: &Browser) -> Result<()> {
+    b.goto(&format!("{}/preview", ctx.base)).await?;
+    let names = b
+        .wait_js(
+            "(() => { const names = [...document.querySelectorAll('.preview-item')].map(i => i.dataset.preview); return names.length > 0 && names; })()",
+            secs(30),
+            "the gallery",
+        )
+        .await?;
+    let names: Vec<String> = serde_json::from_value(names)?;
+    for lang in ["en", "zh-CN"] {
+        for name in &names {
+            b.goto(&format!("{}/preview/{name}?lang={lang}", ctx.base))
+                .await?;
+            b.wait_js(
+                "document.querySelector('.hint a[href=\"/preview\"]')",
+                secs(10),
+                "a preview screen",
+            )
+            .await?;
+            fits_a_phone(b, &format!("/preview/{name}?lang={lang}")).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Regression: the sale page once rebuilt its whole screen on every 1 s poll, so the field
 /// being typed in was replaced and focus jumped to the screen's heading.
 async fn typing_keeps_focus_on_the_sale_page(ctx: &Ctx, b: &Browser) -> Result<()> {
@@ -1241,6 +1269,7 @@ fn main() {
         sold_out_says_where_you_stood,
         hold_runs_out,
         ended_sale_and_deep_links,
+        every_preview_screen_fits_a_phone,
         typing_keeps_focus_on_the_sale_page,
         inline_sign_in_keeps_the_code_step,
         two_tabs_pay_at_once_for_one_order,
