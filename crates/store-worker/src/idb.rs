@@ -56,7 +56,8 @@ fn transaction_done(transaction: IdbTransaction) -> JsFuture {
     )
 }
 
-fn describe(error: JsValue) -> String {
+/// The message of a JavaScript error, for the notice the store raises when the browser refuses.
+pub fn describe(error: JsValue) -> String {
     error
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))

@@ -10,7 +10,7 @@ use wasm_bindgen::{prelude::*, JsCast};
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{Request, Response, ResponseInit, ServiceWorkerGlobalScope};
 
-use crate::idb::Idb;
+use crate::idb::{describe, Idb};
 
 /// Work done in one go in the background between two looks at the time; answers wait for at
 /// most this long behind it.
@@ -75,14 +75,6 @@ async fn sleep_ms(ms: u64) {
         );
     });
     let _ = JsFuture::from(promise).await;
-}
-
-fn describe(error: JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
 }
 
 async fn fetch_text(url: &str) -> Result<String, String> {
