@@ -7,6 +7,7 @@
 //!
 //! Why hand-written tables and not leptos_i18n: see the README's "Languages" section (a hard
 //! 15 KB budget whose cost can be read off `make build` directly, no build step).
+use store_contract::demo::{notice_codes, SettingProblem, StoreNotice};
 use store_contract::validation::{AddressProblem, CodeProblem, PhoneProblem, CODE_LENGTH};
 use store_contract::{codes, ApiError, Market};
 
@@ -132,6 +133,80 @@ impl Locale {
 
 /// One text of [`Words`], chosen where the language is not known yet (a label, a title).
 pub type Text = fn(&Words) -> &'static str;
+
+/// A sentence said now and shown later (a notice): its text and facts, put together in
+/// whatever language the page speaks when it shows them.
+#[derive(Clone, Debug)]
+pub struct Said {
+    pub text: Text,
+    pub facts: Vec<Fact>,
+}
+
+/// A fact in a [`Said`] sentence.
+#[derive(Clone, Debug)]
+pub enum Fact {
+    /// Figures, names and codes: the same in every language.
+    Plain(String),
+    /// A store's refusal, said as [`Words::store_error`] says it.
+    Error(ApiError),
+}
+
+impl Said {
+    pub fn new(text: Text, facts: impl IntoIterator<Item = String>) -> Said {
+        let facts = facts.into_iter().map(Fact::Plain).collect();
+        Said { text, facts }
+    }
+
+    /// A scenario modifier or demo setting that could not be used.
+    pub fn setting_problem(problem: &SettingProblem) -> Said {
+        match problem {
+            SettingProblem::Unknown { name } => {
+                Said::new(|t| t.not_a_setting, [name.clone(), SettingProblem::known()])
+            }
+            SettingProblem::Ignored {
+                name,
+                value,
+                least,
+                most,
+                ..
+            } => Said::new(
+                |t| t.setting_ignored,
+                [
+                    name.clone(),
+                    value.clone(),
+                    least.to_string(),
+                    most.to_string(),
+                ],
+            ),
+        }
+    }
+
+    /// A notice from the demo store, in this language when the page knows its code.
+    pub fn store_notice(notice: &StoreNotice) -> Said {
+        let detail = notice.detail.clone().unwrap_or_default();
+        let text: Text = match notice.code.as_deref() {
+            Some(notice_codes::DATA_AFRESH) => |t| t.store_data_afresh,
+            Some(notice_codes::SAVE_REFUSED) => |t| t.store_save_refused,
+            Some(notice_codes::CANNOT_SAVE) => |t| t.store_cannot_save,
+            _ => return Said::new(|_| "{0}", [notice.text.clone()]),
+        };
+        Said::new(text, [detail])
+    }
+
+    /// The sentence in the language of `t`.
+    pub fn say(&self, t: &Words) -> String {
+        let facts: Vec<String> = self
+            .facts
+            .iter()
+            .map(|fact| match fact {
+                Fact::Plain(text) => text.clone(),
+                Fact::Error(error) => t.store_error(error),
+            })
+            .collect();
+        let facts: Vec<&str> = facts.iter().map(String::as_str).collect();
+        fill((self.text)(t), &facts)
+    }
+}
 
 /// Declares [`Words`] with one `&'static str` per key, and, for the tests, the list of them.
 macro_rules! words {
@@ -449,6 +524,78 @@ words! {
     no_payment_in_flight,
     unknown_sale,
     unknown_order,
+
+    // Sentences with the facts the store's structured answers carry.
+    wrong_code_tries_left,
+    unknown_sale_named,
+    unknown_order_numbered,
+    store_answered,
+
+    // The draw verifier's verdict.
+    draw_verified_one,
+    draw_verified,
+    draw_place_as_shown,
+    draw_fingerprint_as_shown,
+    draw_fingerprint_changed,
+    draw_awaiting_seed,
+    draw_bad_fingerprint,
+    draw_not_ascending,
+    draw_admitted_twice,
+    draw_listed_twice,
+    draw_bad_seed,
+    draw_seed_mismatch,
+    draw_mismatch,
+    draw_ticket,
+    draw_no_ticket,
+    draw_not_in_room,
+    draw_before_turn,
+    draw_turn_not_reached,
+    draw_shown_place,
+
+    // The demo controls and notices about the demo (read by designers and shoppers).
+    demo_controls,
+    hide,
+    store_clock,
+    sync,
+    sync_detail,
+    phase,
+    registered_came,
+    in_line,
+    available_held_paying,
+    sold_expired,
+    engine_memory,
+    kilobytes,
+    replayable_run,
+    jump_registration_closes,
+    jump_ten_seconds,
+    jump_start,
+    jump_minute,
+    clock_speed,
+    crowd,
+    stock,
+    latency,
+    faults,
+    clock_skew,
+    apply,
+    reset_demo,
+    not_a_setting,
+    setting_ignored,
+    not_a_preset,
+    preset_needs_crowd,
+    preset_needs_stock,
+    speed_after_registering,
+    scenario_not_played,
+    scenario_stopped,
+    clock_unreadable,
+    storage_blocked,
+    storage_unreadable,
+    storage_full,
+    store_data_afresh,
+    store_save_refused,
+    store_cannot_save,
+    no_service_workers,
+    store_did_not_start,
+    store_start_timeout,
 }
 
 /// A sentence with its facts put in: `{0}` is the first fact, `{1}` the second, and so on.
@@ -522,7 +669,25 @@ impl Words {
         let wait = error
             .retry_after_ms
             .map(|ms| fill(self.try_again_in, &[&crate::format::duration(ms, self)]));
-        let sentence = match error.code.as_str() {
+        // The facts the store answers beside its code go into the sentence, in any language.
+        let sentence = match (error.code.as_str(), error.tries_left, &error.subject) {
+            (codes::WRONG_CODE, Some(left), _) => {
+                fill(self.wrong_code_tries_left, &[&left.to_string()])
+            }
+            (codes::UNKNOWN_SALE, _, Some(sale)) => fill(self.unknown_sale_named, &[sale]),
+            (codes::UNKNOWN_ORDER, _, Some(order)) => fill(self.unknown_order_numbered, &[order]),
+            ("http_error", ..) => fill(self.store_answered, &[&error.status.to_string()]),
+            (code, ..) => self.refusal(code).unwrap_or(&error.message).to_string(),
+        };
+        match wait {
+            Some(wait) => sentence + &wait,
+            None => sentence,
+        }
+    }
+
+    /// The sentence for a store's code that carries no facts of its own.
+    fn refusal(&self, code: &str) -> Option<&'static str> {
+        Some(match code {
             codes::BUSY => self.store_busy,
             codes::UNAVAILABLE => self.store_unavailable,
             codes::NO_ANSWER => self.no_answer,
@@ -556,12 +721,8 @@ impl Words {
             "idempotency_key_reused" => self.request_conflicts,
             "no_payment_in_flight" => self.no_payment_in_flight,
             "sold_out" => self.sold_out,
-            _ => return error.message.clone(),
-        };
-        match wait {
-            Some(wait) => format!("{sentence}{wait}"),
-            None => sentence.to_string(),
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -847,6 +1008,72 @@ pub static EN: Words = Words {
     no_payment_in_flight: "There is no payment in progress.",
     unknown_sale: "There is no such sale.",
     unknown_order: "There is no such order.",
+    wrong_code_tries_left: "That code is not right. {0} tries left before this number is locked for 10 minutes.",
+    unknown_sale_named: "There is no sale called “{0}”.",
+    unknown_order_numbered: "No order {0} on this account.",
+    store_answered: "The store answered {0}.",
+    draw_verified_one: "Verified: {0} admission follows the draw.",
+    draw_verified: "Verified: {0} admissions follow the draw.",
+    draw_place_as_shown: " Ticket {0} is at place {1}, as shown.",
+    draw_fingerprint_as_shown: " The fingerprint is the one shown before the start.",
+    draw_fingerprint_changed: "The fingerprint shown before the start, {0}, is not the one in the published draw record, {1}.",
+    draw_awaiting_seed: "Fingerprint published; the seed is revealed when the sale ends, and then the draw can be checked.",
+    draw_bad_fingerprint: "The fingerprint is not 64 hex digits.",
+    draw_not_ascending: "The checked-in tickets are not in ascending order at position {0}.",
+    draw_admitted_twice: "Ticket {0} is admitted twice.",
+    draw_listed_twice: "Ticket {0} is listed twice among the waitlisted and turned-away tickets.",
+    draw_bad_seed: "The seed is not 64 hex digits.",
+    draw_seed_mismatch: "The seed does not match the fingerprint: its SHA-256 is {0}.",
+    draw_mismatch: "Mismatch at admission {0}: the draw puts {1} there, the store admitted ticket {2}.",
+    draw_ticket: "ticket {0}",
+    draw_no_ticket: "no ticket",
+    draw_not_in_room: "Ticket {0} is listed but was never in the waiting room.",
+    draw_before_turn: "Ticket {0} was admitted from the waitlist at admission {1} before its turn.",
+    draw_turn_not_reached: "Ticket {0} is listed as waitlisted or turned away before its turn came.",
+    draw_shown_place: "Mismatch at place {0}: the page showed ticket {1}, the draw puts {2} there.",
+    demo_controls: "Demo controls",
+    hide: "Hide",
+    store_clock: "Store clock",
+    sync: "Sync",
+    sync_detail: "±{0} ms, device {1} s, ×{2}",
+    phase: "Phase",
+    registered_came: "Registered / came",
+    in_line: "In line",
+    available_held_paying: "Available / held / paying",
+    sold_expired: "Sold / expired",
+    engine_memory: "Engine memory",
+    kilobytes: "{0} KB",
+    replayable_run: "Replayable run (?seed={0}): every random choice follows from that number, each sale's draw seed included, so anyone who knows it can work out the draw before the start. Without ?seed= the seed comes from the browser's cryptographic source and stays secret until the sale ends.",
+    jump_registration_closes: "Registration closes",
+    jump_ten_seconds: "T−10 s",
+    jump_start: "Start",
+    jump_minute: "+1 min",
+    clock_speed: "Clock speed (1–60)",
+    crowd: "Crowd",
+    stock: "Stock",
+    latency: "Latency (ms)",
+    faults: "Faults (0–1)",
+    clock_skew: "Store clock skew (ms)",
+    apply: "Apply",
+    reset_demo: "Reset demo",
+    not_a_setting: "“{0}” is not a demo setting; known ones: {1}.",
+    setting_ignored: "{0}={1} was ignored: {0} takes {2} to {3}.",
+    not_a_preset: "“{0}” is not a demo preset, so the demo starts fresh. Presets: {1}.",
+    preset_needs_crowd: "{0}={1} was ignored: the “{2}” preset needs a crowd of {3} to reach its moment.",
+    preset_needs_stock: "{0}={1} was ignored: the “{2}” preset needs a stock of {3} to reach its moment.",
+    speed_after_registering: "The clock runs at real speed while you sign in and register, then {0}× faster once you have registered.",
+    scenario_not_played: "The scenario's settings could not be used ({0}), so the “{1}” scenario was not played; the demo kept its own settings.",
+    scenario_stopped: "The “{0}” scenario stopped early: {1}",
+    clock_unreadable: "The store clock could not be read ({0}); times will show once it can.",
+    storage_blocked: "This browser will not let the page save anything, so after a reload you will need to sign in again and what you typed is not kept.",
+    storage_unreadable: "This page's saved data could not be read; your sign-in and what you type are kept only while this tab stays open.",
+    storage_full: "This browser's storage is full; your sign-in and what you type are kept only while this tab stays open.",
+    store_data_afresh: "Saved demo data could not be used ({0}), so the demo was started afresh.",
+    store_save_refused: "This browser refused to save the demo store's data ({0}), so your place is kept only while a tab stays open.",
+    store_cannot_save: "This browser will not let the demo store save anything, so your place is kept only while a tab stays open.",
+    no_service_workers: "This browser cannot run the demo store: it has no Service Workers here (they need a recent browser and an https or localhost address).",
+    store_did_not_start: "The demo store could not start: {0}",
+    store_start_timeout: "The demo store did not start in time. Reload the page to try again.",
 };
 
 pub static ZH: Words = Words {
@@ -1131,6 +1358,72 @@ pub static ZH: Words = Words {
     no_payment_in_flight: "没有正在处理的付款。",
     unknown_sale: "没有这场抢购。",
     unknown_order: "没有这个订单。",
+    wrong_code_tries_left: "验证码不正确。还可以再试 {0} 次，之后此号码将被锁定 10 分钟。",
+    unknown_sale_named: "没有名为“{0}”的抢购。",
+    unknown_order_numbered: "此账户没有订单 {0}。",
+    store_answered: "商店答复了 {0}。",
+    draw_verified_one: "核验通过：{0} 次入场符合抽签。",
+    draw_verified: "核验通过：{0} 次入场符合抽签。",
+    draw_place_as_shown: "号码 {0} 在第 {1} 位，与页面显示的一致。",
+    draw_fingerprint_as_shown: "指纹与开售前显示的一致。",
+    draw_fingerprint_changed: "开售前显示的指纹 {0} 与公布的抽签记录中的指纹 {1} 不同。",
+    draw_awaiting_seed: "指纹已公布；种子在抢购结束时公开，届时即可核验抽签。",
+    draw_bad_fingerprint: "指纹不是 64 位十六进制数字。",
+    draw_not_ascending: "进入候场室的号码在第 {0} 个位置没有按升序排列。",
+    draw_admitted_twice: "号码 {0} 被放行了两次。",
+    draw_listed_twice: "号码 {0} 在候补和未入场的号码中出现了两次。",
+    draw_bad_seed: "种子不是 64 位十六进制数字。",
+    draw_seed_mismatch: "种子与指纹不符：它的 SHA-256 是 {0}。",
+    draw_mismatch: "第 {0} 次入场不符：抽签排在这里的是{1}，商店放行的是号码 {2}。",
+    draw_ticket: "号码 {0}",
+    draw_no_ticket: "没有号码",
+    draw_not_in_room: "号码 {0} 被列出，但从未进入候场室。",
+    draw_before_turn: "号码 {0} 在第 {1} 次入场时从候补中放行，但还没轮到它。",
+    draw_turn_not_reached: "号码 {0} 还没轮到就被列为候补或未入场。",
+    draw_shown_place: "第 {0} 位不符：页面显示的是号码 {1}，抽签排在这里的是{2}。",
+    demo_controls: "演示控制",
+    hide: "隐藏",
+    store_clock: "商店时钟",
+    sync: "同步",
+    sync_detail: "±{0} 毫秒，设备 {1} 秒，×{2}",
+    phase: "阶段",
+    registered_came: "已登记 / 到场",
+    in_line: "排队中",
+    available_held_paying: "可售 / 保留 / 付款中",
+    sold_expired: "已售 / 过期",
+    engine_memory: "引擎内存",
+    kilobytes: "{0} 千字节",
+    replayable_run: "可重放的运行（?seed={0}）：每个随机选择都由这个数决定，包括每场抢购的抽签种子，所以知道它的人能在开售前算出抽签结果。不带 ?seed= 时，种子来自浏览器的加密随机源，在抢购结束前保密。",
+    jump_registration_closes: "登记截止",
+    jump_ten_seconds: "开售前 10 秒",
+    jump_start: "开售",
+    jump_minute: "+1 分钟",
+    clock_speed: "时钟速度（1–60）",
+    crowd: "人群",
+    stock: "库存",
+    latency: "延迟（毫秒）",
+    faults: "故障率（0–1）",
+    clock_skew: "商店时钟偏差（毫秒）",
+    apply: "应用",
+    reset_demo: "重置演示",
+    not_a_setting: "“{0}”不是演示设置；可用的有：{1}。",
+    setting_ignored: "{0}={1} 已忽略：{0} 的取值范围是 {2} 到 {3}。",
+    not_a_preset: "“{0}”不是演示预设，所以演示从头开始。预设有：{1}。",
+    preset_needs_crowd: "{0}={1} 已忽略：“{2}”预设需要 {3} 人的人群才能到达它的时刻。",
+    preset_needs_stock: "{0}={1} 已忽略：“{2}”预设需要 {3} 件库存才能到达它的时刻。",
+    speed_after_registering: "您登录和登记时时钟按真实速度走，登记后加快到 {0} 倍。",
+    scenario_not_played: "场景的设置无法使用（{0}），所以没有播放“{1}”场景；演示保留了原来的设置。",
+    scenario_stopped: "“{0}”场景提前停止：{1}",
+    clock_unreadable: "无法读取商店时钟（{0}）；读取成功后会显示时间。",
+    storage_blocked: "此浏览器不允许页面保存任何内容，所以刷新后需要重新登录，输入的内容也不会保留。",
+    storage_unreadable: "无法读取此页面保存的数据；您的登录和输入的内容只在此标签页打开期间保留。",
+    storage_full: "此浏览器的存储空间已满；您的登录和输入的内容只在此标签页打开期间保留。",
+    store_data_afresh: "保存的演示数据无法使用（{0}），所以演示已重新开始。",
+    store_save_refused: "此浏览器拒绝保存演示商店的数据（{0}），所以您的位置只在有标签页打开期间保留。",
+    store_cannot_save: "此浏览器不允许演示商店保存任何内容，所以您的位置只在有标签页打开期间保留。",
+    no_service_workers: "此浏览器无法运行演示商店：这里没有 Service Worker（需要较新的浏览器以及 https 或 localhost 地址）。",
+    store_did_not_start: "演示商店无法启动：{0}",
+    store_start_timeout: "演示商店没有按时启动。请刷新页面重试。",
 };
 
 #[cfg(test)]
@@ -1229,5 +1522,59 @@ mod tests {
         );
         let sold_out = ApiError::new(409, "sold_out", "Sorry, this sale is sold out.");
         assert_eq!(ZH.store_error(&sold_out), "已售罄");
+    }
+
+    #[test]
+    fn the_facts_a_refusal_carries_are_said_in_both_languages() {
+        let wrong = ApiError::new(401, codes::WRONG_CODE, "That code is not right.").tries_left(3);
+        assert_eq!(
+            EN.store_error(&wrong),
+            "That code is not right. 3 tries left before this number is locked for 10 minutes."
+        );
+        assert_eq!(
+            ZH.store_error(&wrong),
+            "验证码不正确。还可以再试 3 次，之后此号码将被锁定 10 分钟。"
+        );
+        let order =
+            ApiError::new(404, codes::UNKNOWN_ORDER, "No order K-7 on this account.").about("K-7");
+        assert_eq!(EN.store_error(&order), "No order K-7 on this account.");
+        assert_eq!(ZH.store_error(&order), "此账户没有订单 K-7。");
+        let sale =
+            ApiError::new(404, codes::UNKNOWN_SALE, "There is no sale called “x”.").about("x");
+        assert_eq!(ZH.store_error(&sale), "没有名为“x”的抢购。");
+        // An older store without the fact still gets a sentence in the shopper's language.
+        let old = ApiError::new(401, codes::WRONG_CODE, "That code is not right.");
+        assert_eq!(ZH.store_error(&old), ZH.wrong_code);
+    }
+
+    #[test]
+    fn notices_are_said_in_the_language_shown() {
+        let notice = StoreNotice {
+            id: 1,
+            text: "This browser refused to save the demo store's data (QuotaExceeded), so…".into(),
+            code: Some(notice_codes::SAVE_REFUSED.into()),
+            detail: Some("QuotaExceeded".into()),
+        };
+        let said = Said::store_notice(&notice);
+        assert!(said
+            .say(&ZH)
+            .starts_with("此浏览器拒绝保存演示商店的数据（QuotaExceeded）"));
+        assert!(said
+            .say(&EN)
+            .starts_with("This browser refused to save the demo store's data (QuotaExceeded)"));
+        let unknown = StoreNotice {
+            code: Some("new_kind".into()),
+            ..notice
+        };
+        assert_eq!(Said::store_notice(&unknown).say(&ZH), unknown.text);
+        let busy = ApiError::new(429, codes::BUSY, "busy");
+        let stopped = Said {
+            text: |t| t.scenario_stopped,
+            facts: vec![Fact::Plain("live".into()), Fact::Error(busy)],
+        };
+        assert_eq!(
+            stopped.say(&ZH),
+            "“live”场景提前停止：抢购人数太多，商店正忙。"
+        );
     }
 }

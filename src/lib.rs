@@ -39,7 +39,7 @@ pub fn App() -> impl IntoView {
                 Some(Err(problem)) => view! {
                     <div class="boot" data-state="boot-error" role="alert">
                         <h1>{words.store_could_not_open}</h1>
-                        <p>{problem}</p>
+                        <p>{problem.say(words)}</p>
                         <p>{words.reload_to_retry}</p>
                     </div>
                 }.into_any(),
