@@ -126,6 +126,12 @@ impl Shop {
             Rc::new(FetchTransport::default()),
             Rc::new(PageStorage::open()),
         );
+        // The language's texts before the first screen: a Chinese reader never sees English.
+        let locale = shop.locale.get_untracked();
+        if let Err(problem) = crate::i18n::load_pack_for(locale).await {
+            shop.locale.set(Locale::En);
+            shop.notify(Said::new(|t| t.language_unavailable, [problem]));
+        }
         let search = window().location().search().unwrap_or_default();
         shop.dev_panel.set(search.contains("dev=1"));
         // Scenarios and notices belong to a demo store, wherever it runs.
@@ -230,9 +236,18 @@ impl Shop {
     }
 
     /// The shopper chose a language: every text changes in place, and the choice is remembered.
+    /// Chinese is fetched first if it is not in the page yet; if it cannot be, the shop stays
+    /// in the language it speaks and says why.
     pub fn switch_language(&self, locale: Locale) {
-        locale.remember(&self.storage());
-        self.locale.set(locale);
+        let shop = *self;
+        leptos::task::spawn_local(async move {
+            if let Err(problem) = crate::i18n::load_pack_for(locale).await {
+                shop.notify(Said::new(|t| t.language_unavailable, [problem]));
+                return;
+            }
+            locale.remember(&shop.storage());
+            shop.locale.set(locale);
+        });
     }
 
     pub fn client(&self) -> StoreClient {
