@@ -170,25 +170,25 @@ pub fn install_pack(pack: &str) -> Result<&'static Words, String> {
     Ok(ZH_PACK.get_or_init(|| words))
 }
 
-/// Fetches the texts of `locale` if the page does not have them yet (Chinese, once).
+/// Fetches the texts of `locale` if the page does not have them yet (Chinese, once), through
+/// the page's own `fetch` transport (its time limit included).
 pub async fn load_pack_for(locale: Locale) -> Result<(), String> {
-    use wasm_bindgen_futures::JsFuture;
+    use crate::api::{FetchTransport, Method, StoreRequest, Transport};
     if locale.ready() {
         return Ok(());
     }
-    let window = web_sys::window().ok_or("no window")?;
-    let failed = |e: wasm_bindgen::JsValue| format!("{e:?}");
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(ZH_PACK_URL))
-        .await
-        .map_err(failed)?
-        .into();
-    if !response.ok() {
-        return Err(format!("{ZH_PACK_URL}: {}", response.status()));
+    let request = StoreRequest {
+        method: Method::Get,
+        path: ZH_PACK_URL.into(),
+        bearer: None,
+        idempotency_key: None,
+        body: None,
+    };
+    match FetchTransport::default().send(request).await {
+        Ok(answer) if answer.status == 200 => install_pack(&answer.body).map(|_| ()),
+        Ok(answer) => Err(answer.status.to_string()),
+        Err(_) => Err(codes::NO_ANSWER.into()),
     }
-    let text = JsFuture::from(response.text().map_err(failed)?)
-        .await
-        .map_err(failed)?;
-    install_pack(&text.as_string().unwrap_or_default()).map(|_| ())
 }
 
 /// The Chinese pack in the native tests (the page fetches it).
