@@ -30,17 +30,27 @@ use shop::Shop;
 #[component]
 pub fn App() -> impl IntoView {
     let (shop, set_shop) = signal(None);
-    leptos::task::spawn_local(async move { set_shop.set(Some(Shop::boot().await)) });
-    // Before the shop opens, the language it will speak (the same choice it makes when it opens).
-    let words = i18n::Locale::chosen(&storage::PageStorage::open()).words();
+    // Before the shop opens, the language it will speak (the same choice it makes when it
+    // opens), its texts fetched first if it is Chinese.
+    let locale = i18n::Locale::chosen(&storage::PageStorage::open());
+    let (texts_in, set_texts_in) = signal(locale.ready());
+    leptos::task::spawn_local(async move {
+        let _ = i18n::load_pack_for(locale).await;
+        set_texts_in.set(true);
+        set_shop.set(Some(Shop::boot().await))
+    });
+    let words = move || {
+        texts_in.track();
+        locale.words()
+    };
     view! {
         {move || match shop.get() {
-            None => view! { <p class="boot" data-state="booting">{words.opening_store}</p> }.into_any(),
+            None => view! { <p class="boot" data-state="booting">{words().opening_store}</p> }.into_any(),
                 Some(Err(problem)) => view! {
                     <div class="boot" data-state="boot-error" role="alert">
-                        <h1>{words.store_could_not_open}</h1>
-                        <p>{problem}</p>
-                        <p>{words.reload_to_retry}</p>
+                        <h1>{words().store_could_not_open}</h1>
+                        <p>{problem.say(words())}</p>
+                        <p>{words().reload_to_retry}</p>
                     </div>
                 }.into_any(),
                 Some(Ok(shop)) => {

@@ -9,6 +9,7 @@ use crate::api::{
     ApiError, CodeRequest, CodeSent, Method, Preference, SaleDetail, Session, ShopperView,
     StoreClient, VerifyRequest,
 };
+use crate::i18n::{Said, Text};
 
 pub const PRESETS: &[(&str, &str)] = &[
     ("fresh", "the demo from its first moment: registration open"),
@@ -40,7 +41,7 @@ pub struct Scenario {
 
 /// Reads a query string. Unusable values are named in the returned notices and replaced by
 /// defaults; `None` when the URL asks for no scenario.
-pub fn parse(query: &str) -> Option<(Scenario, Vec<String>)> {
+pub fn parse(query: &str) -> Option<(Scenario, Vec<Said>)> {
     let pairs: Vec<(String, String)> = query
         .trim_start_matches('?')
         .split('&')
@@ -55,14 +56,8 @@ pub fn parse(query: &str) -> Option<(Scenario, Vec<String>)> {
     let preset = if PRESETS.iter().any(|(name, _)| *name == preset) {
         preset
     } else {
-        notices.push(format!(
-            "“{preset}” is not a demo preset, so the demo starts fresh. Presets: {}.",
-            PRESETS
-                .iter()
-                .map(|(n, _)| *n)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        let presets: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
+        notices.push(Said::new(|t| t.not_a_preset, [preset, presets.join(", ")]));
         "fresh".to_string()
     };
     let mut settings = DemoSettings::default();
@@ -80,22 +75,28 @@ pub fn parse(query: &str) -> Option<(Scenario, Vec<String>)> {
     let forced = (settings.crowd, settings.stock);
     for (name, value) in pairs.iter().filter(|(k, _)| k != "demo" && k != "dev") {
         let needed = match name.as_str() {
-            "crowd" => forced.0.map(|c| ("a crowd of", c)),
-            "stock" => forced.1.map(|s| ("a stock of", s)),
+            "crowd" => forced.0.map(|c| (c, (|t| t.preset_needs_crowd) as Text)),
+            "stock" => forced.1.map(|s| (s, (|t| t.preset_needs_stock) as Text)),
             _ => None,
         };
-        if let Some((what, figure)) = needed {
-            notices.push(format!("{name}={value} was ignored: the “{preset}” preset needs {what} {figure} to reach its moment."));
+        if let Some((figure, text)) = needed {
+            let facts = [
+                name.clone(),
+                value.clone(),
+                preset.clone(),
+                figure.to_string(),
+            ];
+            notices.push(Said::new(text, facts));
         } else if let Err(problem) = settings.apply(name, value) {
-            notices.push(problem);
+            notices.push(Said::setting_problem(&problem));
         }
     }
     let mut speed_after_registering = None;
     if preset == "fresh" && settings.speed > 1.0 {
         speed_after_registering = Some(settings.speed);
-        notices.push(format!(
-            "The clock runs at real speed while you sign in and register, then {}× faster once you have registered.",
-            settings.speed
+        notices.push(Said::new(
+            |t| t.speed_after_registering,
+            [settings.speed.to_string()],
         ));
         settings.speed = 1.0;
     }
@@ -244,11 +245,12 @@ async fn jump(client: &StoreClient, to: u64) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::EN;
 
     #[test]
     fn no_demo_parameter_means_no_scenario() {
-        assert_eq!(parse("?crowd=5"), None);
-        assert_eq!(parse(""), None);
+        assert!(parse("?crowd=5").is_none());
+        assert!(parse("").is_none());
     }
 
     #[test]
@@ -270,7 +272,7 @@ mod tests {
         );
         assert_eq!(scenario.speed_after_registering, Some(20.0));
         assert!(
-            notices[0].contains("once you have registered"),
+            notices[0].say(&EN).contains("once you have registered"),
             "{notices:?}"
         );
         let (other, _) = parse("?demo=live&speed=20").unwrap();
@@ -289,11 +291,15 @@ mod tests {
             (Some(200), Some(250))
         );
         assert!(
-            notices.iter().any(|n| n.contains("crowd=5000 was ignored")),
+            notices
+                .iter()
+                .any(|n| n.say(&EN).contains("crowd=5000 was ignored")),
             "{notices:?}"
         );
         assert!(
-            notices.iter().any(|n| n.contains("stock=10 was ignored")),
+            notices
+                .iter()
+                .any(|n| n.say(&EN).contains("stock=10 was ignored")),
             "{notices:?}"
         );
         let (free, _) = parse("?demo=live&crowd=5000").unwrap();
@@ -309,8 +315,8 @@ mod tests {
         let (scenario, notices) = parse("?demo=lunch&faults=%32&speed=0").unwrap();
         assert_eq!(scenario.preset, "fresh");
         assert_eq!(scenario.settings.speed, 1.0);
-        assert!(notices[0].contains("“lunch” is not a demo preset"));
-        assert!(notices[1].contains("faults=2 was ignored"));
-        assert!(notices[2].contains("speed=0 was ignored"));
+        assert!(notices[0].say(&EN).contains("“lunch” is not a demo preset"));
+        assert!(notices[1].say(&EN).contains("faults=2 was ignored"));
+        assert!(notices[2].say(&EN).contains("speed=0 was ignored"));
     }
 }

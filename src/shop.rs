@@ -9,7 +9,7 @@ use crate::api::demo::{ClockChange, DevState, StoreNotice};
 use crate::api::service_worker::{self, StoreKind};
 use crate::api::{FetchTransport, Method, Session, StoreClient, Transport};
 use crate::device::sleep_ms;
-use crate::i18n::{Locale, Words};
+use crate::i18n::{Fact, Locale, Said, Words};
 use crate::scenario;
 use crate::storage::PageStorage;
 
@@ -27,10 +27,11 @@ struct ShopParts {
 }
 
 /// A notice on screen, with an id of its own so dismissing one removes that one.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Notice {
     pub id: u64,
-    pub text: String,
+    /// Said in the page's language when shown, so a switch of language translates it too.
+    pub text: Said,
 }
 
 #[derive(Clone, Copy)]
@@ -80,7 +81,7 @@ impl Shop {
         Effect::new(move |_| shop.locale.get().apply_to_document());
         crate::attention::follow_visibility(shop.page_hidden);
         if let Some(why) = storage.degraded() {
-            shop.notify(why);
+            shop.notify(Said::new(why, []));
         }
         Effect::new(move |_| {
             let storage = shop.storage();
@@ -94,7 +95,7 @@ impl Shop {
             // The store refused the saved session (the demo was reset, or it ran out).
             if refused.get() {
                 refused.set(false);
-                shop.notify(shop.words().signed_out.into());
+                shop.notify(Said::new(|t| t.signed_out, []));
             }
         });
         shop.follow_other_tabs();
@@ -119,12 +120,18 @@ impl Shop {
     /// Connects to the store (the demo's Service Worker unless the page says a server serves
     /// it), opens the shop and plays a scenario URL if there is one: what the app does at start.
     /// The store clock syncs in the background; times show once it has.
-    pub async fn boot() -> Result<Shop, String> {
+    pub async fn boot() -> Result<Shop, Said> {
         let kind = service_worker::connect().await?;
         let shop = Shop::open(
             Rc::new(FetchTransport::default()),
             Rc::new(PageStorage::open()),
         );
+        // The language's texts before the first screen: a Chinese reader never sees English.
+        let locale = shop.locale.get_untracked();
+        if let Err(problem) = crate::i18n::load_pack_for(locale).await {
+            shop.locale.set(Locale::En);
+            shop.notify(Said::new(|t| t.language_unavailable, [problem]));
+        }
         let search = window().location().search().unwrap_or_default();
         shop.dev_panel.set(search.contains("dev=1"));
         // Scenarios and notices belong to a demo store, wherever it runs.
@@ -148,10 +155,10 @@ impl Shop {
         let client = shop.client();
         leptos::task::spawn_local(async move {
             if let Err(e) = client.sync_clock().await {
-                shop.notify(format!(
-                    "The store clock could not be read ({}); times will show once it can.",
-                    e.message
-                ));
+                shop.notify(Said {
+                    text: |t| t.clock_unreadable,
+                    facts: vec![Fact::Error(e)],
+                });
             }
         });
         Ok(shop)
@@ -176,7 +183,10 @@ impl Shop {
             .await
         {
             // Playing the preset on the demo as it was would land somewhere its name does not say.
-            self.notify(format!("The scenario's settings could not be used ({}), so the “{}” scenario was not played; the demo kept its own settings.", e.message, scenario.preset));
+            self.notify(Said {
+                text: |t| t.scenario_not_played,
+                facts: vec![Fact::Error(e), Fact::Plain(scenario.preset.clone())],
+            });
             return;
         }
         let played = match client.sync_clock().await {
@@ -184,10 +194,10 @@ impl Shop {
             Err(e) => Err(e),
         };
         if let Err(e) = played {
-            self.notify(format!(
-                "The “{}” scenario stopped early: {}",
-                scenario.preset, e.message
-            ));
+            self.notify(Said {
+                text: |t| t.scenario_stopped,
+                facts: vec![Fact::Plain(scenario.preset.clone()), Fact::Error(e)],
+            });
         }
     }
 
@@ -226,9 +236,18 @@ impl Shop {
     }
 
     /// The shopper chose a language: every text changes in place, and the choice is remembered.
+    /// Chinese is fetched first if it is not in the page yet; if it cannot be, the shop stays
+    /// in the language it speaks and says why.
     pub fn switch_language(&self, locale: Locale) {
-        locale.remember(&self.storage());
-        self.locale.set(locale);
+        let shop = *self;
+        leptos::task::spawn_local(async move {
+            if let Err(problem) = crate::i18n::load_pack_for(locale).await {
+                shop.notify(Said::new(|t| t.language_unavailable, [problem]));
+                return;
+            }
+            locale.remember(&shop.storage());
+            shop.locale.set(locale);
+        });
     }
 
     pub fn client(&self) -> StoreClient {
@@ -239,7 +258,7 @@ impl Shop {
         self.parts.with_value(|p| p.storage.clone())
     }
 
-    pub fn notify(&self, text: String) {
+    pub fn notify(&self, text: Said) {
         let id = self.next_notice.get_value();
         self.next_notice.set_value(id + 1);
         self.notices.update(|n| n.push(Notice { id, text }));
@@ -266,7 +285,7 @@ impl Shop {
                         .unwrap_or(0);
                     for notice in notices.into_iter().filter(|n| n.id > seen) {
                         shop.storage().set(SEEN_NOTICE_KEY, &notice.id.to_string());
-                        shop.notify(notice.text);
+                        shop.notify(Said::store_notice(&notice));
                     }
                 }
                 sleep_ms(NOTICE_POLL_MS).await;

@@ -3,6 +3,8 @@
 //! storage), with a notice the app shows instead of failing. The store keeps its data itself.
 use std::{cell::RefCell, collections::HashMap};
 
+use crate::i18n::Text;
+
 /// Every key the app writes starts with this, so foreign data under other keys is never touched.
 pub const NAMESPACE: &str = "kestrel.v1.";
 
@@ -10,7 +12,7 @@ pub struct PageStorage {
     local: Option<web_sys::Storage>,
     /// Every value when there is no localStorage; otherwise those it refused to keep.
     memory: RefCell<HashMap<String, String>>,
-    degraded: RefCell<Option<String>>,
+    degraded: RefCell<Option<Text>>,
 }
 
 impl PageStorage {
@@ -25,7 +27,7 @@ impl PageStorage {
         if usable {
             Self { local, ..storage }
         } else {
-            storage.degrade("This browser will not let the page save anything, so after a reload you will need to sign in again and what you typed is not kept.");
+            storage.degrade(|t| t.storage_blocked);
             storage
         }
     }
@@ -55,7 +57,7 @@ impl PageStorage {
         }
         let local = self.local.as_ref()?;
         local.get_item(&key).unwrap_or_else(|_| {
-            self.degrade("This page's saved data could not be read; your sign-in and what you type are kept only while this tab stays open.");
+            self.degrade(|t| t.storage_unreadable);
             None
         })
     }
@@ -70,7 +72,7 @@ impl PageStorage {
             self.memory.borrow_mut().remove(&key);
         } else {
             if saved == Some(false) {
-                self.degrade("This browser's storage is full; your sign-in and what you type are kept only while this tab stays open.");
+                self.degrade(|t| t.storage_full);
             }
             self.memory.borrow_mut().insert(key, value.to_string());
         }
@@ -84,15 +86,13 @@ impl PageStorage {
         }
     }
 
-    fn degrade(&self, why: &str) {
-        self.degraded
-            .borrow_mut()
-            .get_or_insert_with(|| why.to_string());
+    fn degrade(&self, why: Text) {
+        self.degraded.borrow_mut().get_or_insert(why);
     }
 
     /// Why storage fell back to memory, if it did.
-    pub fn degraded(&self) -> Option<String> {
-        self.degraded.borrow().clone()
+    pub fn degraded(&self) -> Option<Text> {
+        *self.degraded.borrow()
     }
 
     /// True for a key this app owns, as named in a `storage` event from another tab.

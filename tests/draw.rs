@@ -101,6 +101,17 @@ async fn an_untampered_sale_verifies_in_the_page() {
 }
 
 #[wasm_bindgen_test]
+async fn the_verdict_is_said_in_the_shoppers_language() {
+    let (store, genuine) = ended_sale().await;
+    let shop = shop_on(&store, Rc::new(PageStorage::memory()));
+    leptos::prelude::Set::set(&shop.locale, flash_sale::i18n::Locale::ZhCn);
+    assert_eq!(
+        verdict_on(&format!("/sale/{SALE}"), shop).await,
+        format!("核验通过：{} 次入场符合抽签。", genuine.admitted.len())
+    );
+}
+
+#[wasm_bindgen_test]
 async fn the_download_link_carries_the_published_record() {
     let (store, genuine) = ended_sale().await;
     let shop = shop_on(&store, Rc::new(PageStorage::memory()));

@@ -11,6 +11,7 @@ use flash_sale::api::transport::{Reply, Transport};
 use flash_sale::api::*;
 use flash_sale::components::Countdown;
 use flash_sale::device::{monotonic_ms, sleep_ms};
+use flash_sale::i18n::Said;
 use flash_sale::shop::Shop;
 use flash_sale::storage::PageStorage;
 use leptos::prelude::*;
@@ -270,8 +271,11 @@ async fn notices_raised_later_show_and_dismiss_one_by_one() {
     let (shop, _handle, root) =
         mount_at("/", &new_store(settings()), Rc::new(PageStorage::memory())).await;
     wait_for(&root, ".sale-card", 5_000).await;
-    shop.notify("First notice".into());
-    shop.notify("Second notice".into());
+    shop.notify(Said::new(|t| t.storage_full, []));
+    shop.notify(Said::new(
+        |t| t.scenario_stopped,
+        ["live".into(), "no answer".into()],
+    ));
     leptos::task::tick().await;
     let notices = || {
         root.query_selector_all("[data-testid=demo-notice]")
@@ -282,7 +286,8 @@ async fn notices_raised_later_show_and_dismiss_one_by_one() {
     leptos::task::tick().await;
     assert_eq!(notices().length(), 1);
     assert!(
-        text(&root, "[data-testid=demo-notice]").starts_with("Second notice"),
+        text(&root, "[data-testid=demo-notice]")
+            .starts_with("The “live” scenario stopped early: no answer"),
         "{}",
         root.inner_text()
     );

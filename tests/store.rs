@@ -70,9 +70,10 @@ async fn page_storage_that_throws_degrades_to_memory_with_a_notice() {
     let _ = local.remove_item("kestrel.v1.draft.sign-in.phone");
     let notices = leptos::prelude::GetUntracked::get_untracked(&shop.notices);
     assert!(
-        notices
-            .iter()
-            .any(|n| n.text.contains("kept only while this tab stays open")),
+        notices.iter().any(|n| n
+            .text
+            .say(&flash_sale::i18n::EN)
+            .contains("kept only while this tab stays open")),
         "{notices:?}"
     );
     assert_eq!(

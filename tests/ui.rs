@@ -349,6 +349,58 @@ async fn the_header_switches_the_page_to_chinese_and_remembers_it() {
     assert_eq!(shop.locale.get_untracked(), Locale::En);
 }
 
+#[wasm_bindgen_test]
+async fn switching_language_in_line_keeps_the_place() {
+    use flash_sale::i18n::Locale;
+    // A long line, let in slowly, so the shopper is still waiting across the switch.
+    let crowd = DemoSettings {
+        crowd: Some(3_000),
+        stock: Some(250),
+        ..settings()
+    };
+    let shop = support::fresh_store(crowd);
+    let session = sign_in(&shop.client, "+447700900205").await;
+    let storage = Rc::new(PageStorage::memory());
+    storage.set("session", &serde_json::to_string(&session).unwrap());
+    let summary = detail(&shop.client).await.summary;
+    act(&shop.client, Method::Post, "registration", None::<()>)
+        .await
+        .unwrap();
+    jump_to(&shop.client, summary.starts_at + 2_000).await;
+    let joined = act(&shop.client, Method::Post, "queue", preference())
+        .await
+        .unwrap();
+
+    let (page, _handle, root) = mount_at(&format!("/sale/{SALE}"), &shop.store, storage).await;
+    wait_for_state(&root, "live-queue", 5_000).await;
+    let before = place_shown(&root).await;
+    click(&root, "[data-testid=language-switch]");
+    settle().await;
+    wait_for_state(&root, "live-queue", 5_000).await;
+    let lang = document().document_element().unwrap().get_attribute("lang");
+    assert_eq!(lang.as_deref(), Some("zh-CN"));
+    assert!(
+        root.inner_text().contains("您的位置"),
+        "the line in Chinese: {}",
+        root.inner_text()
+    );
+    let after = place_shown(&root).await;
+    assert!(
+        after <= before && after > 0,
+        "place {before} before the switch, {after} after"
+    );
+    let view: ShopperView = page
+        .client()
+        .get(&format!("/api/sales/{SALE}/me"))
+        .await
+        .unwrap();
+    assert_eq!(view.ticket, joined.ticket, "the same queue ticket");
+    // Back to English for the tests that follow in this page.
+    click(&root, "[data-testid=language-switch]");
+    settle().await;
+    assert_eq!(page.locale.get_untracked(), Locale::En);
+}
+
 /// The place in line the live queue shows, as a number ("1,234" reads 1234).
 async fn place_shown(root: &web_sys::HtmlElement) -> u32 {
     wait_for(root, "[data-testid=queue-position]", 3_000)

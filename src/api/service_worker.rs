@@ -8,6 +8,8 @@ use js_sys::Promise;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::i18n::Said;
+
 /// How long a first visit may take to install the worker before the page gives up and says so.
 const CONTROL_TIMEOUT_MS: i32 = 15_000;
 
@@ -35,20 +37,22 @@ pub fn store_kind() -> StoreKind {
     }
 }
 
-fn container() -> Result<web_sys::ServiceWorkerContainer, String> {
+fn container() -> Result<web_sys::ServiceWorkerContainer, Said> {
     let navigator = leptos::prelude::window().navigator();
     if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
-        return Err("This browser cannot run the demo store: it has no Service Workers here (they need a recent browser and an https or localhost address).".into());
+        return Err(Said::new(|t| t.no_service_workers, []));
     }
     Ok(navigator.service_worker())
 }
 
-fn describe(error: JsValue) -> String {
-    error
+/// The demo store could not start, and what the browser said about it.
+fn failed(error: JsValue) -> Said {
+    let said = error
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
+        .unwrap_or_else(|| format!("{error:?}"));
+    Said::new(|t| t.store_did_not_start, [said])
 }
 
 /// Resolves on the container's next `controllerchange`, or after the time limit with `false`.
@@ -68,7 +72,7 @@ fn control_changes(container: &web_sys::ServiceWorkerContainer) -> Promise {
 }
 
 /// Makes sure the right store answers this page's `/api` calls before the first one is made.
-pub async fn connect() -> Result<StoreKind, String> {
+pub async fn connect() -> Result<StoreKind, Said> {
     let kind = store_kind();
     match kind {
         StoreKind::Server | StoreKind::DemoServer => forget_demo_store().await,
@@ -77,17 +81,17 @@ pub async fn connect() -> Result<StoreKind, String> {
     Ok(kind)
 }
 
-async fn start_demo_store() -> Result<(), String> {
+async fn start_demo_store() -> Result<(), Said> {
     let container = container()?;
     // Listening before registering: on a first visit the worker claims the page while we wait.
     let controlled = control_changes(&container);
     JsFuture::from(container.register("/sw.js"))
         .await
-        .map_err(|e| format!("The demo store could not start: {}", describe(e)))?;
+        .map_err(failed)?;
     let registration: web_sys::ServiceWorkerRegistration =
-        JsFuture::from(container.ready().map_err(describe)?)
+        JsFuture::from(container.ready().map_err(failed)?)
             .await
-            .map_err(describe)?
+            .map_err(failed)?
             .unchecked_into();
     if container.controller().is_some() {
         return Ok(());
@@ -96,11 +100,11 @@ async fn start_demo_store() -> Result<(), String> {
     if let Some(active) = registration.active() {
         let _ = active.post_message(&"claim".into());
     }
-    let changed = JsFuture::from(controlled).await.map_err(describe)?;
+    let changed = JsFuture::from(controlled).await.map_err(failed)?;
     if changed.is_truthy() || container.controller().is_some() {
         Ok(())
     } else {
-        Err("The demo store did not start in time. Reload the page to try again.".into())
+        Err(Said::new(|t| t.store_start_timeout, []))
     }
 }
 

@@ -1,11 +1,13 @@
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
+use crate::api::demo::SettingProblem;
 use crate::api::demo::{ClockChange, DemoSettings, DevState};
 use crate::api::Method;
+use crate::api::Phase;
 use crate::format;
 use crate::hooks::{use_polling, use_store_clock};
-use crate::i18n::Locale;
+use crate::i18n::{fill, Said, Words};
 use crate::scenario::DEMO_SALE;
 use crate::shop::use_shop;
 
@@ -24,11 +26,23 @@ pub fn DevPanel() -> impl IntoView {
         });
     let _ = window().add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
     on_key.forget();
-    move || open.get().then(|| view! { <Panel/> })
+    // Built again in the other language when the shopper switches, like the page.
+    move || {
+        shop.locale.track();
+        open.get().then(|| view! { <Panel/> })
+    }
 }
 
-/// The demo controls are a developer's tool, not part of the shop: they stay in English.
-const DEMO_CONTROLS: Locale = Locale::En;
+/// The sale's phase as the shop's badges name it.
+fn phase(phase: Phase, t: &Words) -> &'static str {
+    match phase {
+        Phase::Announced => t.badge_announced,
+        Phase::RegistrationOpen => t.badge_registration_open,
+        Phase::RegistrationClosed => t.badge_starting_soon,
+        Phase::Live => t.badge_live,
+        Phase::Ended => t.badge_ended,
+    }
+}
 
 #[component]
 fn Panel() -> impl IntoView {
@@ -38,6 +52,8 @@ fn Panel() -> impl IntoView {
     let draft = RwSignal::new(None::<DemoSettings>);
     let problem = RwSignal::new(None::<String>);
     let now = use_store_clock();
+    let (locale, t) = (shop.locale.get_untracked(), shop.words());
+    let count = move |n: u64| format::count(n, locale);
     Effect::new(move |_| {
         beat.get();
         leptos::task::spawn_local(async move {
@@ -60,7 +76,7 @@ fn Panel() -> impl IntoView {
                     state.set(Some(s));
                     let _ = client.sync_clock().await;
                 }
-                Err(e) => problem.set(Some(e.message)),
+                Err(e) => problem.set(Some(t.store_error(&e))),
             }
         });
     };
@@ -81,65 +97,63 @@ fn Panel() -> impl IntoView {
             );
         }
     };
-    let number = move |label: &'static str,
-                       value: fn(&DemoSettings) -> String,
-                       set: fn(&mut DemoSettings, &str) -> Result<(), String>| {
-        view! {
-            <label>{label}
-                <input inputmode="decimal" prop:value=move || draft.get().as_ref().map(value).unwrap_or_default()
-                    on:change=move |ev| {
-                        let text = event_target_value(&ev);
-                        draft.update(|d| if let Some(d) = d.as_mut() {
-                            if let Err(e) = set(d, &text) { problem.set(Some(e)); }
-                        });
-                    }/>
-            </label>
-        }
-    };
+    let number =
+        move |label: &'static str,
+              value: fn(&DemoSettings) -> String,
+              set: fn(&mut DemoSettings, &str) -> Result<(), SettingProblem>| {
+            view! {
+                <label>{label}
+                    <input inputmode="decimal" prop:value=move || draft.get().as_ref().map(value).unwrap_or_default()
+                        on:change=move |ev| {
+                            let text = event_target_value(&ev);
+                            draft.update(|d| if let Some(d) = d.as_mut() {
+                                if let Err(e) = set(d, &text) { problem.set(Some(Said::setting_problem(&e).say(t))); }
+                            });
+                        }/>
+                </label>
+            }
+        };
     view! {
-        <aside class="dev-panel" aria-label="Demo controls" data-testid="dev-panel">
-            <h2>"Demo controls" <button class="link" on:click=move |_| shop.dev_panel.set(false)>"Hide"</button></h2>
+        <aside class="dev-panel" aria-label=t.demo_controls data-testid="dev-panel">
+            <h2>{t.demo_controls} " " <button class="link" on:click=move |_| shop.dev_panel.set(false)>{t.hide}</button></h2>
             <dl>
-                <dt>"Store clock"</dt><dd data-testid="dev-store-clock">{move || now.get().map(|t| format::clock_time(t as u64, DEMO_CONTROLS)).unwrap_or_default()}</dd>
-                <dt>"Sync"</dt><dd>{move || shop.client().clock.get().map(|c| format!("±{:.0} ms, device {:+.1} s, ×{}", c.error_ms, c.device_ahead_ms() / 1_000.0, c.rate))}</dd>
+                <dt>{t.store_clock}</dt><dd data-testid="dev-store-clock">{move || now.get().map(|at| format::clock_time(at as u64, locale)).unwrap_or_default()}</dd>
+                <dt>{t.sync}</dt><dd>{move || shop.client().clock.get().map(|c| fill(t.sync_detail, &[&format!("{:.0}", c.error_ms), &format!("{:+.1}", c.device_ahead_ms() / 1_000.0), &c.rate.to_string()]))}</dd>
                 {move || sale().map(|s| view! {
-                    <dt>"Phase"</dt><dd>{format!("{:?}", s.phase)}</dd>
-                    <dt>"Registered / came"</dt><dd>{format!("{} / {}", format::count(s.counters.registrations as u64, DEMO_CONTROLS), format::count(s.counters.arrivals as u64, DEMO_CONTROLS))}</dd>
-                    <dt>"In line"</dt><dd>{format::count(s.counters.in_line as u64, DEMO_CONTROLS)}</dd>
-                    <dt>"Available / held / paying"</dt><dd>{format!("{} / {} / {}", s.counters.available, s.counters.held, s.counters.paying)}</dd>
-                    <dt>"Sold / expired"</dt><dd>{format!("{} / {}", s.counters.sold, s.counters.holds_expired)}</dd>
-                    <dt>"Engine memory"</dt><dd>{format!("{} KB", s.engine_bytes / 1_000)}</dd>
+                    <dt>{t.phase}</dt><dd>{phase(s.phase, t)}</dd>
+                    <dt>{t.registered_came}</dt><dd>{format!("{} / {}", count(s.counters.registrations as u64), count(s.counters.arrivals as u64))}</dd>
+                    <dt>{t.in_line}</dt><dd>{count(s.counters.in_line as u64)}</dd>
+                    <dt>{t.available_held_paying}</dt><dd>{format!("{} / {} / {}", s.counters.available, s.counters.held, s.counters.paying)}</dd>
+                    <dt>{t.sold_expired}</dt><dd>{format!("{} / {}", s.counters.sold, s.counters.holds_expired)}</dd>
+                    <dt>{t.engine_memory}</dt><dd>{fill(t.kilobytes, &[&count(s.engine_bytes as u64 / 1_000)])}</dd>
                 })}
             </dl>
             // Said here and not on the shopper's screens: a seeded run is for replaying a demo,
             // and its draws are knowable in advance.
             {move || state.get().filter(|s| s.replayable).map(|s| view! {
-                <p class="hint" data-testid="dev-replayable">{format!(
-                    "Replayable run (?seed={}): every random choice follows from that number, each sale's draw seed included, so anyone who knows it can work out the draw before the start. Without ?seed= the seed comes from the browser's cryptographic source and stays secret until the sale ends.",
-                    s.settings.seed.unwrap_or_default()
-                )}</p>
+                <p class="hint" data-testid="dev-replayable">{fill(t.replayable_run, &[&s.settings.seed.unwrap_or_default().to_string()])}</p>
             })}
             <div class="row">
-                <button class="button" data-testid="dev-jump-close" on:click=move |_| jump(sale().map(|s| s.registration_closes))>"Registration closes"</button>
-                <button class="button" data-testid="dev-jump-t10" on:click=move |_| jump(sale().map(|s| s.starts_at - 10_000))>"T−10 s"</button>
-                <button class="button" data-testid="dev-jump-start" on:click=move |_| jump(sale().map(|s| s.starts_at))>"Start"</button>
-                <button class="button" data-testid="dev-jump-minute" on:click=move |_| jump(shop.client().store_now().map(|t| t as u64 + 60_000))>"+1 min"</button>
+                <button class="button" data-testid="dev-jump-close" on:click=move |_| jump(sale().map(|s| s.registration_closes))>{t.jump_registration_closes}</button>
+                <button class="button" data-testid="dev-jump-t10" on:click=move |_| jump(sale().map(|s| s.starts_at - 10_000))>{t.jump_ten_seconds}</button>
+                <button class="button" data-testid="dev-jump-start" on:click=move |_| jump(sale().map(|s| s.starts_at))>{t.jump_start}</button>
+                <button class="button" data-testid="dev-jump-minute" on:click=move |_| jump(shop.client().store_now().map(|at| at as u64 + 60_000))>{t.jump_minute}</button>
             </div>
-            {number("Clock speed (1–60)", |d| d.speed.to_string(), |d, v| d.apply("speed", v))}
-            {number("Crowd", |d| d.crowd.map(|c| c.to_string()).unwrap_or_default(), |d, v| d.apply("crowd", v))}
-            {number("Stock", |d| d.stock.map(|c| c.to_string()).unwrap_or_default(), |d, v| d.apply("stock", v))}
-            {number("Latency (ms)", |d| d.latency_ms.to_string(), |d, v| d.apply("latency", v))}
-            {number("Faults (0–1)", |d| d.faults.to_string(), |d, v| d.apply("faults", v))}
-            {number("Store clock skew (ms)", |d| d.skew_ms.to_string(), |d, v| d.apply("skew", v))}
+            {number(t.clock_speed, |d| d.speed.to_string(), |d, v| d.apply("speed", v))}
+            {number(t.crowd, |d| d.crowd.map(|c| c.to_string()).unwrap_or_default(), |d, v| d.apply("crowd", v))}
+            {number(t.stock, |d| d.stock.map(|c| c.to_string()).unwrap_or_default(), |d, v| d.apply("stock", v))}
+            {number(t.latency, |d| d.latency_ms.to_string(), |d, v| d.apply("latency", v))}
+            {number(t.faults, |d| d.faults.to_string(), |d, v| d.apply("faults", v))}
+            {number(t.clock_skew, |d| d.skew_ms.to_string(), |d, v| d.apply("skew", v))}
             <p class="field-problem" role="alert">{move || problem.get()}</p>
             <div class="row">
                 <button class="button primary" on:click=move |_| if let Some(d) = draft.get_untracked() {
                     send(Method::Put, "/api/dev/settings", crate::json::to_string(&d));
-                }>"Apply"</button>
+                }>{t.apply}</button>
                 <button class="button" data-testid="dev-reset" on:click=move |_| {
                     shop.client().session.set(None);
                     send(Method::Post, "/api/dev/reset", crate::json::to_string(&draft.get_untracked()));
-                }>"Reset demo"</button>
+                }>{t.reset_demo}</button>
             </div>
         </aside>
     }

@@ -15,7 +15,7 @@ pub fn Notices() -> impl IntoView {
             {move || notice.get().map(|notice| view! { <NetworkBanner notice/> })}
             <For each=move || shop.notices.get() key=|notice| notice.id let:notice>
                 <p class="notice notice-demo" data-testid="demo-notice">
-                    {notice.text}
+                    {notice.text.say(shop.words())}
                     <button class="link" on:click=move |_| shop.dismiss(notice.id)>{shop.words().dismiss}</button>
                 </p>
             </For>

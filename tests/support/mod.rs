@@ -88,9 +88,13 @@ pub fn tab(store: &InPageStore, session: Option<Session>) -> StoreClient {
     StoreClient::new(transport(store), session)
 }
 
-/// A shop on `store`, with the page's own storage.
+/// A shop on `store`, with the page's own storage. The Chinese texts are in the page, as they
+/// are once a Chinese reader's page has fetched them (the test server does not serve public/;
+/// the e2e journeys fetch them for real).
 pub fn shop_on(store: &InPageStore, storage: Rc<PageStorage>) -> Shop {
     let _ = any_spawner::Executor::init_wasm_bindgen();
+    flash_sale::i18n::install_pack(include_str!("../../public/i18n/zh-CN.txt"))
+        .expect("the Chinese pack has every text");
     Shop::open(transport(store), storage)
 }
 

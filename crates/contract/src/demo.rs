@@ -50,17 +50,64 @@ impl Default for DemoSettings {
     }
 }
 
-/// One setting as a scenario URL names it, with the range it accepts.
-pub const MODIFIERS: &[(&str, &str)] = &[
-    ("crowd", "0 to 1000000 simulated shoppers"),
-    ("stock", "1 to 1000000 units"),
-    ("hold", "10 to 3600 seconds"),
-    ("latency", "0 to 5000 ms"),
-    ("faults", "0 to 1"),
-    ("skew", "−86400000 to 86400000 ms"),
-    ("speed", "1 to 60"),
-    ("seed", "a whole number from 0 to 9007199254740991"),
+/// One setting as a scenario URL names it, with the range it accepts: `(name, least, most,
+/// what the figures count in English)`.
+pub const MODIFIERS: &[(&str, &str, &str, &str)] = &[
+    ("crowd", "0", "1000000", " simulated shoppers"),
+    ("stock", "1", "1000000", " units"),
+    ("hold", "10", "3600", " seconds"),
+    ("latency", "0", "5000", " ms"),
+    ("faults", "0", "1", ""),
+    ("skew", "−86400000", "86400000", " ms"),
+    ("speed", "1", "60", ""),
+    ("seed", "0", "9007199254740991", " (a whole number)"),
 ];
+
+/// A scenario modifier or demo setting that could not be used, with its facts, so a page can
+/// say it in its own language; `Display` is the English sentence the store answers with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SettingProblem {
+    /// Not one of [`MODIFIERS`].
+    Unknown { name: String },
+    /// Outside the range of its [`MODIFIERS`] entry (`least` to `most`); the setting is kept.
+    Ignored {
+        name: String,
+        value: String,
+        least: &'static str,
+        most: &'static str,
+        unit: &'static str,
+    },
+}
+
+impl SettingProblem {
+    /// The names of every setting, as a list: "crowd, stock, …".
+    pub fn known() -> String {
+        let known: Vec<&str> = MODIFIERS.iter().map(|m| m.0).collect();
+        known.join(", ")
+    }
+}
+
+impl std::fmt::Display for SettingProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SettingProblem::Unknown { name } => write!(
+                f,
+                "“{name}” is not a demo setting; known ones: {}.",
+                Self::known()
+            ),
+            SettingProblem::Ignored {
+                name,
+                value,
+                least,
+                most,
+                unit,
+            } => write!(
+                f,
+                "{name}={value} was ignored: {name} takes {least} to {most}{unit}."
+            ),
+        }
+    }
+}
 
 /// The largest seed a JSON number carries exactly in every client (2^53 − 1: browsers parse
 /// JSON numbers as doubles).
@@ -68,12 +115,11 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 impl DemoSettings {
     /// Applies one `name=value` modifier; an unusable value leaves the setting as it was and
-    /// returns a sentence saying what was wrong and what is used instead.
-    pub fn apply(&mut self, name: &str, value: &str) -> Result<(), String> {
+    /// returns what was wrong.
+    pub fn apply(&mut self, name: &str, value: &str) -> Result<(), SettingProblem> {
         fn parse<T: std::str::FromStr + PartialOrd>(value: &str, min: T, max: T) -> Option<T> {
             value.trim().parse().ok().filter(|v| *v >= min && *v <= max)
         }
-        let range = MODIFIERS.iter().find(|(n, _)| *n == name).map(|(_, r)| *r);
         let applied = match name {
             "crowd" => parse(value, 0, 1_000_000).map(|v| self.crowd = Some(v)),
             "stock" => parse(value, 1, 1_000_000).map(|v| self.stock = Some(v)),
@@ -83,19 +129,17 @@ impl DemoSettings {
             "skew" => parse(value, -86_400_000, 86_400_000).map(|v| self.skew_ms = v),
             "speed" => parse(value, 1.0, 60.0).map(|v| self.speed = v),
             "seed" => parse(value, 0, MAX_SEED).map(|v| self.seed = Some(v)),
-            _ => {
-                let known: Vec<&str> = MODIFIERS.iter().map(|(n, _)| *n).collect();
-                return Err(format!(
-                    "“{name}” is not a demo setting; known ones: {}.",
-                    known.join(", ")
-                ));
-            }
+            _ => None,
         };
-        applied.ok_or_else(|| {
-            format!(
-                "{name}={value} was ignored: {name} takes {}.",
-                range.unwrap_or("another value")
-            )
+        let Some(&(_, least, most, unit)) = MODIFIERS.iter().find(|m| m.0 == name) else {
+            return Err(SettingProblem::Unknown { name: name.into() });
+        };
+        applied.ok_or_else(|| SettingProblem::Ignored {
+            name: name.into(),
+            value: value.into(),
+            least,
+            most,
+            unit,
         })
     }
 
@@ -116,7 +160,7 @@ impl DemoSettings {
         as_text
             .into_iter()
             .filter_map(|(name, value)| Some((name, value?)))
-            .try_for_each(|(name, value)| checked.apply(name, &value))
+            .try_for_each(|(name, value)| checked.apply(name, &value).map_err(|p| p.to_string()))
     }
 }
 
@@ -134,7 +178,24 @@ pub struct Sms {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoreNotice {
     pub id: u64,
+    /// The sentence in English, for API clients and pages that do not know the `code`.
     pub text: String,
+    /// Which notice it is ([`notice_codes`]), so a page can say it in its own language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The problem the browser or the saved data reported, as they worded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// What a [`StoreNotice`] is about.
+pub mod notice_codes {
+    /// Saved demo data could not be used (`detail` says why): the demo started afresh.
+    pub const DATA_AFRESH: &str = "data_afresh";
+    /// The browser refused to save the demo store's data (`detail` says how).
+    pub const SAVE_REFUSED: &str = "save_refused";
+    /// The browser lets the demo store save nothing at all.
+    pub const CANNOT_SAVE: &str = "cannot_save";
 }
 
 /// What the dev panel reads.
@@ -189,9 +250,12 @@ mod tests {
     fn a_seed_beyond_what_json_carries_exactly_is_refused() {
         let mut s = DemoSettings::default();
         s.apply("seed", &MAX_SEED.to_string()).unwrap();
-        let refused = s.apply("seed", &(MAX_SEED + 1).to_string()).unwrap_err();
+        let refused = s
+            .apply("seed", &(MAX_SEED + 1).to_string())
+            .unwrap_err()
+            .to_string();
         assert!(
-            refused.contains("seed takes a whole number from 0 to 9007199254740991"),
+            refused.contains("seed takes 0 to 9007199254740991 (a whole number)"),
             "{refused}"
         );
         assert_eq!(s.seed, Some(MAX_SEED));
@@ -203,14 +267,17 @@ mod tests {
         assert!(s
             .apply("faults", "2")
             .unwrap_err()
+            .to_string()
             .contains("faults takes 0 to 1"));
         assert!(s
             .apply("speed", "fast")
             .unwrap_err()
+            .to_string()
             .contains("speed takes 1 to 60"));
         assert!(s
             .apply("colour", "red")
             .unwrap_err()
+            .to_string()
             .contains("not a demo setting"));
         assert_eq!(s, DemoSettings::default());
     }

@@ -32,13 +32,22 @@ pub mod codes {
 }
 
 /// Every error a store answers with: an HTTP status, a stable machine code, a sentence for a
-/// person, and when to try again where that applies.
+/// person, and when to try again where that applies. The facts in `message` are fields too
+/// (`retry_after_ms`, `tries_left`, `subject`), so a page can say the same in its own language.
+/// Fields added later default when absent, so older clients and stores still read each other.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApiError {
     pub status: u16,
     pub code: String,
     pub message: String,
     pub retry_after_ms: Option<u64>,
+    /// Wrong SMS codes still allowed before the number is locked (`wrong_code`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tries_left: Option<u32>,
+    /// What the refusal is about, as the request named it: the sale of `unknown_sale`, the
+    /// order number of `unknown_order`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
 
 impl ApiError {
@@ -48,7 +57,19 @@ impl ApiError {
             code: code.into(),
             message: message.into(),
             retry_after_ms: None,
+            tries_left: None,
+            subject: None,
         }
+    }
+
+    pub fn tries_left(mut self, tries: u32) -> Self {
+        self.tries_left = Some(tries);
+        self
+    }
+
+    pub fn about(mut self, subject: impl Into<String>) -> Self {
+        self.subject = Some(subject.into());
+        self
     }
 
     pub fn retry_after(mut self, ms: u64) -> Self {
@@ -67,5 +88,24 @@ impl ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_without_the_newer_facts_still_read() {
+        let old = r#"{"status":401,"code":"wrong_code","message":"No.","retry_after_ms":null}"#;
+        let error: ApiError = serde_json::from_str(old).unwrap();
+        assert_eq!(error, ApiError::new(401, codes::WRONG_CODE, "No."));
+        let new = serde_json::to_string(&error.clone().tries_left(2)).unwrap();
+        assert!(new.contains(r#""tries_left":2"#), "{new}");
+        let plain = serde_json::to_string(&error).unwrap();
+        assert!(
+            !plain.contains("tries_left") && !plain.contains("subject"),
+            "{plain}"
+        );
     }
 }

@@ -142,7 +142,11 @@ async fn open() -> Result<Worker, String> {
     let mut store = Store::open(catalog, saved.as_deref(), real_now(), entropy()?);
     if let Some(problem) = trouble {
         web_sys::console::warn_1(&format!("store storage: {problem}").into());
-        store.notice("This browser will not let the demo store save anything, so your place is kept only while a tab stays open.".into(), real_now());
+        store.notice(
+            "This browser will not let the demo store save anything, so your place is kept only while a tab stays open.".into(),
+            (store_contract::demo::notice_codes::CANNOT_SAVE, None),
+            real_now(),
+        );
     }
     // Opening includes catching up with the saved log over the crowd: the cold rebuild.
     store.run_slice(real_now(), &mut || false);

@@ -36,7 +36,12 @@ impl<P: Persistence> Service<P> {
             let mut store = self.store.borrow_mut();
             if !store.storage_refused {
                 store.storage_refused = true;
-                store.notice(format!("This browser refused to save the demo store's data ({problem}), so your place is kept only while a tab stays open."), real_now);
+                let text = format!("This browser refused to save the demo store's data ({problem}), so your place is kept only while a tab stays open.");
+                let about = (
+                    store_contract::demo::notice_codes::SAVE_REFUSED,
+                    Some(problem.to_string()),
+                );
+                store.notice(text, about, real_now);
             }
         }
     }

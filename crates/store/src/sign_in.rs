@@ -140,7 +140,7 @@ impl SignIn {
             }
             let left = WRONG_CODES_BEFORE_LOCK - state.wrong;
             let message = format!("That code is not right. {left} tries left before this number is locked for 10 minutes.");
-            return Err(ApiError::new(401, codes::WRONG_CODE, message));
+            return Err(ApiError::new(401, codes::WRONG_CODE, message).tries_left(left));
         }
         self.codes.retain(|c| c.phone != phone);
         let account = match self.accounts.iter().position(|p| *p == phone) {
@@ -202,5 +202,34 @@ mod tests {
         }
         assert_eq!(sign_in.account(Some("abc")).unwrap_err().status, 401);
         assert_eq!(sign_in.account(None).unwrap_err().status, 401);
+    }
+
+    #[test]
+    fn a_wrong_code_says_how_many_tries_are_left_as_a_fact() {
+        let (mut sign_in, random) = (SignIn::default(), Randomness::from_entropy([7; 32]));
+        let phone = "+447700900001".to_string();
+        let request = CodeRequest {
+            phone: phone.clone(),
+            language: None,
+        };
+        sign_in.send_code(request, 1_000, &random).unwrap();
+        let right = random.code(1); // the first code this sign-in draws
+        let wrong = if right == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        let guess = || VerifyRequest {
+            phone: phone.clone(),
+            code: wrong.into(),
+        };
+        let first = sign_in.verify(guess(), 2_000, &random).unwrap_err();
+        assert_eq!(
+            (first.code.as_str(), first.tries_left),
+            (codes::WRONG_CODE, Some(4))
+        );
+        assert!(first.message.contains("4 tries left"), "{}", first.message);
+        let second = sign_in.verify(guess(), 3_000, &random).unwrap_err();
+        assert_eq!(second.tries_left, Some(3));
     }
 }

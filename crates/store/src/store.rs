@@ -3,7 +3,9 @@
 //! the saved text, and takes away the response and the text to save.
 use serde::{de::DeserializeOwned, Serialize};
 use sha2::{Digest, Sha256};
-use store_contract::demo::{ClockChange, DemoSettings, DevSale, DevState, StoreNotice};
+use store_contract::demo::{
+    notice_codes, ClockChange, DemoSettings, DevSale, DevState, StoreNotice,
+};
 use store_contract::*;
 
 use crate::catalog::Catalog;
@@ -81,8 +83,9 @@ impl Store {
         let doc = match saved.map(Saved::parse) {
             Some(Ok(doc)) => doc,
             Some(Err(problem)) => {
-                notices.push(format!(
-                    "Saved demo data {problem}, so the demo was started afresh."
+                notices.push((
+                    format!("Saved demo data {problem}, so the demo was started afresh."),
+                    problem.to_string(),
                 ));
                 fresh()
             }
@@ -100,11 +103,13 @@ impl Store {
             opened_in_ms: 0.0,
             storage_refused: false,
         };
-        for text in notices {
-            store.notice(text, real_now);
+        for (text, problem) in notices {
+            store.notice(text, (notice_codes::DATA_AFRESH, Some(problem)), real_now);
         }
         if let Err(problem) = store.build_worlds() {
-            store.notice(format!("Saved demo data did not fit the catalog ({problem}), so the demo was started afresh."), real_now);
+            let text = format!("Saved demo data did not fit the catalog ({problem}), so the demo was started afresh.");
+            let detail = format!("did not fit the catalog: {problem}");
+            store.notice(text, (notice_codes::DATA_AFRESH, Some(detail)), real_now);
             store.saved = fresh();
             store
                 .build_worlds()
@@ -156,13 +161,24 @@ impl Store {
 
     /// Tells every page something about the demo store itself (storage trouble, a reset), and
     /// returns it for the caller to pass on to open pages.
-    pub fn notice(&mut self, text: String, real_now: f64) -> StoreNotice {
+    /// `about` is the notice's code and the problem as reported, if any.
+    pub fn notice(
+        &mut self,
+        text: String,
+        about: (&str, Option<String>),
+        real_now: f64,
+    ) -> StoreNotice {
         let id = self
             .notices
             .last()
             .map_or(0, |n| n.id + 1)
             .max(real_now as u64);
-        self.notices.push(StoreNotice { id, text });
+        self.notices.push(StoreNotice {
+            id,
+            text,
+            code: Some(about.0.into()),
+            detail: about.1,
+        });
         self.notices.last().expect("just pushed").clone()
     }
 
@@ -396,7 +412,8 @@ impl Store {
                             404,
                             codes::UNKNOWN_ORDER,
                             format!("No order {number} on this account."),
-                        ))
+                        )
+                        .about(number.clone()))
                     },
                     json,
                 )
@@ -533,6 +550,7 @@ impl Store {
                     codes::UNKNOWN_SALE,
                     format!("There is no sale called “{id}”."),
                 )
+                .about(id)
             })?;
         self.worlds[w].catch_up(now, &mut || false);
         Ok(w)

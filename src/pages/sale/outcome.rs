@@ -5,8 +5,9 @@ use leptos_router::components::A;
 use crate::api::{DrawRecord, ShopperStatus};
 use crate::components::{Stat, StateSection};
 use crate::format;
-use crate::i18n::fill;
+use crate::i18n::{fill, Words};
 use crate::sale_state::SaleState;
+use fair_draw::Verdict;
 
 use super::{before::NextDrop, SaleData};
 
@@ -85,10 +86,13 @@ fn Report(data: SaleData) -> impl IntoView {
         let Some(record) = data.draw.get_untracked() else {
             return;
         };
+        let locale = data.locale();
         verdict.set(Some(check_draw(
             &record,
             data.fingerprint_shown().as_deref(),
             data.place_shown(),
+            locale.words(),
+            &|n| format::count(n, locale),
         )));
     };
     let download = move || {
@@ -142,30 +146,105 @@ fn Report(data: SaleData) -> impl IntoView {
     }
 }
 
-/// The verdict on the store's published draw `record`: first, that its fingerprint is the one
-/// this page showed before the start (if it showed one), then [`fair_draw::verify`] against
-/// the record's seed and the `(ticket, place)` this page showed the shopper in line. A failure
+/// The verdict on the store's published draw `record`, in the shopper's language (`t`, with
+/// `count` writing numbers the language's way): first, that its fingerprint is the one this
+/// page showed before the start (if it showed one), then [`fair_draw::verify`] against the
+/// record's seed and the `(ticket, place)` this page showed the shopper in line. A failure
 /// names the first ticket (or fingerprint) that differs.
 pub fn check_draw(
     record: &DrawRecord,
     fingerprint_shown: Option<&str>,
     place_shown: Option<(u32, u32)>,
+    t: &Words,
+    count: &dyn Fn(u64) -> String,
 ) -> String {
     if let Some(shown) = fingerprint_shown {
         if !shown.eq_ignore_ascii_case(&record.fingerprint) {
-            return format!("The fingerprint shown before the start, {shown}, is not the one in the published draw record, {}.", record.fingerprint);
+            return fill(t.draw_fingerprint_changed, &[shown, &record.fingerprint]);
         }
     }
     let verdict = fair_draw::verify(record, place_shown);
-    match (verdict.is_verified(), fingerprint_shown) {
-        (true, Some(_)) => format!("{verdict} The fingerprint is the one shown before the start."),
-        _ => verdict.to_string(),
+    let mut said = verdict_in(&verdict, t, count);
+    if verdict.is_verified() && fingerprint_shown.is_some() {
+        said.push_str(t.draw_fingerprint_as_shown);
     }
+    said
+}
+
+/// [`Verdict`] as a sentence in the language of `t`, from its fields rather than the crate's
+/// English `Display` (which `scripts/verify-draw` prints): the same facts in either language.
+pub fn verdict_in(verdict: &Verdict, t: &Words, count: &dyn Fn(u64) -> String) -> String {
+    use fair_draw::Failure::*;
+    let n = |n: u32| n.to_string();
+    let nth = |n: usize| count(n as u64);
+    let ticket_or_none = |ticket: Option<u32>| {
+        ticket.map_or_else(
+            || t.draw_no_ticket.into(),
+            |x| fill(t.draw_ticket, &[&n(x)]),
+        )
+    };
+    let (sentence, facts) = match verdict {
+        Verdict::Verified { admissions, shown } => {
+            let text = match admissions {
+                1 => t.draw_verified_one,
+                _ => t.draw_verified,
+            };
+            let mut said = fill(text, &[&nth(*admissions)]);
+            if let Some((ticket, place)) = shown {
+                said.push_str(&fill(t.draw_place_as_shown, &[&n(*ticket), &n(*place)]));
+            }
+            return said;
+        }
+        Verdict::AwaitingSeed => (t.draw_awaiting_seed, vec![]),
+        Verdict::Failed(failure) => match failure {
+            BadFingerprint => (t.draw_bad_fingerprint, vec![]),
+            CheckedInNotAscending { position } => {
+                (t.draw_not_ascending, vec![position.to_string()])
+            }
+            AdmittedTwice { ticket } => (t.draw_admitted_twice, vec![n(*ticket)]),
+            ListedTwice { ticket } => (t.draw_listed_twice, vec![n(*ticket)]),
+            BadSeed => (t.draw_bad_seed, vec![]),
+            SeedMismatch { hashed } => (t.draw_seed_mismatch, vec![hashed.clone()]),
+            Mismatch {
+                admission,
+                expected,
+                published,
+            } => (
+                t.draw_mismatch,
+                vec![nth(*admission), ticket_or_none(*expected), n(*published)],
+            ),
+            NotInWaitingRoom { ticket } => (t.draw_not_in_room, vec![n(*ticket)]),
+            AdmittedBeforeTurn { ticket, admission } => {
+                (t.draw_before_turn, vec![n(*ticket), nth(*admission)])
+            }
+            TurnNotReached { ticket } => (t.draw_turn_not_reached, vec![n(*ticket)]),
+            ShownPlace {
+                ticket,
+                place,
+                drawn,
+            } => (
+                t.draw_shown_place,
+                vec![n(*place), n(*ticket), ticket_or_none(*drawn)],
+            ),
+        },
+    };
+    let facts: Vec<&str> = facts.iter().map(String::as_str).collect();
+    fill(sentence, &facts)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{EN, ZH};
+
+    /// Numbers as the tests write them (the page uses `Intl`, which needs a browser).
+    fn plain(n: u64) -> String {
+        n.to_string()
+    }
+
+    fn check_draw(r: &DrawRecord, fingerprint: Option<&str>, place: Option<(u32, u32)>) -> String {
+        super::check_draw(r, fingerprint, place, &EN, &plain)
+    }
 
     fn record() -> DrawRecord {
         let seed = [3; 32];
@@ -215,5 +294,82 @@ mod tests {
             check_draw(&r, Some(&shown), None),
             format!("The fingerprint shown before the start, {shown}, is not the one in the published draw record, {}.", r.fingerprint)
         );
+    }
+
+    #[test]
+    fn the_verdict_reads_in_chinese_with_the_same_facts() {
+        let r = record();
+        let (ticket, fingerprint) = (r.admitted[2], r.fingerprint.clone());
+        assert_eq!(
+            super::check_draw(&r, Some(&fingerprint), Some((ticket, 3)), &ZH, &plain),
+            format!("核验通过：5 次入场符合抽签。号码 {ticket} 在第 3 位，与页面显示的一致。指纹与开售前显示的一致。")
+        );
+        let mut swapped = r.clone();
+        let (first, second) = (r.admitted[0], r.admitted[1]);
+        swapped.admitted.swap(0, 1);
+        assert_eq!(
+            super::check_draw(&swapped, None, None, &ZH, &plain),
+            format!("第 1 次入场不符：抽签排在这里的是号码 {first}，商店放行的是号码 {second}。")
+        );
+    }
+
+    #[test]
+    fn every_verdict_says_in_english_what_the_crate_says() {
+        use fair_draw::Failure::*;
+        let failures = [
+            BadFingerprint,
+            CheckedInNotAscending { position: 4 },
+            AdmittedTwice { ticket: 7 },
+            ListedTwice { ticket: 8 },
+            BadSeed,
+            SeedMismatch {
+                hashed: "ab".repeat(32),
+            },
+            Mismatch {
+                admission: 3,
+                expected: Some(9),
+                published: 10,
+            },
+            Mismatch {
+                admission: 3,
+                expected: None,
+                published: 10,
+            },
+            NotInWaitingRoom { ticket: 11 },
+            AdmittedBeforeTurn {
+                ticket: 12,
+                admission: 5,
+            },
+            TurnNotReached { ticket: 13 },
+            ShownPlace {
+                ticket: 14,
+                place: 2,
+                drawn: Some(15),
+            },
+            ShownPlace {
+                ticket: 14,
+                place: 0,
+                drawn: None,
+            },
+        ];
+        let verdicts = failures.into_iter().map(Verdict::Failed).chain([
+            Verdict::AwaitingSeed,
+            Verdict::Verified {
+                admissions: 1,
+                shown: None,
+            },
+            Verdict::Verified {
+                admissions: 288,
+                shown: Some((5, 6)),
+            },
+        ]);
+        for verdict in verdicts {
+            assert_eq!(verdict_in(&verdict, &EN, &plain), verdict.to_string());
+            let zh = verdict_in(&verdict, &ZH, &plain);
+            assert!(
+                !zh.contains('{') && zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{zh}"
+            );
+        }
     }
 }
