@@ -48,8 +48,10 @@ const BATCH_BYTES: usize = 256 * 1024;
 const MESSAGES_IN_FLIGHT: usize = 1;
 /// How long a message waits for more commands after its first. An acknowledgement on
 /// loopback comes back in well under a millisecond, so without this wait a `make load` run's
-/// messages held 1.3 commands on average and the nats-servers spent as much as before.
-const LINGER: Duration = Duration::from_millis(2);
+/// messages held 1.3 commands on average and the nats-servers spent as much as before; in
+/// `make load` the nats-servers' CPU per 1,000 joins went from about 150 ms (one command a
+/// message) to 85 ms with 2 ms and 66 ms with 5 ms.
+const LINGER: Duration = Duration::from_millis(5);
 
 /// One message of the stream: entries in the order they apply, each with the call of the node
 /// that published them, to hand back its answer.
