@@ -609,6 +609,41 @@ async fn run(
         nodes.kill(2);
         let nats = nats.expect("faults need the cluster");
         nats.kill(1);
+        // How long nodes 1 and 2 refuse commands around the nats-server's death and restart:
+        // every 100 ms each is sent a command the store refuses for its own reasons (a phone
+        // number that is not one, no idempotency key): any answer but a 503 or no answer means
+        // the node got it through the stream.
+        let probes: Vec<_> = urls[..2]
+            .iter()
+            .map(|url| {
+                let (http, url) = (http.clone(), url.clone());
+                tokio::spawn(async move {
+                    let (mut longest, mut since) = (Duration::ZERO, None::<Instant>);
+                    let probing = Instant::now();
+                    while probing.elapsed() < Duration::from_secs(20) {
+                        let sent = Instant::now();
+                        let body = Some(r#"{"phone":"not a number"}"#.to_string());
+                        let answer =
+                            send(&http, &url, "POST", "/api/auth/code", None, None, body).await;
+                        match answer {
+                            Ok(a) if a.status != 503 => {
+                                if let Some(from) = since.take() {
+                                    longest = longest.max(from.elapsed());
+                                }
+                            }
+                            _ => {
+                                since.get_or_insert(sent);
+                            }
+                        }
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    if let Some(from) = since {
+                        longest = longest.max(from.elapsed());
+                    }
+                    ms(longest)
+                })
+            })
+            .collect();
         tokio::time::sleep(Duration::from_secs(3)).await;
         nats.restart(1).expect("nats-server n1 starts again");
         let restarted = Instant::now();
@@ -616,9 +651,18 @@ async fn run(
         wait_ready(http, &urls[2..]).await;
         let caught_up_ms = ms(restarted.elapsed());
         println!("  store node 3 back and caught up in {caught_up_ms:.0} ms");
+        let mut refusing_ms = Vec::new();
+        for probe in probes {
+            refusing_ms.push(probe.await.unwrap());
+        }
+        println!(
+            "  longest stretch of refused commands, nodes 1 and 2: {:.0} ms, {:.0} ms",
+            refusing_ms[0], refusing_ms[1]
+        );
         faults = json!({
             "killed": ["store node 3", "nats-server n1"],
             "restarted_node_ready_ms": caught_up_ms,
+            "longest_refusing_ms_nodes_1_and_2": refusing_ms,
         });
     }
 
