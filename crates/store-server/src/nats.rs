@@ -80,6 +80,11 @@ impl NatsCluster {
         Ok(())
     }
 
+    /// The process ids of the nodes running now.
+    pub fn pids(&self) -> Vec<u32> {
+        self.nodes.iter().flatten().map(Child::id).collect()
+    }
+
     /// `kill -9` of node `i`: no goodbye to the others.
     pub fn kill(&mut self, i: usize) {
         if let Some(mut child) = self.nodes[i].take() {
