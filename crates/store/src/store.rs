@@ -280,7 +280,7 @@ impl Store {
     /// Answers one request as a store would: same paths, same JSON, same errors.
     pub fn handle(&mut self, request: &StoreRequest, real_now: f64) -> StoreResponse {
         if let Some(key) = &request.idempotency_key {
-            if let Some(reply) = self.saved.replies.iter().find(|r| &r.key == key) {
+            if let Some(reply) = self.saved.replies.get(key) {
                 return StoreResponse {
                     status: reply.status,
                     retry_after_ms: None,
@@ -306,13 +306,14 @@ impl Store {
         };
         if request.method.changes_state() {
             if let Some(key) = &request.idempotency_key {
-                self.saved.replies.push(StoredReply {
-                    key: key.clone(),
-                    status,
-                    body: body.clone(),
-                });
-                let excess = self.saved.replies.len().saturating_sub(REMEMBERED_REPLIES);
-                self.saved.replies.drain(..excess);
+                self.saved.replies.remember(
+                    StoredReply {
+                        key: key.clone(),
+                        status,
+                        body: body.clone(),
+                    },
+                    REMEMBERED_REPLIES,
+                );
             }
             self.unsaved = true;
         }
