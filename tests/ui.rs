@@ -9,6 +9,7 @@ use flash_sale::api::demo::DemoSettings;
 use flash_sale::api::*;
 use flash_sale::components::Countdown;
 use flash_sale::device::{monotonic_ms, sleep_ms};
+use flash_sale::shop::Shop;
 use flash_sale::storage::PageStorage;
 use leptos::prelude::*;
 use support::dom::*;
@@ -174,15 +175,29 @@ async fn the_countdown_flips_within_50_ms_of_store_time() {
 #[wasm_bindgen_test]
 async fn a_reload_in_the_middle_of_the_queue_keeps_the_place() {
     let storage = Rc::new(PageStorage::memory());
-    // A long line, let in slowly, so the shopper is still waiting when the page reloads.
+    let (store, ticket) = waiting_in_a_long_line("+447700900204", &storage).await;
+
+    let (_shop, handle, root) = mount_at(&format!("/sale/{SALE}"), &store, storage.clone()).await;
+    wait_for_state(&root, "live-queue", 5_000).await;
+    let before = place_shown(&root).await;
+    drop(handle);
+
+    let (reloaded, _handle, root) = mount_at(&format!("/sale/{SALE}"), &store, storage).await;
+    wait_for_state(&root, "live-queue", 5_000).await;
+    kept_in_line(&reloaded, &root, before, ticket, "the reload").await;
+}
+
+/// A shopper signed in (the session kept in `storage`, as the app keeps it for the next page
+/// load) and joined to a line of 3,000 that is let in slowly, so they are still waiting a few
+/// seconds later. Returns the store and their queue ticket.
+async fn waiting_in_a_long_line(phone: &str, storage: &PageStorage) -> (InPageStore, Option<u32>) {
     let crowd = DemoSettings {
         crowd: Some(3_000),
         stock: Some(250),
         ..settings()
     };
     let shop = support::fresh_store(crowd);
-    let session = sign_in(&shop.client, "+447700900204").await;
-    // Signed in as the app signs in: the session is kept in storage for the next page load.
+    let session = sign_in(&shop.client, phone).await;
     storage.set("session", &serde_json::to_string(&session).unwrap());
     let summary = detail(&shop.client).await.summary;
     act(&shop.client, Method::Post, "registration", None::<()>)
@@ -192,27 +207,28 @@ async fn a_reload_in_the_middle_of_the_queue_keeps_the_place() {
     let joined = act(&shop.client, Method::Post, "queue", preference())
         .await
         .unwrap();
-    let ticket = joined.ticket;
-    let store = shop.store;
+    (shop.store, joined.ticket)
+}
 
-    let (_shop, handle, root) = mount_at(&format!("/sale/{SALE}"), &store, storage.clone()).await;
-    wait_for_state(&root, "live-queue", 5_000).await;
-    let before = place_shown(&root).await;
-    drop(handle);
-
-    let (reloaded, _handle, root) = mount_at(&format!("/sale/{SALE}"), &store, storage).await;
-    wait_for_state(&root, "live-queue", 5_000).await;
-    let after = place_shown(&root).await;
+/// After `what`, the page shows the same place or a better one, and the store the same ticket.
+async fn kept_in_line(
+    page: &Shop,
+    root: &web_sys::HtmlElement,
+    before: u32,
+    ticket: Option<u32>,
+    what: &str,
+) {
+    let after = place_shown(root).await;
     assert!(
         after <= before && after > 0,
-        "place {before} before the reload, {after} after"
+        "place {before} before {what}, {after} after"
     );
-    let view: ShopperView = reloaded
+    let view: ShopperView = page
         .client()
         .get(&format!("/api/sales/{SALE}/me"))
         .await
         .unwrap();
-    assert_eq!(view.ticket, ticket, "the same queue ticket");
+    assert_eq!(view.ticket, ticket, "the same queue ticket after {what}");
 }
 
 #[wasm_bindgen_test]
@@ -352,26 +368,10 @@ async fn the_header_switches_the_page_to_chinese_and_remembers_it() {
 #[wasm_bindgen_test]
 async fn switching_language_in_line_keeps_the_place() {
     use flash_sale::i18n::Locale;
-    // A long line, let in slowly, so the shopper is still waiting across the switch.
-    let crowd = DemoSettings {
-        crowd: Some(3_000),
-        stock: Some(250),
-        ..settings()
-    };
-    let shop = support::fresh_store(crowd);
-    let session = sign_in(&shop.client, "+447700900205").await;
     let storage = Rc::new(PageStorage::memory());
-    storage.set("session", &serde_json::to_string(&session).unwrap());
-    let summary = detail(&shop.client).await.summary;
-    act(&shop.client, Method::Post, "registration", None::<()>)
-        .await
-        .unwrap();
-    jump_to(&shop.client, summary.starts_at + 2_000).await;
-    let joined = act(&shop.client, Method::Post, "queue", preference())
-        .await
-        .unwrap();
+    let (store, ticket) = waiting_in_a_long_line("+447700900205", &storage).await;
 
-    let (page, _handle, root) = mount_at(&format!("/sale/{SALE}"), &shop.store, storage).await;
+    let (page, _handle, root) = mount_at(&format!("/sale/{SALE}"), &store, storage).await;
     wait_for_state(&root, "live-queue", 5_000).await;
     let before = place_shown(&root).await;
     click(&root, "[data-testid=language-switch]");
@@ -384,17 +384,7 @@ async fn switching_language_in_line_keeps_the_place() {
         "the line in Chinese: {}",
         root.inner_text()
     );
-    let after = place_shown(&root).await;
-    assert!(
-        after <= before && after > 0,
-        "place {before} before the switch, {after} after"
-    );
-    let view: ShopperView = page
-        .client()
-        .get(&format!("/api/sales/{SALE}/me"))
-        .await
-        .unwrap();
-    assert_eq!(view.ticket, joined.ticket, "the same queue ticket");
+    kept_in_line(&page, &root, before, ticket, "the switch").await;
     // Back to English for the tests that follow in this page.
     click(&root, "[data-testid=language-switch]");
     settle().await;
