@@ -35,9 +35,9 @@ pub fn App() -> impl IntoView {
     let locale = i18n::Locale::chosen(&storage::PageStorage::open());
     let (texts_in, set_texts_in) = signal(locale.ready());
     leptos::task::spawn_local(async move {
-        let _ = i18n::load_pack_for(locale).await;
+        let texts = i18n::load_pack_for(locale).await;
         set_texts_in.set(true);
-        set_shop.set(Some(Shop::boot().await))
+        set_shop.set(Some(Shop::boot(texts).await))
     });
     let words = move || {
         texts_in.track();

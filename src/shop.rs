@@ -119,16 +119,17 @@ impl Shop {
 
     /// Connects to the store (the demo's Service Worker unless the page says a server serves
     /// it), opens the shop and plays a scenario URL if there is one: what the app does at start.
-    /// The store clock syncs in the background; times show once it has.
-    pub async fn boot() -> Result<Shop, Said> {
+    /// The store clock syncs in the background; times show once it has. `texts` is how the
+    /// page's fetch of its language's texts went ([`crate::i18n::load_pack_for`], made before
+    /// the boot screen so that screen is in the reader's language too).
+    pub async fn boot(texts: Result<(), String>) -> Result<Shop, Said> {
         let kind = service_worker::connect().await?;
         let shop = Shop::open(
             Rc::new(FetchTransport::default()),
             Rc::new(PageStorage::open()),
         );
-        // The language's texts before the first screen: a Chinese reader never sees English.
-        let locale = shop.locale.get_untracked();
-        if let Err(problem) = crate::i18n::load_pack_for(locale).await {
+        // Without its texts the shop cannot speak the reader's language: English, and why.
+        if let Err(problem) = texts {
             shop.locale.set(Locale::En);
             shop.notify(Said::new(|t| t.language_unavailable, [problem]));
         }
