@@ -409,12 +409,13 @@ fn size_of(entry: &Entry) -> usize {
 /// Publishes this node's commands in batches, in the order they arrived: each message takes
 /// every command waiting or arriving within [`LINGER`] of its first (up to [`BATCH_COMMANDS`]
 /// and [`BATCH_BYTES`]), and at most [`MESSAGES_IN_FLIGHT`] messages wait for their
-/// acknowledgement, so under load the commands that arrive meanwhile go together in the next. The messages go out one after another on
-/// the one connection, so the stream holds them in the order they were published; when one is
-/// refused or its acknowledgement fails, its calls are told at once (a retry with the same
-/// idempotency key gets the first answer, should the stream hold it after all). A command is
-/// answered by the apply loop, once this node's replica has read it back from the stream: a
-/// replicated stream gives its consumers only what a quorum of its replicas has stored.
+/// acknowledgement, so under load the commands that arrive meanwhile go together in the next.
+/// The messages go out one after another on the one connection, so the stream holds them in
+/// the order they were published; when one is refused or its acknowledgement fails, its calls
+/// are told at once (a retry with the same idempotency key gets the first answer, should the
+/// stream hold it after all). A command is answered by the apply loop, once this node's replica
+/// has read it back from the stream: a replicated stream gives its consumers only what a quorum
+/// of its replicas has stored.
 async fn publish_batches(
     jetstream: jetstream::Context,
     name: String,
