@@ -28,9 +28,10 @@ serve: tools-app
 serve-server: build
 	cargo run --release -p store-server -- --addr 127.0.0.1:8080 --dist dist --data target/store-data$(if $(DEMO),-demo --demo)
 
-## build: release build into dist/, then the first-load size a phone downloads
+## build: release build into dist/ (the page with the release-page profile, see Cargo.toml),
+## then the first-load size a phone downloads
 build: tools-app
-	trunk build --release
+	trunk build --release --cargo-profile release-page
 	@scripts/first-load-size dist
 
 ## test: formatting and lints, then every test, native and in headless Chromium

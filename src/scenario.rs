@@ -87,7 +87,9 @@ pub fn parse(query: &str) -> Option<(Scenario, Vec<Said>)> {
                 figure.to_string(),
             ];
             notices.push(Said::new(text, facts));
-        } else if let Err(problem) = settings.apply(name, value) {
+        } else if let Err(problem) =
+            settings.apply_reading_decimals(name, value, crate::format::parse_decimal)
+        {
             notices.push(Said::setting_problem(&problem));
         }
     }
@@ -96,7 +98,7 @@ pub fn parse(query: &str) -> Option<(Scenario, Vec<Said>)> {
         speed_after_registering = Some(settings.speed);
         notices.push(Said::new(
             |t| t.speed_after_registering,
-            [settings.speed.to_string()],
+            [crate::format::decimal(settings.speed)],
         ));
         settings.speed = 1.0;
     }

@@ -170,7 +170,7 @@ impl Shop {
         match scenario.speed_after_registering {
             Some(speed) => self
                 .storage()
-                .set(SPEED_AFTER_REGISTERING_KEY, &speed.to_string()),
+                .set(SPEED_AFTER_REGISTERING_KEY, &crate::format::decimal(speed)),
             None => self.storage().remove(SPEED_AFTER_REGISTERING_KEY),
         }
         let client = self.client();
@@ -208,7 +208,7 @@ impl Shop {
         let storage = self.storage();
         let Some(speed) = storage
             .get(SPEED_AFTER_REGISTERING_KEY)
-            .and_then(|s| s.parse::<f64>().ok())
+            .and_then(|s| crate::format::parse_decimal(&s))
         else {
             return;
         };

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::format::seconds_tenths;
 use crate::i18n::fill;
 use crate::shop::use_shop;
 
@@ -12,13 +13,12 @@ pub fn ClockQuality() -> impl IntoView {
     view! {
         <p class="clock-quality" data-testid="clock-quality">
             {move || { let t = shop.words(); clock.get().map_or_else(|| t.syncing_clock.to_string(), |c| {
-                let ahead = c.device_ahead_ms() / 1_000.0;
-                let device = match ahead {
-                    a if a.abs() < 0.05 => t.clock_agrees.to_string(),
-                    a if a > 0.0 => fill(t.clock_fast, &[&format!("{a:.1}")]),
-                    a => fill(t.clock_slow, &[&format!("{:.1}", -a)]),
+                let device = match c.device_ahead_ms() {
+                    a if a.abs() < 50.0 => t.clock_agrees.to_string(),
+                    a if a > 0.0 => fill(t.clock_fast, &[&seconds_tenths(a)]),
+                    a => fill(t.clock_slow, &[&seconds_tenths(-a)]),
                 };
-                fill(t.clock_synced, &[&format!("{:.0}", c.error_ms.max(1.0)), &device])
+                fill(t.clock_synced, &[&(c.error_ms.max(1.0).round() as u64).to_string(), &device])
             })}}
         </p>
     }

@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
-use crate::api::demo::SettingProblem;
 use crate::api::demo::{ClockChange, DemoSettings, DevState};
 use crate::api::Method;
 use crate::api::Phase;
@@ -97,28 +96,27 @@ fn Panel() -> impl IntoView {
             );
         }
     };
-    let number =
-        move |label: &'static str,
-              value: fn(&DemoSettings) -> String,
-              set: fn(&mut DemoSettings, &str) -> Result<(), SettingProblem>| {
-            view! {
-                <label>{label}
-                    <input inputmode="decimal" prop:value=move || draft.get().as_ref().map(value).unwrap_or_default()
-                        on:change=move |ev| {
-                            let text = event_target_value(&ev);
-                            draft.update(|d| if let Some(d) = d.as_mut() {
-                                if let Err(e) = set(d, &text) { problem.set(Some(Said::setting_problem(&e).say(t))); }
-                            });
-                        }/>
-                </label>
-            }
-        };
+    let number = move |label: &'static str,
+                       value: fn(&DemoSettings) -> String,
+                       setting: &'static str| {
+        view! {
+            <label>{label}
+                <input inputmode="decimal" prop:value=move || draft.get().as_ref().map(value).unwrap_or_default()
+                    on:change=move |ev| {
+                        let text = event_target_value(&ev);
+                        draft.update(|d| if let Some(d) = d.as_mut() {
+                            if let Err(e) = d.apply_reading_decimals(setting, &text, format::parse_decimal) { problem.set(Some(Said::setting_problem(&e).say(t))); }
+                        });
+                    }/>
+            </label>
+        }
+    };
     view! {
         <aside class="dev-panel" aria-label=t.demo_controls data-testid="dev-panel">
             <h2>{t.demo_controls} " " <button class="link" on:click=move |_| shop.dev_panel.set(false)>{t.hide}</button></h2>
             <dl>
                 <dt>{t.store_clock}</dt><dd data-testid="dev-store-clock">{move || now.get().map(|at| format::clock_time(at as u64, locale)).unwrap_or_default()}</dd>
-                <dt>{t.sync}</dt><dd>{move || shop.client().clock.get().map(|c| fill(t.sync_detail, &[&format!("{:.0}", c.error_ms), &format!("{:+.1}", c.device_ahead_ms() / 1_000.0), &c.rate.to_string()]))}</dd>
+                <dt>{t.sync}</dt><dd>{move || shop.client().clock.get().map(|c| fill(t.sync_detail, &[&(c.error_ms.round() as i64).to_string(), &signed(format::seconds_tenths(c.device_ahead_ms())), &format::decimal(c.rate)]))}</dd>
                 {move || sale().map(|s| view! {
                     <dt>{t.phase}</dt><dd>{phase(s.phase, t)}</dd>
                     <dt>{t.registered_came}</dt><dd>{format!("{} / {}", count(s.counters.registrations as u64), count(s.counters.arrivals as u64))}</dd>
@@ -139,12 +137,12 @@ fn Panel() -> impl IntoView {
                 <button class="button" data-testid="dev-jump-start" on:click=move |_| jump(sale().map(|s| s.starts_at))>{t.jump_start}</button>
                 <button class="button" data-testid="dev-jump-minute" on:click=move |_| jump(shop.client().store_now().map(|at| at as u64 + 60_000))>{t.jump_minute}</button>
             </div>
-            {number(t.clock_speed, |d| d.speed.to_string(), |d, v| d.apply("speed", v))}
-            {number(t.crowd, |d| d.crowd.map(|c| c.to_string()).unwrap_or_default(), |d, v| d.apply("crowd", v))}
-            {number(t.stock, |d| d.stock.map(|c| c.to_string()).unwrap_or_default(), |d, v| d.apply("stock", v))}
-            {number(t.latency, |d| d.latency_ms.to_string(), |d, v| d.apply("latency", v))}
-            {number(t.faults, |d| d.faults.to_string(), |d, v| d.apply("faults", v))}
-            {number(t.clock_skew, |d| d.skew_ms.to_string(), |d, v| d.apply("skew", v))}
+            {number(t.clock_speed, |d| format::decimal(d.speed), "speed")}
+            {number(t.crowd, |d| d.crowd.map(|c| c.to_string()).unwrap_or_default(), "crowd")}
+            {number(t.stock, |d| d.stock.map(|c| c.to_string()).unwrap_or_default(), "stock")}
+            {number(t.latency, |d| d.latency_ms.to_string(), "latency")}
+            {number(t.faults, |d| format::decimal(d.faults), "faults")}
+            {number(t.clock_skew, |d| d.skew_ms.to_string(), "skew")}
             <p class="field-problem" role="alert">{move || problem.get()}</p>
             <div class="row">
                 <button class="button primary" on:click=move |_| if let Some(d) = draft.get_untracked() {
@@ -156,5 +154,14 @@ fn Panel() -> impl IntoView {
                 }>{t.reset_demo}</button>
             </div>
         </aside>
+    }
+}
+
+/// "+1.5" for "1.5": the panel shows which way the device clock is off.
+fn signed(figure: String) -> String {
+    if figure.starts_with('-') {
+        figure
+    } else {
+        format!("+{figure}")
     }
 }
