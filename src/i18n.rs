@@ -578,7 +578,7 @@ words! {
     no_answer = "The store did not answer in time.",
     bad_response = "The store sent an answer this page cannot read. Reload the page to get the latest version.",
     sign_in_first = "Sign in with your phone number to do this.",
-    wrong_code = "That code is not right. After a few wrong tries this number is locked for 10 minutes.",
+    wrong_code = "That code is not right. After a few wrong tries this number is locked for a while.",
     no_code = "No code was sent to this number: ask for one first.",
     code_expired = "That code has expired: ask for a new one.",
     code_too_soon = "A code was just sent.",
@@ -602,9 +602,16 @@ words! {
     no_payment_in_flight = "There is no payment in progress.",
     unknown_sale = "There is no such sale.",
     unknown_order = "There is no such order.",
+    bad_request = "The store could not read this request. Reload the page and try again.",
+    not_found = "The store has nothing at that address. Reload the page to get the latest version.",
+    draw_not_published = "The draw for this sale is not published yet.",
+    invalid_phone = "The store could not accept that phone number. Check it and try again.",
+    invalid_code = "The store could not read that code. Type the digits from the SMS.",
+    invalid_address = "The store could not accept that address. Check each field and try again.",
+    bad_settings = "The store refused those demo settings.",
 
     // Sentences with the facts the store's structured answers carry.
-    wrong_code_tries_left = "That code is not right. {0} tries left before this number is locked for 10 minutes.",
+    wrong_code_tries_left = "That code is not right. Tries left before this number is locked for {1}: {0}.",
     unknown_sale_named = "There is no sale called “{0}”.",
     unknown_order_numbered = "No order {0} on this account.",
     store_answered = "The store answered {0}.",
@@ -749,10 +756,12 @@ impl Words {
             .retry_after_ms
             .map(|ms| fill(self.try_again_in, &[&crate::format::duration(ms, self)]));
         // The facts the store answers beside its code go into the sentence, in any language.
-        let sentence = match (error.code.as_str(), error.tries_left, &error.subject) {
-            (codes::WRONG_CODE, Some(left), _) => {
-                fill(self.wrong_code_tries_left, &[&left.to_string()])
-            }
+        let wrong_code = error.tries_left.zip(error.locks_for_ms);
+        let sentence = match (error.code.as_str(), wrong_code, &error.subject) {
+            (codes::WRONG_CODE, Some((left, lock_ms)), _) => fill(
+                self.wrong_code_tries_left,
+                &[&left.to_string(), &crate::format::duration(lock_ms, self)],
+            ),
             (codes::UNKNOWN_SALE, _, Some(sale)) => fill(self.unknown_sale_named, &[sale]),
             (codes::UNKNOWN_ORDER, _, Some(order)) => fill(self.unknown_order_numbered, &[order]),
             ("http_error", ..) => fill(self.store_answered, &[&error.status.to_string()]),
@@ -779,6 +788,13 @@ impl Words {
             codes::LOCKED => self.number_locked,
             codes::UNKNOWN_SALE => self.unknown_sale,
             codes::UNKNOWN_ORDER => self.unknown_order,
+            codes::BAD_REQUEST => self.bad_request,
+            codes::NOT_FOUND => self.not_found,
+            codes::DRAW_NOT_PUBLISHED => self.draw_not_published,
+            codes::INVALID_PHONE => self.invalid_phone,
+            codes::INVALID_CODE => self.invalid_code,
+            codes::INVALID_ADDRESS => self.invalid_address,
+            codes::BAD_SETTINGS => self.bad_settings,
             "not_registered" => self.not_registered,
             "already_registered" => self.already_registered,
             "registration_not_open" => self.registration_not_open,
@@ -914,14 +930,20 @@ mod tests {
 
     #[test]
     fn the_facts_a_refusal_carries_are_said_in_both_languages() {
-        let wrong = ApiError::new(401, codes::WRONG_CODE, "That code is not right.").tries_left(3);
+        let wrong =
+            ApiError::new(401, codes::WRONG_CODE, "That code is not right.").tries_left(3, 600_000);
         assert_eq!(
             EN.store_error(&wrong),
-            "That code is not right. 3 tries left before this number is locked for 10 minutes."
+            "That code is not right. Tries left before this number is locked for 10 min: 3."
         );
         assert_eq!(
             ZH.store_error(&wrong),
-            "验证码不正确。还可以再试 3 次，之后此号码将被锁定 10 分钟。"
+            "验证码不正确。还可以再试 3 次，之后此号码将被锁定 10分钟。"
+        );
+        let briefly = wrong.clone().tries_left(1, 90_000);
+        assert_eq!(
+            EN.store_error(&briefly),
+            "That code is not right. Tries left before this number is locked for 1 min 30 s: 1."
         );
         let order =
             ApiError::new(404, codes::UNKNOWN_ORDER, "No order K-7 on this account.").about("K-7");

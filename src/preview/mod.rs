@@ -67,7 +67,7 @@ pub fn render_screen(name: &str) -> Option<AnyView> {
     Some(match name {
         "sign-in-code-sent" => view! { <SignIn stage=code_sent()/> }.into_any(),
         "sign-in-wrong-code" => view! {
-            <SignIn stage=code_sent() error=ApiError::new(401, codes::WRONG_CODE, "That code is not right. 3 tries left before this number is locked for 10 minutes.").tries_left(3)/>
+            <SignIn stage=code_sent() error=ApiError::new(401, codes::WRONG_CODE, "That code is not right. Tries left before this number is locked for 10 minutes: 3.").tries_left(3, 600_000)/>
         }.into_any(),
         "sign-in-locked" => view! {
             <SignIn stage=code_sent() error=ApiError::new(429, codes::LOCKED, "Too many wrong codes: this number is locked for 10 more minutes.").retry_after(600_000)/>

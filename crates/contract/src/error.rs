@@ -33,7 +33,7 @@ pub mod codes {
 
 /// Every error a store answers with: an HTTP status, a stable machine code, a sentence for a
 /// person, and when to try again where that applies. The facts in `message` are fields too
-/// (`retry_after_ms`, `tries_left`, `subject`), so a page can say the same in its own language.
+/// (`retry_after_ms`, `tries_left`, `locks_for_ms`, `subject`), so a page can say the same in its own language.
 /// Fields added later default when absent, so older clients and stores still read each other.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApiError {
@@ -44,6 +44,9 @@ pub struct ApiError {
     /// Wrong SMS codes still allowed before the number is locked (`wrong_code`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tries_left: Option<u32>,
+    /// How long the number is locked once no tries are left (`wrong_code`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locks_for_ms: Option<u64>,
     /// What the refusal is about, as the request named it: the sale of `unknown_sale`, the
     /// order number of `unknown_order`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,12 +61,15 @@ impl ApiError {
             message: message.into(),
             retry_after_ms: None,
             tries_left: None,
+            locks_for_ms: None,
             subject: None,
         }
     }
 
-    pub fn tries_left(mut self, tries: u32) -> Self {
+    /// A wrong code's facts: the tries still allowed, and how long the number is locked after.
+    pub fn tries_left(mut self, tries: u32, locks_for_ms: u64) -> Self {
         self.tries_left = Some(tries);
+        self.locks_for_ms = Some(locks_for_ms);
         self
     }
 
@@ -100,11 +106,16 @@ mod tests {
         let old = r#"{"status":401,"code":"wrong_code","message":"No.","retry_after_ms":null}"#;
         let error: ApiError = serde_json::from_str(old).unwrap();
         assert_eq!(error, ApiError::new(401, codes::WRONG_CODE, "No."));
-        let new = serde_json::to_string(&error.clone().tries_left(2)).unwrap();
-        assert!(new.contains(r#""tries_left":2"#), "{new}");
+        let new = serde_json::to_string(&error.clone().tries_left(2, 600_000)).unwrap();
+        assert!(
+            new.contains(r#""tries_left":2,"locks_for_ms":600000"#),
+            "{new}"
+        );
         let plain = serde_json::to_string(&error).unwrap();
         assert!(
-            !plain.contains("tries_left") && !plain.contains("subject"),
+            !plain.contains("tries_left")
+                && !plain.contains("locks_for")
+                && !plain.contains("subject"),
             "{plain}"
         );
     }

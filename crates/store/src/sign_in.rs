@@ -139,8 +139,9 @@ impl SignIn {
                 return Err(locked(LOCK_MS));
             }
             let left = WRONG_CODES_BEFORE_LOCK - state.wrong;
-            let message = format!("That code is not right. {left} tries left before this number is locked for 10 minutes.");
-            return Err(ApiError::new(401, codes::WRONG_CODE, message).tries_left(left));
+            let minutes = LOCK_MS / 60_000;
+            let message = format!("That code is not right. Tries left before this number is locked for {minutes} minutes: {left}.");
+            return Err(ApiError::new(401, codes::WRONG_CODE, message).tries_left(left, LOCK_MS));
         }
         self.codes.retain(|c| c.phone != phone);
         let account = match self.accounts.iter().position(|p| *p == phone) {
@@ -225,10 +226,14 @@ mod tests {
         };
         let first = sign_in.verify(guess(), 2_000, &random).unwrap_err();
         assert_eq!(
-            (first.code.as_str(), first.tries_left),
-            (codes::WRONG_CODE, Some(4))
+            (first.code.as_str(), first.tries_left, first.locks_for_ms),
+            (codes::WRONG_CODE, Some(4), Some(LOCK_MS))
         );
-        assert!(first.message.contains("4 tries left"), "{}", first.message);
+        assert!(
+            first.message.ends_with("locked for 10 minutes: 4."),
+            "{}",
+            first.message
+        );
         let second = sign_in.verify(guess(), 3_000, &random).unwrap_err();
         assert_eq!(second.tries_left, Some(3));
     }
