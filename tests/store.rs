@@ -198,3 +198,19 @@ fn contract_values_round_trip_through_the_browsers_json() {
     assert!(flash_sale::json::from_str::<DemoSettings>("{\"crowd\": ").is_err());
     assert!(flash_sale::json::from_str::<DemoSettings>("{\"crowd\": \"many\"}").is_err());
 }
+
+/// The page reads and writes decimals with the browser's `Number`, so the wasm carries no float
+/// code of Rust's: the same values as Rust's own for what settings and scenario URLs take.
+#[wasm_bindgen_test]
+fn decimals_read_and_write_in_the_page_as_rust_does() {
+    use flash_sale::format::{decimal, parse_decimal};
+    for text in ["0.3", "1", "2.5", "60", " 0.05 ", "1e1", ".5", "-0.25"] {
+        let read = parse_decimal(text);
+        assert_eq!(read, text.trim().parse::<f64>().ok(), "{text:?}");
+        let read = read.unwrap();
+        assert_eq!(decimal(read), read.to_string(), "{text:?}");
+    }
+    for bad in ["", "abc", "0x10", "1..2", "Infinity", "1e", "e5"] {
+        assert_eq!(parse_decimal(bad), None, "{bad:?}");
+    }
+}
