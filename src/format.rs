@@ -156,7 +156,8 @@ pub fn address(a: &Address) -> String {
 
 /// A decimal as a setting or a scenario URL writes it ("0.3", "10"). In the page this is the
 /// browser's own `Number` printer, so the wasm carries no float printer of its own (about 4 KB
-/// gzip); natively (tests) Rust's, which writes these values the same way.
+/// gzip); natively (tests) Rust's, which writes the values settings take the same way (they
+/// differ only at -0, past 1e21 and below 1e-6).
 pub fn decimal(x: f64) -> String {
     #[cfg(target_arch = "wasm32")]
     return js_sys::Number::from(x)

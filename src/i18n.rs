@@ -603,15 +603,19 @@ words! {
     unknown_sale = "There is no such sale.",
     unknown_order = "There is no such order.",
     bad_request = "The store could not read this request. Reload the page and try again.",
-    not_found = "The store has nothing at that address. Reload the page to get the latest version.",
+    /// {0}: the store's own words (what it has no page or action for).
+    not_found = "The store has no such page or action: {0}",
     draw_not_published = "The draw for this sale is not published yet.",
     invalid_phone = "The store could not accept that phone number. Check it and try again.",
     invalid_code = "The store could not read that code. Type the digits from the SMS.",
     invalid_address = "The store could not accept that address. Check each field and try again.",
-    bad_settings = "The store refused those demo settings.",
+    /// {0}: the store's own words (why, for a rule only the store knows).
+    bad_settings = "The store refused those demo settings: {0}",
 
     // Sentences with the facts the store's structured answers carry.
-    wrong_code_tries_left = "That code is not right. Tries left before this number is locked for {1}: {0}.",
+    wrong_code_tries_left = "That code is not right. Tries left: {0}; then this number is locked for {1}.",
+    /// From a store that does not say how long the lock lasts.
+    wrong_code_tries_left_plain = "That code is not right. Tries left: {0}.",
     unknown_sale_named = "There is no sale called “{0}”.",
     unknown_order_numbered = "No order {0} on this account.",
     store_answered = "The store answered {0}.",
@@ -756,16 +760,21 @@ impl Words {
             .retry_after_ms
             .map(|ms| fill(self.try_again_in, &[&crate::format::duration(ms, self)]));
         // The facts the store answers beside its code go into the sentence, in any language.
-        let wrong_code = error.tries_left.zip(error.locks_for_ms);
-        let sentence = match (error.code.as_str(), wrong_code, &error.subject) {
-            (codes::WRONG_CODE, Some((left, lock_ms)), _) => fill(
-                self.wrong_code_tries_left,
-                &[&left.to_string(), &crate::format::duration(lock_ms, self)],
-            ),
+        let sentence = match (error.code.as_str(), error.tries_left, &error.subject) {
+            (codes::WRONG_CODE, Some(left), _) => match error.locks_for_ms {
+                Some(lock_ms) => fill(
+                    self.wrong_code_tries_left,
+                    &[&left.to_string(), &crate::format::duration(lock_ms, self)],
+                ),
+                None => fill(self.wrong_code_tries_left_plain, &[&left.to_string()]),
+            },
             (codes::UNKNOWN_SALE, _, Some(sale)) => fill(self.unknown_sale_named, &[sale]),
             (codes::UNKNOWN_ORDER, _, Some(order)) => fill(self.unknown_order_numbered, &[order]),
             ("http_error", ..) => fill(self.store_answered, &[&error.status.to_string()]),
-            (code, ..) => self.refusal(code).unwrap_or(&error.message).to_string(),
+            // A refusal whose reason is a rule only the store knows keeps the store's words.
+            (code, ..) => self
+                .refusal(code)
+                .map_or_else(|| error.message.clone(), |s| fill(s, &[&error.message])),
         };
         match wait {
             Some(wait) => sentence + &wait,
@@ -930,20 +939,34 @@ mod tests {
 
     #[test]
     fn the_facts_a_refusal_carries_are_said_in_both_languages() {
-        let wrong =
-            ApiError::new(401, codes::WRONG_CODE, "That code is not right.").tries_left(3, 600_000);
+        let wrong = ApiError::new(401, codes::WRONG_CODE, "That code is not right.")
+            .tries_left_then_lock(3, 600_000);
         assert_eq!(
             EN.store_error(&wrong),
-            "That code is not right. Tries left before this number is locked for 10 min: 3."
+            "That code is not right. Tries left: 3; then this number is locked for 10 min."
         );
         assert_eq!(
             ZH.store_error(&wrong),
-            "验证码不正确。还可以再试 3 次，之后此号码将被锁定 10分钟。"
+            "验证码不正确。还可以再试 3 次，之后此号码将被锁定10分钟。"
         );
-        let briefly = wrong.clone().tries_left(1, 90_000);
+        let briefly = wrong.clone().tries_left_then_lock(1, 90_000);
         assert_eq!(
             EN.store_error(&briefly),
-            "That code is not right. Tries left before this number is locked for 1 min 30 s: 1."
+            "That code is not right. Tries left: 1; then this number is locked for 1 min 30 s."
+        );
+        let without_the_lock = ApiError {
+            locks_for_ms: None,
+            ..wrong.clone()
+        };
+        assert_eq!(
+            ZH.store_error(&without_the_lock),
+            "验证码不正确。还可以再试 3 次。"
+        );
+        let settings = ApiError::new(400, codes::BAD_SETTINGS, "skew can only grow.");
+        assert_eq!(
+            ZH.store_error(&settings),
+            "商店拒绝了这些演示设置：skew can only grow.",
+            "a rule only the store knows keeps its words"
         );
         let order =
             ApiError::new(404, codes::UNKNOWN_ORDER, "No order K-7 on this account.").about("K-7");

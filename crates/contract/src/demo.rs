@@ -131,15 +131,15 @@ impl DemoSettings {
         fn parse<T: std::str::FromStr + PartialOrd>(value: &str, min: T, max: T) -> Option<T> {
             value.trim().parse().ok().filter(|v| *v >= min && *v <= max)
         }
-        let decimal = |min, max| decimal(value).filter(|v| *v >= min && *v <= max);
+        let in_range = |min, max| decimal(value).filter(|v| *v >= min && *v <= max);
         let applied = match name {
             "crowd" => parse(value, 0, 1_000_000).map(|v| self.crowd = Some(v)),
             "stock" => parse(value, 1, 1_000_000).map(|v| self.stock = Some(v)),
             "hold" => parse(value, 10, 3_600).map(|v| self.hold_s = Some(v)),
             "latency" => parse(value, 0, 5_000).map(|v| self.latency_ms = v),
-            "faults" => decimal(0.0, 1.0).map(|v| self.faults = v),
+            "faults" => in_range(0.0, 1.0).map(|v| self.faults = v),
             "skew" => parse(value, -86_400_000, 86_400_000).map(|v| self.skew_ms = v),
-            "speed" => decimal(1.0, 60.0).map(|v| self.speed = v),
+            "speed" => in_range(1.0, 60.0).map(|v| self.speed = v),
             "seed" => parse(value, 0, MAX_SEED).map(|v| self.seed = Some(v)),
             _ => None,
         };

@@ -67,7 +67,7 @@ impl ApiError {
     }
 
     /// A wrong code's facts: the tries still allowed, and how long the number is locked after.
-    pub fn tries_left(mut self, tries: u32, locks_for_ms: u64) -> Self {
+    pub fn tries_left_then_lock(mut self, tries: u32, locks_for_ms: u64) -> Self {
         self.tries_left = Some(tries);
         self.locks_for_ms = Some(locks_for_ms);
         self
@@ -106,7 +106,7 @@ mod tests {
         let old = r#"{"status":401,"code":"wrong_code","message":"No.","retry_after_ms":null}"#;
         let error: ApiError = serde_json::from_str(old).unwrap();
         assert_eq!(error, ApiError::new(401, codes::WRONG_CODE, "No."));
-        let new = serde_json::to_string(&error.clone().tries_left(2, 600_000)).unwrap();
+        let new = serde_json::to_string(&error.clone().tries_left_then_lock(2, 600_000)).unwrap();
         assert!(
             new.contains(r#""tries_left":2,"locks_for_ms":600000"#),
             "{new}"

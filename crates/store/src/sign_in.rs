@@ -139,9 +139,13 @@ impl SignIn {
                 return Err(locked(LOCK_MS));
             }
             let left = WRONG_CODES_BEFORE_LOCK - state.wrong;
-            let minutes = LOCK_MS / 60_000;
-            let message = format!("That code is not right. Tries left before this number is locked for {minutes} minutes: {left}.");
-            return Err(ApiError::new(401, codes::WRONG_CODE, message).tries_left(left, LOCK_MS));
+            let message = format!(
+                "That code is not right. Tries left: {left}; then this number is locked for {}.",
+                minutes(LOCK_MS)
+            );
+            return Err(
+                ApiError::new(401, codes::WRONG_CODE, message).tries_left_then_lock(left, LOCK_MS)
+            );
         }
         self.codes.retain(|c| c.phone != phone);
         let account = match self.accounts.iter().position(|p| *p == phone) {
@@ -179,14 +183,23 @@ impl SignIn {
 }
 
 fn locked(for_ms: Millis) -> ApiError {
-    let minutes = for_ms.div_ceil(60_000);
-    let plural = if minutes == 1 { "" } else { "s" };
     ApiError::new(
         429,
         codes::LOCKED,
-        format!("Too many wrong codes: this number is locked for {minutes} more minute{plural}."),
+        format!(
+            "Too many wrong codes: this number is locked for {} more.",
+            minutes(for_ms)
+        ),
     )
     .retry_after(for_ms)
+}
+
+/// "10 minutes", "1 minute" (rounded up).
+fn minutes(ms: Millis) -> String {
+    match ms.div_ceil(60_000) {
+        1 => "1 minute".into(),
+        n => format!("{n} minutes"),
+    }
 }
 
 #[cfg(test)]
@@ -230,7 +243,9 @@ mod tests {
             (codes::WRONG_CODE, Some(4), Some(LOCK_MS))
         );
         assert!(
-            first.message.ends_with("locked for 10 minutes: 4."),
+            first
+                .message
+                .ends_with("Tries left: 4; then this number is locked for 10 minutes."),
             "{}",
             first.message
         );
