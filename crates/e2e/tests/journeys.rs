@@ -921,7 +921,9 @@ async fn ended_sale_and_deep_links(ctx: &Ctx, b: &Browser) -> Result<()> {
 }
 
 /// Every screen of the designer's gallery, full size and in both languages, fits a 360 px
-/// phone: the gallery has the screens no journey reaches (waitlist, network trouble, empty states).
+/// phone, and in Chinese has no English sentence left over: the gallery has the screens no
+/// journey reaches (waitlist, network trouble, empty states). Each is saved as
+/// `preview-<name>-<width>.png` (`zh-CN-preview-…` in Chinese).
 async fn every_preview_screen_fits_a_phone(ctx: &Ctx, b: &Browser) -> Result<()> {
     b.goto(&format!("{}/preview", ctx.base)).await?;
     let names = b
@@ -942,7 +944,16 @@ async fn every_preview_screen_fits_a_phone(ctx: &Ctx, b: &Browser) -> Result<()>
                 "a preview screen",
             )
             .await?;
-            fits_a_phone(b, &format!("/preview/{name}?lang={lang}")).await?;
+            let screen = format!("/preview/{name}?lang={lang}");
+            fits_a_phone(b, &screen).await?;
+            let shot = match lang {
+                "en" => format!("preview-{name}"),
+                _ => {
+                    no_latin_sentences(b, &screen).await?;
+                    format!("{lang}-preview-{name}")
+                }
+            };
+            b.screenshots(&ctx.shots, &shot, &WIDTHS).await?;
         }
     }
     Ok(())
