@@ -65,17 +65,22 @@ struct Published {
 /// The calls of this node waiting for their answer (or for why it will not come).
 type Waiting = HashMap<u64, oneshot::Sender<Result<StoreResponse, String>>>;
 
-/// A command on its way to the stream, and the call waiting for its answer.
+/// An entry on its way to the stream: a command with the call waiting for its answer, or an
+/// entry no call waits for (a tick) with whom to tell once the stream has stored it.
 struct Outgoing {
-    call: u64,
     entry: Entry,
+    waiter: Waiter,
+}
+
+enum Waiter {
+    /// A call, answered by the apply loop (or told by the publisher why it will not be).
+    Call(u64),
+    /// Told when the stream acknowledged the message that holds the entry, or why it did not.
+    Stored(oneshot::Sender<Result<(), String>>),
 }
 
 pub struct Cluster {
     replica: Arc<Mutex<Option<Replica>>>,
-    jetstream: jetstream::Context,
-    /// This node's name on the entries it publishes: random, so a restart is a new publisher.
-    name: String,
     calls: AtomicU64,
     waiting: Arc<Mutex<Waiting>>,
     /// This node's commands on their way to the stream (see [`publish_batches`]).
@@ -208,12 +213,14 @@ impl Cluster {
                             continue;
                         }
                     };
+                    // Only the node that published a message has calls waiting for its answers.
+                    let mine = published.from.as_deref() == Some(name.as_str());
                     let mut answers = Vec::new();
                     {
                         let mut replica = replica.lock().expect("the store's lock");
-                        for (call, entry) in &published.entries {
+                        for (call, entry) in published.entries {
                             let answer = match replica.as_mut() {
-                                None => match Replica::open(entry) {
+                                None => match Replica::open(&entry) {
                                     Ok(opened) => {
                                         *replica = Some(opened);
                                         None
@@ -225,12 +232,12 @@ impl Cluster {
                                 },
                                 Some(replica) => replica.apply(entry),
                             };
-                            if let (Some(answer), Some(call)) = (answer, call) {
-                                answers.push((*call, answer));
+                            if let (true, Some(answer), Some(call)) = (mine, answer, call) {
+                                answers.push((call, answer));
                             }
                         }
                     }
-                    if published.from.as_deref() == Some(name.as_str()) {
+                    if mine {
                         let mut waiting = waiting.lock().expect("the waiting lock");
                         for (call, answer) in answers {
                             if let Some(waiter) = waiting.remove(&call) {
@@ -278,16 +285,9 @@ impl Cluster {
             started.elapsed().as_millis()
         );
         let (outgoing, commands) = mpsc::unbounded_channel();
-        tokio::spawn(publish_batches(
-            jetstream.clone(),
-            name.clone(),
-            commands,
-            waiting.clone(),
-        ));
+        tokio::spawn(publish_batches(jetstream, name, commands, waiting.clone()));
         Ok(Cluster {
             replica,
-            jetstream,
-            name,
             calls: AtomicU64::new(0),
             waiting,
             outgoing,
@@ -308,19 +308,18 @@ impl Cluster {
         *self.applied.borrow()
     }
 
-    /// Publishes one entry that no call waits for (a tick), once the stream holds it.
+    /// Publishes one entry that no call waits for (a tick) through this node's publisher, the
+    /// one path to the stream, and returns once the stream has stored it.
     async fn publish(&self, entry: Entry) -> Result<(), String> {
-        let published = Published {
-            from: Some(self.name.clone()),
-            entries: vec![(None, entry)],
-        };
-        let payload = serde_json::to_vec(&published).expect("entries serialise");
-        let ack = self
-            .jetstream
-            .publish(SUBJECT, payload.into())
-            .await
-            .map_err(|e| e.to_string())?;
-        ack.await.map(drop).map_err(|e| e.to_string())
+        let (stored, told) = oneshot::channel();
+        self.outgoing
+            .send(Outgoing {
+                entry,
+                waiter: Waiter::Stored(stored),
+            })
+            .map_err(|_| "the publisher stopped".to_string())?;
+        told.await
+            .unwrap_or_else(|_| Err("the publisher stopped".to_string()))
     }
 
     /// A command once the stream holds it and this node has applied it; a read from this node.
@@ -356,7 +355,11 @@ impl Cluster {
             at_ms: real_now(),
             call: Call::from(request),
         };
-        let outcome = if self.outgoing.send(Outgoing { call, entry }).is_ok() {
+        let outgoing = Outgoing {
+            entry,
+            waiter: Waiter::Call(call),
+        };
+        let outcome = if self.outgoing.send(outgoing).is_ok() {
             match tokio::time::timeout(ANSWER_WITHIN, answer).await {
                 Ok(Ok(outcome)) => outcome,
                 Ok(Err(_)) => Err("its publisher stopped".to_string()),
@@ -422,11 +425,11 @@ async fn publish_batches(
     mut commands: mpsc::UnboundedReceiver<Outgoing>,
     waiting: Arc<Mutex<Waiting>>,
 ) {
-    let fail = |calls: &[u64], problem: String| {
+    let fail = |calls: &[u64], problem: &str| {
         let mut waiting = waiting.lock().expect("the waiting lock");
         for call in calls {
             if let Some(waiter) = waiting.remove(call) {
-                let _ = waiter.send(Err(problem.clone()));
+                let _ = waiter.send(Err(problem.to_string()));
             }
         }
     };
@@ -442,12 +445,30 @@ async fn publish_batches(
             },
             Some(()) = in_flight.next(), if !in_flight.is_empty() => continue,
         };
-        let mut bytes = size_of(&first.entry);
-        let mut calls = vec![first.call];
-        let mut entries = vec![(Some(first.call), first.entry)];
+        let mut bytes = 0;
+        let mut calls = Vec::new();
+        let mut stored = Vec::new();
+        let mut entries = Vec::new();
+        let mut take = |next: Outgoing| {
+            bytes += size_of(&next.entry);
+            let call = match next.waiter {
+                Waiter::Call(call) => {
+                    calls.push(call);
+                    Some(call)
+                }
+                Waiter::Stored(told) => {
+                    stored.push(told);
+                    None
+                }
+            };
+            entries.push((call, next.entry));
+            bytes
+        };
+        let mut size = take(first);
         let linger = tokio::time::sleep(LINGER);
         tokio::pin!(linger);
-        while entries.len() < BATCH_COMMANDS && bytes < BATCH_BYTES {
+        let mut count = 1;
+        while count < BATCH_COMMANDS && size < BATCH_BYTES {
             let next = match commands.try_recv() {
                 Ok(next) => next,
                 Err(_) => tokio::select! {
@@ -458,25 +479,39 @@ async fn publish_batches(
                     () = &mut linger => break,
                 },
             };
-            bytes += size_of(&next.entry);
-            calls.push(next.call);
-            entries.push((Some(next.call), next.entry));
+            size = take(next);
+            count += 1;
         }
         let published = Published {
             from: Some(name.clone()),
             entries,
         };
         let payload = serde_json::to_vec(&published).expect("entries serialise");
+        let told = |stored: Vec<oneshot::Sender<Result<(), String>>>,
+                    outcome: Result<(), String>| {
+            for told in stored {
+                let _ = told.send(outcome.clone());
+            }
+        };
         match jetstream.publish(SUBJECT, payload.into()).await {
             Ok(ack) => {
                 let fail = &fail;
                 in_flight.push(async move {
-                    if let Err(problem) = ack.await {
-                        fail(&calls, problem.to_string());
+                    match ack.await {
+                        Ok(_) => told(stored, Ok(())),
+                        Err(problem) => {
+                            let problem = problem.to_string();
+                            fail(&calls, &problem);
+                            told(stored, Err(problem));
+                        }
                     }
                 });
             }
-            Err(problem) => fail(&calls, problem.to_string()),
+            Err(problem) => {
+                let problem = problem.to_string();
+                fail(&calls, &problem);
+                told(stored, Err(problem));
+            }
         }
     }
     while in_flight.next().await.is_some() {}
