@@ -8,8 +8,9 @@
 //! A node that starts late or restarts replays the stream from its first entry.
 //!
 //! A node publishes the commands it takes in batches: one stream message holds every command
-//! that arrived while the node's earlier messages were being stored, in the order they
-//! arrived, and every replica applies a message's commands in that order. The stream's order
+//! that arrived while the node's earlier message was being stored or since it left (a node
+//! publishes at most one message every 15 ms), in the order they arrived, and every replica
+//! applies a message's commands in that order. The stream's order
 //! stays total (messages in stream order, commands in message order), each command still
 //! carries the time it was accepted at, and each is still answered only once this node's
 //! replica has applied it. Batching pays the quorum write and each replica's read of the
@@ -46,12 +47,18 @@ const BATCH_BYTES: usize = 256 * 1024;
 /// Messages a node has published and not yet seen acknowledged: more commands wait for the
 /// next message, which is what makes the batches grow with the load (group commit).
 const MESSAGES_IN_FLIGHT: usize = 1;
-/// How long a message waits for more commands after its first. An acknowledgement on
-/// loopback comes back in well under a millisecond, so without this wait a `make load` run's
-/// messages held 1.3 commands on average and the nats-servers spent as much as before; in
-/// `make load` the nats-servers' CPU per 1,000 joins went from about 150 ms (one command a
-/// message) to 85 ms with 2 ms and 66 ms with 5 ms.
-const LINGER: Duration = Duration::from_millis(5);
+/// A node publishes a message at most this often: a command that comes when the node's last
+/// message left longer ago than this goes at once (with whatever else is waiting), and one that
+/// comes sooner waits until this long after it, with every command that arrives meanwhile.
+/// An acknowledgement on loopback comes back in well under a millisecond, so without a wait a
+/// `make load` run's messages held 1.3 commands on average and the nats-servers spent as much
+/// as with one command a message. The wait was first a linger of 5 ms after each message's
+/// first command (about 27 joins a message in `make load`, and 5 ms more for every lone
+/// command); in `make load --runs three` back to back on a busy machine, this spacing gave 56
+/// joins a message with 10 ms and 70 with 15 or 20 ms (20 ms no better than 15), and the
+/// sale's checkouts (few, spread out) had a p50 of 2.3-3.4 ms against 29 ms with a 12 ms
+/// linger, since a lone command no longer waits.
+const MESSAGE_EVERY: Duration = Duration::from_millis(15);
 
 /// One message of the stream: entries in the order they apply, each with the call of the node
 /// that published them, to hand back its answer.
@@ -410,9 +417,10 @@ fn size_of(entry: &Entry) -> usize {
 }
 
 /// Publishes this node's commands in batches, in the order they arrived: each message takes
-/// every command waiting or arriving within [`LINGER`] of its first (up to [`BATCH_COMMANDS`]
-/// and [`BATCH_BYTES`]), and at most [`MESSAGES_IN_FLIGHT`] messages wait for their
-/// acknowledgement, so under load the commands that arrive meanwhile go together in the next.
+/// every command waiting or arriving until [`MESSAGE_EVERY`] after the node's previous message
+/// (up to [`BATCH_COMMANDS`] and [`BATCH_BYTES`]), and at most [`MESSAGES_IN_FLIGHT`] messages
+/// wait for their acknowledgement, so under load the commands that arrive meanwhile go
+/// together in the next.
 /// The messages go out one after another on the one connection, so the stream holds them in
 /// the order they were published; when one is refused or its acknowledgement fails, its calls
 /// are told at once (a retry with the same idempotency key gets the first answer, should the
@@ -434,6 +442,7 @@ async fn publish_batches(
         }
     };
     let mut in_flight = FuturesUnordered::new();
+    let mut last_sent = tokio::time::Instant::now();
     loop {
         while in_flight.len() >= MESSAGES_IN_FLIGHT {
             in_flight.next().await;
@@ -465,7 +474,9 @@ async fn publish_batches(
             bytes
         };
         let mut size = take(first);
-        let linger = tokio::time::sleep(LINGER);
+        // Already due when the previous message left long enough ago: then only the commands
+        // waiting now go with this one.
+        let linger = tokio::time::sleep_until(last_sent + MESSAGE_EVERY);
         tokio::pin!(linger);
         let mut count = 1;
         while count < BATCH_COMMANDS && size < BATCH_BYTES {
@@ -493,6 +504,7 @@ async fn publish_batches(
                 let _ = told.send(outcome.clone());
             }
         };
+        last_sent = tokio::time::Instant::now();
         match jetstream.publish(SUBJECT, payload.into()).await {
             Ok(ack) => {
                 let fail = &fail;
