@@ -23,10 +23,10 @@ tools-browser:
 serve: tools-app
 	trunk serve
 
-## serve-server: the release build and the real store server (crates/store-server) at
-## http://127.0.0.1:8080, durable in target/store-data; DEMO=1 adds the demo's crowd and controls
+## serve-server: the release build and the real store server (crates/store-server, built with
+## Cargo.toml's server profile) at http://127.0.0.1:8080, durable in target/store-data; DEMO=1 adds the demo's crowd and controls
 serve-server: build
-	cargo run --release -p store-server -- --addr 127.0.0.1:8080 --dist dist --data target/store-data$(if $(DEMO),-demo --demo)
+	cargo run --profile server -p store-server -- --addr 127.0.0.1:8080 --dist dist --data target/store-data$(if $(DEMO),-demo --demo)
 
 ## build: release build into dist/ (the page with the release-page profile, see Cargo.toml),
 ## then the first-load size a phone downloads
@@ -65,15 +65,15 @@ test-e2e: build
 ## dist/ and /api; no worker), except the three about the worker itself or its simulated faults
 test-e2e-server: build
 	@scripts/ensure-tools chromium
-	cargo build --release -p store-server
-	E2E_STORE=server E2E_STORE_SERVER=target/release/store-server CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p e2e --test journeys
+	cargo build --profile server -p store-server
+	E2E_STORE=server E2E_STORE_SERVER=target/server/store-server CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p e2e --test journeys
 
 ## load: a bounded load run at the sale moment on loopback: one node, three nodes on a 3-node
 ## JetStream cluster, and three nodes with kill -9 of a store node and a nats-server node
 ## mid-sale; writes target/load.json (SHOPPERS=N to change the crowd)
 load: build tools-nats
-	cargo build --release -p store-server
-	target/release/load --shoppers $(or $(SHOPPERS),12000) --server target/release/store-server --dist dist
+	cargo build --profile server -p store-server
+	target/server/load --shoppers $(or $(SHOPPERS),12000) --server target/server/store-server --dist dist
 
 ## bench: first-load size, time to interactive against a Leptos counter, countdown accuracy,
 ## long tasks at the sale moment, the 1,000,000-shopper sale; writes target/bench.json

@@ -8,8 +8,9 @@
 //! A node that starts late or restarts replays the stream from its first entry.
 //!
 //! A node publishes the commands it takes in batches: one stream message holds every command
-//! that arrived while the node's earlier messages were being stored, in the order they
-//! arrived, and every replica applies a message's commands in that order. The stream's order
+//! that arrived while the node's earlier message was being stored or since it left (a node
+//! publishes at most one message every 15 ms), in the order they arrived, and every replica
+//! applies a message's commands in that order. The stream's order
 //! stays total (messages in stream order, commands in message order), each command still
 //! carries the time it was accepted at, and each is still answered only once this node's
 //! replica has applied it. Batching pays the quorum write and each replica's read of the
@@ -46,12 +47,18 @@ const BATCH_BYTES: usize = 256 * 1024;
 /// Messages a node has published and not yet seen acknowledged: more commands wait for the
 /// next message, which is what makes the batches grow with the load (group commit).
 const MESSAGES_IN_FLIGHT: usize = 1;
-/// How long a message waits for more commands after its first. An acknowledgement on
-/// loopback comes back in well under a millisecond, so without this wait a `make load` run's
-/// messages held 1.3 commands on average and the nats-servers spent as much as before; in
-/// `make load` the nats-servers' CPU per 1,000 joins went from about 150 ms (one command a
-/// message) to 85 ms with 2 ms and 66 ms with 5 ms.
-const LINGER: Duration = Duration::from_millis(5);
+/// A node publishes a message at most this often: a command that comes when the node's last
+/// message left longer ago than this goes at once (with whatever else is waiting), and one that
+/// comes sooner waits until this long after it, with every command that arrives meanwhile.
+/// An acknowledgement on loopback comes back in well under a millisecond, so without a wait a
+/// `make load` run's messages held 1.3 commands on average and the nats-servers spent as much
+/// as with one command a message. The wait was first a linger of 5 ms after each message's
+/// first command (about 27 joins a message in `make load`, and 5 ms more for every lone
+/// command); in `make load --runs three` back to back on a busy machine, this spacing gave 56
+/// joins a message with 10 ms and 70 with 15 or 20 ms (20 ms no better than 15), and the
+/// sale's checkouts (few, spread out) had a p50 of 2.3-3.4 ms against 29 ms with a 12 ms
+/// linger, since a lone command no longer waits.
+const MESSAGE_EVERY: Duration = Duration::from_millis(15);
 
 /// One message of the stream: entries in the order they apply, each with the call of the node
 /// that published them, to hand back its answer.
@@ -65,17 +72,22 @@ struct Published {
 /// The calls of this node waiting for their answer (or for why it will not come).
 type Waiting = HashMap<u64, oneshot::Sender<Result<StoreResponse, String>>>;
 
-/// A command on its way to the stream, and the call waiting for its answer.
+/// An entry on its way to the stream: a command with the call waiting for its answer, or an
+/// entry no call waits for (a tick) with whom to tell once the stream has stored it.
 struct Outgoing {
-    call: u64,
     entry: Entry,
+    waiter: Waiter,
+}
+
+enum Waiter {
+    /// A call, answered by the apply loop (or told by the publisher why it will not be).
+    Call(u64),
+    /// Told when the stream acknowledged the message that holds the entry, or why it did not.
+    Stored(oneshot::Sender<Result<(), String>>),
 }
 
 pub struct Cluster {
     replica: Arc<Mutex<Option<Replica>>>,
-    jetstream: jetstream::Context,
-    /// This node's name on the entries it publishes: random, so a restart is a new publisher.
-    name: String,
     calls: AtomicU64,
     waiting: Arc<Mutex<Waiting>>,
     /// This node's commands on their way to the stream (see [`publish_batches`]).
@@ -208,12 +220,14 @@ impl Cluster {
                             continue;
                         }
                     };
+                    // Only the node that published a message has calls waiting for its answers.
+                    let mine = published.from.as_deref() == Some(name.as_str());
                     let mut answers = Vec::new();
                     {
                         let mut replica = replica.lock().expect("the store's lock");
-                        for (call, entry) in &published.entries {
+                        for (call, entry) in published.entries {
                             let answer = match replica.as_mut() {
-                                None => match Replica::open(entry) {
+                                None => match Replica::open(&entry) {
                                     Ok(opened) => {
                                         *replica = Some(opened);
                                         None
@@ -225,12 +239,12 @@ impl Cluster {
                                 },
                                 Some(replica) => replica.apply(entry),
                             };
-                            if let (Some(answer), Some(call)) = (answer, call) {
-                                answers.push((*call, answer));
+                            if let (true, Some(answer), Some(call)) = (mine, answer, call) {
+                                answers.push((call, answer));
                             }
                         }
                     }
-                    if published.from.as_deref() == Some(name.as_str()) {
+                    if mine {
                         let mut waiting = waiting.lock().expect("the waiting lock");
                         for (call, answer) in answers {
                             if let Some(waiter) = waiting.remove(&call) {
@@ -278,16 +292,9 @@ impl Cluster {
             started.elapsed().as_millis()
         );
         let (outgoing, commands) = mpsc::unbounded_channel();
-        tokio::spawn(publish_batches(
-            jetstream.clone(),
-            name.clone(),
-            commands,
-            waiting.clone(),
-        ));
+        tokio::spawn(publish_batches(jetstream, name, commands, waiting.clone()));
         Ok(Cluster {
             replica,
-            jetstream,
-            name,
             calls: AtomicU64::new(0),
             waiting,
             outgoing,
@@ -308,19 +315,18 @@ impl Cluster {
         *self.applied.borrow()
     }
 
-    /// Publishes one entry that no call waits for (a tick), once the stream holds it.
+    /// Publishes one entry that no call waits for (a tick) through this node's publisher, the
+    /// one path to the stream, and returns once the stream has stored it.
     async fn publish(&self, entry: Entry) -> Result<(), String> {
-        let published = Published {
-            from: Some(self.name.clone()),
-            entries: vec![(None, entry)],
-        };
-        let payload = serde_json::to_vec(&published).expect("entries serialise");
-        let ack = self
-            .jetstream
-            .publish(SUBJECT, payload.into())
-            .await
-            .map_err(|e| e.to_string())?;
-        ack.await.map(drop).map_err(|e| e.to_string())
+        let (stored, told) = oneshot::channel();
+        self.outgoing
+            .send(Outgoing {
+                entry,
+                waiter: Waiter::Stored(stored),
+            })
+            .map_err(|_| "the publisher stopped".to_string())?;
+        told.await
+            .unwrap_or_else(|_| Err("the publisher stopped".to_string()))
     }
 
     /// A command once the stream holds it and this node has applied it; a read from this node.
@@ -356,7 +362,11 @@ impl Cluster {
             at_ms: real_now(),
             call: Call::from(request),
         };
-        let outcome = if self.outgoing.send(Outgoing { call, entry }).is_ok() {
+        let outgoing = Outgoing {
+            entry,
+            waiter: Waiter::Call(call),
+        };
+        let outcome = if self.outgoing.send(outgoing).is_ok() {
             match tokio::time::timeout(ANSWER_WITHIN, answer).await {
                 Ok(Ok(outcome)) => outcome,
                 Ok(Err(_)) => Err("its publisher stopped".to_string()),
@@ -407,9 +417,10 @@ fn size_of(entry: &Entry) -> usize {
 }
 
 /// Publishes this node's commands in batches, in the order they arrived: each message takes
-/// every command waiting or arriving within [`LINGER`] of its first (up to [`BATCH_COMMANDS`]
-/// and [`BATCH_BYTES`]), and at most [`MESSAGES_IN_FLIGHT`] messages wait for their
-/// acknowledgement, so under load the commands that arrive meanwhile go together in the next.
+/// every command waiting or arriving until [`MESSAGE_EVERY`] after the node's previous message
+/// (up to [`BATCH_COMMANDS`] and [`BATCH_BYTES`]), and at most [`MESSAGES_IN_FLIGHT`] messages
+/// wait for their acknowledgement, so under load the commands that arrive meanwhile go
+/// together in the next.
 /// The messages go out one after another on the one connection, so the stream holds them in
 /// the order they were published; when one is refused or its acknowledgement fails, its calls
 /// are told at once (a retry with the same idempotency key gets the first answer, should the
@@ -422,15 +433,16 @@ async fn publish_batches(
     mut commands: mpsc::UnboundedReceiver<Outgoing>,
     waiting: Arc<Mutex<Waiting>>,
 ) {
-    let fail = |calls: &[u64], problem: String| {
+    let fail = |calls: &[u64], problem: &str| {
         let mut waiting = waiting.lock().expect("the waiting lock");
         for call in calls {
             if let Some(waiter) = waiting.remove(call) {
-                let _ = waiter.send(Err(problem.clone()));
+                let _ = waiter.send(Err(problem.to_string()));
             }
         }
     };
     let mut in_flight = FuturesUnordered::new();
+    let mut last_sent = tokio::time::Instant::now();
     loop {
         while in_flight.len() >= MESSAGES_IN_FLIGHT {
             in_flight.next().await;
@@ -442,12 +454,32 @@ async fn publish_batches(
             },
             Some(()) = in_flight.next(), if !in_flight.is_empty() => continue,
         };
-        let mut bytes = size_of(&first.entry);
-        let mut calls = vec![first.call];
-        let mut entries = vec![(Some(first.call), first.entry)];
-        let linger = tokio::time::sleep(LINGER);
+        let mut bytes = 0;
+        let mut calls = Vec::new();
+        let mut stored = Vec::new();
+        let mut entries = Vec::new();
+        let mut take = |next: Outgoing| {
+            bytes += size_of(&next.entry);
+            let call = match next.waiter {
+                Waiter::Call(call) => {
+                    calls.push(call);
+                    Some(call)
+                }
+                Waiter::Stored(told) => {
+                    stored.push(told);
+                    None
+                }
+            };
+            entries.push((call, next.entry));
+            bytes
+        };
+        let mut size = take(first);
+        // Already due when the previous message left long enough ago: then only the commands
+        // waiting now go with this one.
+        let linger = tokio::time::sleep_until(last_sent + MESSAGE_EVERY);
         tokio::pin!(linger);
-        while entries.len() < BATCH_COMMANDS && bytes < BATCH_BYTES {
+        let mut count = 1;
+        while count < BATCH_COMMANDS && size < BATCH_BYTES {
             let next = match commands.try_recv() {
                 Ok(next) => next,
                 Err(_) => tokio::select! {
@@ -458,25 +490,40 @@ async fn publish_batches(
                     () = &mut linger => break,
                 },
             };
-            bytes += size_of(&next.entry);
-            calls.push(next.call);
-            entries.push((Some(next.call), next.entry));
+            size = take(next);
+            count += 1;
         }
         let published = Published {
             from: Some(name.clone()),
             entries,
         };
         let payload = serde_json::to_vec(&published).expect("entries serialise");
+        let told = |stored: Vec<oneshot::Sender<Result<(), String>>>,
+                    outcome: Result<(), String>| {
+            for told in stored {
+                let _ = told.send(outcome.clone());
+            }
+        };
+        last_sent = tokio::time::Instant::now();
         match jetstream.publish(SUBJECT, payload.into()).await {
             Ok(ack) => {
                 let fail = &fail;
                 in_flight.push(async move {
-                    if let Err(problem) = ack.await {
-                        fail(&calls, problem.to_string());
+                    match ack.await {
+                        Ok(_) => told(stored, Ok(())),
+                        Err(problem) => {
+                            let problem = problem.to_string();
+                            fail(&calls, &problem);
+                            told(stored, Err(problem));
+                        }
                     }
                 });
             }
-            Err(problem) => fail(&calls, problem.to_string()),
+            Err(problem) => {
+                let problem = problem.to_string();
+                fail(&calls, &problem);
+                told(stored, Err(problem));
+            }
         }
     }
     while in_flight.next().await.is_some() {}

@@ -65,7 +65,7 @@ impl Node {
                 }
                 let mut replica = Replica::open(&opening)?;
                 for entry in entries {
-                    replica.apply(&entry?);
+                    replica.apply(entry?);
                 }
                 replica
             }
@@ -115,7 +115,7 @@ impl Node {
                 let number = self
                     .log
                     .append(&serde_json::to_vec(&entry).expect("entries serialise"));
-                let response = replica.apply(&entry).expect("a call is answered");
+                let response = replica.apply(entry).expect("a call is answered");
                 let code_for = self.texted_code(&mut replica, request, &response);
                 (response, Some(number), code_for)
             } else {

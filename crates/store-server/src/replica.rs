@@ -112,15 +112,15 @@ impl Replica {
         self.at_ms
     }
 
-    /// Applies one entry after the opening; a call's answer comes back.
-    pub fn apply(&mut self, entry: &Entry) -> Option<StoreResponse> {
+    /// Applies one entry after the opening; a call's answer comes back. The entry is taken:
+    /// its call becomes the store's request without a copy (every replica applies every call).
+    pub fn apply(&mut self, entry: Entry) -> Option<StoreResponse> {
         self.at_ms = self.at_ms.max(entry.at_ms());
         let answer = match entry {
             Entry::Open { .. } => None,
-            Entry::Call { call, .. } => Some(
-                self.store
-                    .handle(&StoreRequest::from(call.clone()), self.at_ms),
-            ),
+            Entry::Call { call, .. } => {
+                Some(self.store.handle(&StoreRequest::from(call), self.at_ms))
+            }
             Entry::Tick { .. } => {
                 self.store.run_slice(self.at_ms, &mut || false);
                 None
@@ -200,7 +200,7 @@ mod tests {
             let mut replica = Replica::open(&opening(true)).unwrap();
             entries
                 .iter()
-                .filter_map(|e| replica.apply(e))
+                .filter_map(|e| replica.apply(e.clone()))
                 .map(|r| (r.status, r.body))
                 .collect::<Vec<_>>()
         };
@@ -213,10 +213,10 @@ mod tests {
     #[test]
     fn store_time_never_goes_back() {
         let mut replica = Replica::open(&opening(false)).unwrap();
-        replica.apply(&Entry::Tick {
+        replica.apply(Entry::Tick {
             at_ms: T0 + 1_000.0,
         });
-        replica.apply(&Entry::Tick { at_ms: T0 + 10.0 });
+        replica.apply(Entry::Tick { at_ms: T0 + 10.0 });
         assert_eq!(replica.at_ms(), T0 + 1_000.0);
     }
 
