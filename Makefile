@@ -11,7 +11,7 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 .PHONY: serve serve-server build test lint test-native test-browser test-e2e test-e2e-server bench load tools-app tools-browser tools-nats clean
 
 tools-app:
-	@scripts/ensure-tools wasm-target wasm-bindgen wasm-opt trunk
+	@scripts/ensure-tools wasm-target wasm-bindgen wasm-opt trunk wasm-split
 
 tools-nats:
 	@scripts/ensure-tools nats-server
@@ -29,9 +29,11 @@ serve-server: build
 	cargo run --profile server -p store-server -- --addr 127.0.0.1:8080 --dist dist --data target/store-data$(if $(DEMO),-demo --demo)
 
 ## build: release build into dist/ (the page with the release-page profile, see Cargo.toml),
-## then the first-load size a phone downloads
+## the page cut into the shell and the modules fetched on demand (scripts/split-page), then the
+## first-load size a phone downloads
 build: tools-app
 	trunk build --release --cargo-profile release-page
+	scripts/split-page dist
 	@scripts/first-load-size dist
 
 ## test: formatting and lints, then every test, native and in headless Chromium

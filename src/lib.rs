@@ -19,12 +19,15 @@ pub mod storage;
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, Lazy,
 };
 
 use components::{DevPanel, Footer, Header, Notices};
-use pages::{account::Account, home::Home, not_found::NotFound, order::Order, sale::SalePage};
-use preview::{PreviewGallery, PreviewScreen};
+use pages::{
+    home::Home,
+    not_found::NotFound,
+    on_demand::{AccountRoute, OrderRoute, PreviewGalleryRoute, PreviewScreenRoute, SaleRoute},
+};
 use shop::Shop;
 
 #[component]
@@ -87,11 +90,11 @@ pub fn Shell() -> impl IntoView {
                 <main id="main">
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=Home/>
-                        <Route path=path!("/sale/:id") view=SalePage/>
-                        <Route path=path!("/account") view=Account/>
-                        <Route path=path!("/orders/:id") view=Order/>
-                        <Route path=path!("/preview") view=PreviewGallery/>
-                        <Route path=path!("/preview/:state") view=PreviewScreen/>
+                        <Route path=path!("/sale/:id") view={Lazy::<SaleRoute>::new()}/>
+                        <Route path=path!("/account") view={Lazy::<AccountRoute>::new()}/>
+                        <Route path=path!("/orders/:id") view={Lazy::<OrderRoute>::new()}/>
+                        <Route path=path!("/preview") view={Lazy::<PreviewGalleryRoute>::new()}/>
+                        <Route path=path!("/preview/:state") view={Lazy::<PreviewScreenRoute>::new()}/>
                     </Routes>
                 </main>
                 <Footer/>

@@ -191,7 +191,7 @@ impl Shop {
             return;
         }
         let played = match client.sync_clock().await {
-            Ok(_) => scenario::play(&client, &scenario.preset).await,
+            Ok(_) => scenario::play(client.clone(), scenario.preset.clone()).await,
             Err(e) => Err(e),
         };
         if let Err(e) = played {

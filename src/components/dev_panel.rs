@@ -28,8 +28,15 @@ pub fn DevPanel() -> impl IntoView {
     // Built again in the other language when the shopper switches, like the page.
     move || {
         shop.locale.track();
-        open.get().then(|| view! { <Panel/> })
+        open.get().then(|| Suspend::new(panel()))
     }
+}
+
+/// The panel, which shoppers never open: in the release build a module of its own, fetched
+/// when it is first opened (see src/pages/on_demand.rs).
+#[cfg_attr(split, leptos::lazy)]
+async fn panel() -> AnyView {
+    view! { <Panel/> }.into_any()
 }
 
 /// The sale's phase as the shop's badges name it.

@@ -2,5 +2,6 @@
 pub mod account;
 pub mod home;
 pub mod not_found;
+pub mod on_demand;
 pub mod order;
 pub mod sale;

@@ -920,6 +920,47 @@ async fn ended_sale_and_deep_links(ctx: &Ctx, b: &Browser) -> Result<()> {
     Ok(())
 }
 
+/// The wasm modules the page has fetched so far (file names).
+async fn wasm_fetched(b: &Browser) -> Result<Vec<String>> {
+    let names = b
+        .js(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.endsWith('.wasm')).map(p => p.split('/').pop());",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(names)?)
+}
+
+/// The first-load figure of `make bench` counts the shell only (scripts/split-page): the home
+/// page must run on the shell alone, and the sale page's code must come when it is opened.
+async fn the_first_screen_fetches_only_the_shell(ctx: &Ctx, b: &Browser) -> Result<()> {
+    b.goto(&format!("{}/", ctx.base)).await?;
+    b.wait_js(
+        "document.querySelector('.sale-card')",
+        secs(30),
+        "sale cards",
+    )
+    .await?;
+    let first = wasm_fetched(b).await?;
+    ensure!(
+        first == ["flash-sale_bg.wasm"],
+        "the home page fetched {first:?}, not the shell alone"
+    );
+    b.click("a[data-sale=k7-first-drop]", secs(10)).await?;
+    b.wait_js(
+        "document.querySelector('section[data-state]')",
+        secs(30),
+        "the sale page from its card",
+    )
+    .await?;
+    let later = wasm_fetched(b).await?;
+    ensure!(
+        later.iter().any(|m| m.starts_with("split_sale_page_")),
+        "the sale page came without its own module: {later:?}"
+    );
+    Ok(())
+}
+
 /// Every screen of the designer's gallery, full size and in both languages, fits a 360 px
 /// phone, and in Chinese has no English sentence left over: the gallery has the screens no
 /// journey reaches (waitlist, network trouble, empty states). Each is saved as
@@ -1280,6 +1321,7 @@ fn main() {
         sold_out_says_where_you_stood,
         hold_runs_out,
         ended_sale_and_deep_links,
+        the_first_screen_fetches_only_the_shell,
         every_preview_screen_fits_a_phone,
         typing_keeps_focus_on_the_sale_page,
         inline_sign_in_keeps_the_code_step,
