@@ -148,11 +148,8 @@ pub fn landing(preset: &str) -> String {
     }
 }
 
-/// Plays the preset's shopper steps through the API. Only a scenario URL plays one, so in the
-/// release build this is a module of its own, fetched then (see src/pages/on_demand.rs).
-#[cfg_attr(split, leptos::lazy)]
-pub async fn play(client: StoreClient, preset: String) -> Result<(), ApiError> {
-    let (client, preset) = (&client, preset.as_str());
+/// Plays the preset's shopper steps through the API.
+pub async fn play(client: &StoreClient, preset: &str) -> Result<(), ApiError> {
     if matches!(preset, "fresh" | "ended") {
         return Ok(());
     }

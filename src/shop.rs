@@ -167,39 +167,7 @@ impl Shop {
 
     /// Resets the demo store to a scenario's settings and plays its preset.
     pub async fn start_scenario(&self, scenario: &scenario::Scenario) {
-        match scenario.speed_after_registering {
-            Some(speed) => self
-                .storage()
-                .set(SPEED_AFTER_REGISTERING_KEY, &crate::format::decimal(speed)),
-            None => self.storage().remove(SPEED_AFTER_REGISTERING_KEY),
-        }
-        let client = self.client();
-        client.session.set(None);
-        if let Err(e) = client
-            .call::<DevState>(
-                Method::Post,
-                "/api/dev/reset",
-                Some(Some(scenario.settings.clone())),
-            )
-            .await
-        {
-            // Playing the preset on the demo as it was would land somewhere its name does not say.
-            self.notify(Said {
-                text: |t| t.scenario_not_played,
-                facts: vec![Fact::Error(e), Fact::Plain(scenario.preset.clone())],
-            });
-            return;
-        }
-        let played = match client.sync_clock().await {
-            Ok(_) => scenario::play(client.clone(), scenario.preset.clone()).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = played {
-            self.notify(Said {
-                text: |t| t.scenario_stopped,
-                facts: vec![Fact::Plain(scenario.preset.clone()), Fact::Error(e)],
-            });
-        }
+        reset_and_play(*self, scenario.clone()).await
     }
 
     /// Called when the shopper has registered: a fast demo's clock speed, held back so there
@@ -319,4 +287,43 @@ impl Shop {
 
 pub fn use_shop() -> Shop {
     expect_context::<Shop>()
+}
+
+/// [`Shop::start_scenario`]. Only a scenario URL starts one, so in the release build this is a
+/// module of its own, fetched then (see src/pages/on_demand.rs).
+#[cfg_attr(split, leptos::lazy)]
+async fn reset_and_play(shop: Shop, scenario: scenario::Scenario) {
+    match scenario.speed_after_registering {
+        Some(speed) => shop
+            .storage()
+            .set(SPEED_AFTER_REGISTERING_KEY, &crate::format::decimal(speed)),
+        None => shop.storage().remove(SPEED_AFTER_REGISTERING_KEY),
+    }
+    let client = shop.client();
+    client.session.set(None);
+    if let Err(e) = client
+        .call::<DevState>(
+            Method::Post,
+            "/api/dev/reset",
+            Some(Some(scenario.settings.clone())),
+        )
+        .await
+    {
+        // Playing the preset on the demo as it was would land somewhere its name does not say.
+        shop.notify(Said {
+            text: |t| t.scenario_not_played,
+            facts: vec![Fact::Error(e), Fact::Plain(scenario.preset)],
+        });
+        return;
+    }
+    let played = match client.sync_clock().await {
+        Ok(_) => scenario::play(&client, &scenario.preset).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = played {
+        shop.notify(Said {
+            text: |t| t.scenario_stopped,
+            facts: vec![Fact::Plain(scenario.preset.clone()), Fact::Error(e)],
+        });
+    }
 }
