@@ -19,7 +19,7 @@ pub mod storage;
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy,
+    path,
 };
 
 use components::{DevPanel, Footer, Header, Notices};
@@ -90,11 +90,11 @@ pub fn Shell() -> impl IntoView {
                 <main id="main">
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=Home/>
-                        <Route path=path!("/sale/:id") view={Lazy::<SaleRoute>::new()}/>
-                        <Route path=path!("/account") view={Lazy::<AccountRoute>::new()}/>
-                        <Route path=path!("/orders/:id") view={Lazy::<OrderRoute>::new()}/>
-                        <Route path=path!("/preview") view={Lazy::<PreviewGalleryRoute>::new()}/>
-                        <Route path=path!("/preview/:state") view={Lazy::<PreviewScreenRoute>::new()}/>
+                        <Route path=path!("/sale/:id") view=SaleRoute/>
+                        <Route path=path!("/account") view=AccountRoute/>
+                        <Route path=path!("/orders/:id") view=OrderRoute/>
+                        <Route path=path!("/preview") view=PreviewGalleryRoute/>
+                        <Route path=path!("/preview/:state") view=PreviewScreenRoute/>
                     </Routes>
                 </main>
                 <Footer/>

@@ -3,35 +3,45 @@
 //! The release build (`make build`, `scripts/split-page`) compiles the page with `--cfg split`:
 //! there each `*_page` function below is one of Leptos's `#[lazy]` functions, and
 //! wasm_split_cli_support cuts the code only it reaches into a wasm module of its own, fetched
-//! when the router first needs it. Every other build (`trunk serve`, the browser tests) keeps
+//! when the route is first shown. Every other build (`trunk serve`, the browser tests) keeps
 //! one module and calls them as plain async functions, so both behave the same.
 use std::future::Future;
 
 use leptos::prelude::*;
-use leptos_router::LazyRoute;
 
 use super::{account::Account, order::Order, sale::SalePage};
 use crate::preview::{PreviewGallery, PreviewScreen};
+use crate::shop::use_shop;
 
-/// A route whose page is the component `$page`, loaded by `$load`.
+/// Shows the page `load` gives, and "Loading…" until its module has arrived (at once when it
+/// already has, or in a build of one module).
+fn on_demand(load: impl Future<Output = AnyView> + Send + 'static) -> impl IntoView {
+    let arrived = RwSignal::new(false);
+    let loading = use_shop().words().loading;
+    view! {
+        {Suspend::new(async move {
+            let page = load.await;
+            arrived.set(true);
+            page
+        })}
+        <Show when=move || !arrived.get()>
+            <p class="loading">{loading}</p>
+        </Show>
+    }
+}
+
+/// A route component `$route` showing the component `$page`, whose code `$load` brings.
 macro_rules! page_on_demand {
     ($route:ident, $load:ident, $page:ident) => {
-        #[doc = concat!("The route to [`", stringify!($page), "`], fetched on first use.")]
-        pub struct $route;
-
         #[cfg_attr(split, leptos::lazy)]
         async fn $load() -> AnyView {
             view! { <$page/> }.into_any()
         }
 
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                Self
-            }
-
-            fn view(_: Self) -> impl Future<Output = AnyView> {
-                $load()
-            }
+        /// The route to its page, fetched the first time it is shown.
+        #[component]
+        pub fn $route() -> impl IntoView {
+            on_demand($load())
         }
     };
 }
