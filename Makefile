@@ -11,7 +11,7 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 .PHONY: serve serve-server build test lint test-native test-browser test-e2e test-e2e-server bench load tools-app tools-browser tools-nats clean
 
 tools-app:
-	@scripts/ensure-tools wasm-target wasm-bindgen wasm-opt trunk wasm-split
+	@scripts/ensure-tools wasm-target wasm-bindgen wasm-opt trunk
 
 tools-nats:
 	@scripts/ensure-tools nats-server
@@ -32,6 +32,7 @@ serve-server: build
 ## the page cut into the shell and the modules fetched on demand (scripts/split-page), then the
 ## first-load size a phone downloads
 build: tools-app
+	@scripts/ensure-tools wasm-split
 	trunk build --release --cargo-profile release-page
 	scripts/split-page dist
 	@scripts/first-load-size dist

@@ -1,5 +1,7 @@
 //! The shop as the UI sees it: the store client, the page's storage for drafts and the
 //! session, and notices about the demo. Opened once at start and shared through context.
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -8,6 +10,7 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use crate::api::demo::{ClockChange, DevState, StoreNotice};
 use crate::api::service_worker::{self, StoreKind};
 use crate::api::{FetchTransport, Method, Session, StoreClient, Transport};
+use crate::components::on_demand::{fetched, ModuleMissing};
 use crate::device::sleep_ms;
 use crate::i18n::{Fact, Locale, Said, Words};
 use crate::scenario;
@@ -167,7 +170,13 @@ impl Shop {
 
     /// Resets the demo store to a scenario's settings and plays its preset.
     pub async fn start_scenario(&self, scenario: &scenario::Scenario) {
-        reset_and_play(*self, scenario.clone()).await
+        match fetched!(reset_and_play(*self, scenario.clone())) {
+            Ok(play) => play.await,
+            Err(ModuleMissing) => self.notify(Said::new(
+                |t| t.scenario_not_downloaded,
+                [scenario.preset.clone()],
+            )),
+        }
     }
 
     /// Called when the shopper has registered: a fast demo's clock speed, held back so there
@@ -290,9 +299,20 @@ pub fn use_shop() -> Shop {
 }
 
 /// [`Shop::start_scenario`]. Only a scenario URL starts one, so in the release build this is a
-/// module of its own, fetched then (see src/pages/on_demand.rs).
-#[cfg_attr(split, leptos::lazy)]
-async fn reset_and_play(shop: Shop, scenario: scenario::Scenario) {
+/// module of its own, fetched then (see [`crate::components::on_demand`]); what it gives is the
+/// reset and play, to await.
+#[cfg_attr(
+    split,
+    leptos::wasm_split::wasm_split(scenario, fallible, wasm_split_path = ::leptos::wasm_split)
+)]
+fn reset_and_play(
+    shop: Shop,
+    scenario: scenario::Scenario,
+) -> Result<Pin<Box<dyn Future<Output = ()>>>, ModuleMissing> {
+    Ok(Box::pin(reset_then_play(shop, scenario)))
+}
+
+async fn reset_then_play(shop: Shop, scenario: scenario::Scenario) {
     match scenario.speed_after_registering {
         Some(speed) => shop
             .storage()
@@ -305,7 +325,7 @@ async fn reset_and_play(shop: Shop, scenario: scenario::Scenario) {
         .call::<DevState>(
             Method::Post,
             "/api/dev/reset",
-            Some(Some(scenario.settings.clone())),
+            Some(Some(scenario.settings)),
         )
         .await
     {
@@ -323,7 +343,7 @@ async fn reset_and_play(shop: Shop, scenario: scenario::Scenario) {
     if let Err(e) = played {
         shop.notify(Said {
             text: |t| t.scenario_stopped,
-            facts: vec![Fact::Plain(scenario.preset.clone()), Fact::Error(e)],
+            facts: vec![Fact::Plain(scenario.preset), Fact::Error(e)],
         });
     }
 }

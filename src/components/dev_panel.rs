@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
+use super::on_demand::{fetched, on_demand, ModuleMissing};
 use crate::api::demo::{ClockChange, DemoSettings, DevState};
 use crate::api::Method;
 use crate::api::Phase;
@@ -28,15 +29,19 @@ pub fn DevPanel() -> impl IntoView {
     // Built again in the other language when the shopper switches, like the page.
     move || {
         shop.locale.track();
-        open.get().then(|| Suspend::new(panel()))
+        open.get()
+            .then(|| on_demand(|| async { fetched!(dev_panel()) }))
     }
 }
 
 /// The panel, which shoppers never open: in the release build a module of its own, fetched
-/// when it is first opened (see src/pages/on_demand.rs).
-#[cfg_attr(split, leptos::lazy)]
-async fn panel() -> AnyView {
-    view! { <Panel/> }.into_any()
+/// when it is first opened (see [`super::on_demand`]).
+#[cfg_attr(
+    split,
+    leptos::wasm_split::wasm_split(dev_panel, fallible, wasm_split_path = ::leptos::wasm_split)
+)]
+fn dev_panel() -> Result<AnyView, ModuleMissing> {
+    Ok(view! { <Panel/> }.into_any())
 }
 
 /// The sale's phase as the shop's badges name it.

@@ -4,6 +4,7 @@ mod countdown;
 mod dev_panel;
 mod layout;
 mod notices;
+pub mod on_demand;
 mod sign_in;
 
 pub use clock_quality::ClockQuality;

@@ -2,8 +2,8 @@
 //! prints one table; writes target/bench.json (raw figures and a `budgets` list) and
 //! target/bench.md (the table for the README). Budgets are reported, never fail the run.
 //!
-//! Inputs (scripts/bench sets them): BENCH_DIST (the shop's dist/), BENCH_FEATURE_DIST (the same
-//! build with the `bench` feature, for the read-outs), BENCH_COUNTER_DIST (the
+//! Inputs (scripts/bench sets them): BENCH_DIST (the shop's dist/), BENCH_FEATURE_DIST (the shop
+//! with the `bench` feature, for the read-outs: trunk's build, in one module, not cut like dist/), BENCH_COUNTER_DIST (the
 //! Leptos counter built the same way), BENCH_SIMULATE (the native `simulate` example binary).
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -597,7 +597,7 @@ async fn run() -> Result<()> {
         ),
         (
             format!(
-                "The later pages' modules (sale, account, order, previews and the code they share: {} files), each gzip -9, fetched when a page first needs them",
+                "The modules fetched on demand (the later pages, the dev panel, scenarios and the code they share: {} files), each gzip -9",
                 on_demand_files.len()
             ),
             kb(on_demand_gz as f64),
