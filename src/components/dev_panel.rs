@@ -30,7 +30,7 @@ pub fn DevPanel() -> impl IntoView {
     move || {
         shop.locale.track();
         open.get()
-            .then(|| on_demand(|| async { fetched!(dev_panel()) }))
+            .then(|| on_demand(|| Box::pin(async { fetched!(dev_panel()) })))
     }
 }
 

@@ -9,6 +9,7 @@
 //! functions. The split points: the later pages (`pages/on_demand.rs`), the dev panel and a
 //! scenario's reset and play (`shop.rs`).
 use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -17,6 +18,9 @@ use crate::shop::use_shop;
 
 /// A module did not arrive: the network failed while the browser fetched it.
 pub struct ModuleMissing;
+
+/// What a split point's view is on its way as (see [`on_demand`]).
+pub type Arriving = Pin<Box<dyn Future<Output = Result<AnyView, ModuleMissing>>>>;
 
 #[cfg(split)]
 impl From<leptos::wasm_split::SplitLoaderError> for ModuleMissing {
@@ -36,11 +40,8 @@ enum Arrival {
 /// already has, or in a build of one module), and if the module could not be fetched, says so
 /// with a button that fetches it again. Nothing the shopper typed or held is lost meanwhile:
 /// drafts and the store keep it.
-pub fn on_demand<Load, Fut>(load: Load) -> impl IntoView
-where
-    Load: Fn() -> Fut + Copy + Send + Sync + 'static,
-    Fut: Future<Output = Result<AnyView, ModuleMissing>> + 'static,
-{
+/// (One function for every split point, not one per `load`: each copy would cost the shell bytes.)
+pub fn on_demand(load: fn() -> Arriving) -> AnyView {
     let tries = RwSignal::new(0u32);
     let arrival = RwSignal::new(Arrival::Waiting);
     let t = use_shop().words();
@@ -74,6 +75,7 @@ where
             }.into_any()),
         }}
     }
+    .into_any()
 }
 
 /// What a call of a split point gives: awaited where it is one, called where the page is one

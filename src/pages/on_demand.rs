@@ -21,7 +21,7 @@ macro_rules! page_on_demand {
         /// The route to its page, fetched the first time it is shown.
         #[component]
         pub fn $route() -> impl IntoView {
-            on_demand(|| async { fetched!($load()) })
+            on_demand(|| Box::pin(async { fetched!($load()) }))
         }
     };
 }
