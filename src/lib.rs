@@ -73,7 +73,6 @@ pub fn Shell() -> impl IntoView {
         if let Some(performance) = window().performance() {
             let _ = performance.mark("app-interactive");
         }
-        pages::on_demand::prefetch_the_sale_page();
     });
     attention::follow_title_and_icon();
     let locale = use_context::<Shop>()

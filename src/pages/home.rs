@@ -17,6 +17,12 @@ pub fn Home() -> impl IntoView {
         beat.track();
         "/api/sales".into()
     });
+    // Once the sales are on screen (their pictures asked for first), the sale page's code.
+    Effect::new(move |_| {
+        if sales.with(|s| matches!(s, Some(Ok(_)))) {
+            crate::pages::on_demand::prefetch_the_sale_page();
+        }
+    });
     view! {
         <div class="page home">
             <h1>{shop.words().flash_drops}</h1>

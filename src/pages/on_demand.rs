@@ -32,12 +32,20 @@ page_on_demand!(OrderRoute, order_page, Order);
 page_on_demand!(PreviewGalleryRoute, preview_gallery_page, PreviewGallery);
 page_on_demand!(PreviewScreenRoute, preview_screen_page, PreviewScreen);
 
-/// Fetches the sale page's module in the background once the first screen is up, so a tap on
-/// a sale (every shopper's next step, many of them at the sale moment) does not wait for it.
-/// A failure costs nothing: the route fetches it again when it is shown.
+/// Fetches the sale page's modules in the background, once (the home page asks when its sales
+/// are on screen), so a tap on a sale (every shopper's next step, many of them at the sale
+/// moment) does not wait for them. A failure costs nothing: the route fetches them again when
+/// it is shown.
 pub fn prefetch_the_sale_page() {
     #[cfg(split)]
-    leptos::task::spawn_local(async {
-        let _ = __wasm_split_preload_sale_page().await;
-    });
+    {
+        thread_local! {
+            static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        }
+        if !ASKED.replace(true) {
+            leptos::task::spawn_local(async {
+                let _ = __wasm_split_preload_sale_page().await;
+            });
+        }
+    }
 }
