@@ -886,21 +886,9 @@ async fn ended_sale_and_deep_links(ctx: &Ctx, b: &Browser) -> Result<()> {
         "no verdict"
     );
     // Home: the sale cards link to their sales.
-    b.goto(&format!("{}/", ctx.base)).await?;
-    b.wait_js(
-        "document.querySelector('.sale-card')",
-        secs(30),
-        "sale cards",
-    )
-    .await?;
+    open_home(ctx, b).await?;
     ctx.shoot(b, "home").await?;
-    b.click("a[data-sale=k7-first-drop]", secs(10)).await?;
-    b.wait_js(
-        &format!("location.pathname === '{SALE}' && document.querySelector('section[data-state]')"),
-        secs(30),
-        "the sale page from its card",
-    )
-    .await?;
+    open_the_sale_from_its_card(b).await?;
     // A deep link loads straight from the server.
     b.goto(&format!("{}{SALE}", ctx.base)).await?;
     b.wait_js(
@@ -917,6 +905,31 @@ async fn ended_sale_and_deep_links(ctx: &Ctx, b: &Browser) -> Result<()> {
     )
     .await?;
     ctx.shoot(b, "not-found").await?;
+    Ok(())
+}
+
+/// Opens the home page and waits for its sale cards (after the shell's `app-interactive` mark:
+/// the cards come with the store's answer).
+async fn open_home(ctx: &Ctx, b: &Browser) -> Result<()> {
+    b.goto(&format!("{}/", ctx.base)).await?;
+    b.wait_js(
+        "document.querySelector('.sale-card')",
+        secs(30),
+        "sale cards",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Taps the demo sale's card on the home page and waits for the sale page.
+async fn open_the_sale_from_its_card(b: &Browser) -> Result<()> {
+    b.click("a[data-sale=k7-first-drop]", secs(10)).await?;
+    b.wait_js(
+        &format!("location.pathname === '{SALE}' && document.querySelector('section[data-state]')"),
+        secs(30),
+        "the sale page from its card",
+    )
+    .await?;
     Ok(())
 }
 
@@ -941,25 +954,13 @@ async fn wasm_fetched(b: &Browser, before_interactive: bool) -> Result<Vec<Strin
 /// page must be up on the shell alone; the sale page's module comes after (fetched ahead in
 /// the background, or when the sale is opened).
 async fn the_first_screen_fetches_only_the_shell(ctx: &Ctx, b: &Browser) -> Result<()> {
-    b.goto(&format!("{}/", ctx.base)).await?;
-    b.wait_js(
-        "document.querySelector('.sale-card') && performance.getEntriesByName('app-interactive')[0]",
-        secs(30),
-        "sale cards",
-    )
-    .await?;
+    open_home(ctx, b).await?;
     let first = wasm_fetched(b, true).await?;
     ensure!(
         first == ["flash-sale_bg.wasm"],
         "the home page fetched {first:?} before it was up, not the shell alone"
     );
-    b.click("a[data-sale=k7-first-drop]", secs(10)).await?;
-    b.wait_js(
-        "document.querySelector('section[data-state]')",
-        secs(30),
-        "the sale page from its card",
-    )
-    .await?;
+    open_the_sale_from_its_card(b).await?;
     let later = wasm_fetched(b, false).await?;
     ensure!(
         later.iter().any(|m| m.starts_with("split_sale_page")),
@@ -974,13 +975,7 @@ async fn a_page_that_failed_to_download_comes_on_trying_again(
     ctx: &Ctx,
     b: &Browser,
 ) -> Result<()> {
-    b.goto(&format!("{}/", ctx.base)).await?;
-    b.wait_js(
-        "document.querySelector('.sale-card')",
-        secs(30),
-        "sale cards",
-    )
-    .await?;
+    open_home(ctx, b).await?;
     // The network drops the account page's module (the module loader calls the global fetch).
     b.js(
         "window.__fetch = window.fetch;
