@@ -36,11 +36,11 @@ enum Arrival {
     Missing,
 }
 
-/// Shows the view `load` gives (a page, the dev panel): "Loading…" until its module has arrived (at once when it
-/// already has, or in a build of one module), and if the module could not be fetched, says so
-/// with a button that fetches it again. Nothing the shopper typed or held is lost meanwhile:
-/// drafts and the store keep it.
-/// (One function for every split point, not one per `load`: each copy would cost the shell bytes.)
+/// Shows the view `load` gives (a page, the dev panel): "Loading…" until its module has arrived
+/// (at once when it already has, or in a build of one module), and if the module could not be
+/// fetched, says so with a button that fetches it again. Nothing the shopper typed or held is
+/// lost meanwhile: drafts and the store keep it. One function for every split point, not one
+/// per `load`: each copy would cost the shell bytes.
 pub fn on_demand(load: fn() -> Arriving) -> AnyView {
     let tries = RwSignal::new(0u32);
     let arrival = RwSignal::new(Arrival::Waiting);

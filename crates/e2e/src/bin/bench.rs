@@ -3,8 +3,9 @@
 //! target/bench.md (the table for the README). Budgets are reported, never fail the run.
 //!
 //! Inputs (scripts/bench sets them): BENCH_DIST (the shop's dist/), BENCH_FEATURE_DIST (the shop
-//! with the `bench` feature, for the read-outs: trunk's build, in one module, not cut like dist/), BENCH_COUNTER_DIST (the
-//! Leptos counter built the same way), BENCH_SIMULATE (the native `simulate` example binary).
+//! with the `bench` feature, for the read-outs: trunk's build, in one module, not cut like
+//! dist/), BENCH_COUNTER_DIST (the Leptos counter built the same way), BENCH_SIMULATE (the
+//! native `simulate` example binary).
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
