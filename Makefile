@@ -32,7 +32,7 @@ serve-server: build
 ## the page cut into the shell and the modules fetched on demand (scripts/split-page), then the
 ## first-load size a phone downloads
 build: tools-app
-	@scripts/ensure-tools wasm-split
+	@scripts/ensure-tools rust-src wasm-split terser
 	trunk build --release --cargo-profile release-page
 	scripts/split-page dist
 	@scripts/first-load-size dist
