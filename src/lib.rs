@@ -11,16 +11,13 @@ pub mod i18n;
 pub mod json;
 pub mod pages;
 pub mod preview;
+pub mod router;
 pub mod sale_state;
 pub mod scenario;
 pub mod shop;
 pub mod storage;
 
 use leptos::prelude::*;
-use leptos_router::{
-    components::{Route, Router, Routes},
-    path,
-};
 
 use components::{DevPanel, Footer, Header, Notices};
 use pages::{
@@ -28,6 +25,7 @@ use pages::{
     not_found::NotFound,
     on_demand::{AccountRoute, OrderRoute, PreviewGalleryRoute, PreviewScreenRoute, SaleRoute},
 };
+use router::{Address, Page};
 use shop::Shop;
 
 #[component]
@@ -59,7 +57,7 @@ pub fn App() -> impl IntoView {
                 Some(Ok(shop)) => {
                     provide_context(shop);
                     // Created after boot, so it starts at the URL a scenario left.
-                    view! { <Router><Shell/></Router> }.into_any()
+                    view! { <Shell/> }.into_any()
                 }
             }}
     }
@@ -75,6 +73,8 @@ pub fn Shell() -> impl IntoView {
         }
     });
     attention::follow_title_and_icon();
+    let address = Address::follow();
+    let page = Memo::new(move |_| address.page());
     let locale = use_context::<Shop>()
         .expect("the shell runs in an open shop")
         .locale;
@@ -88,14 +88,15 @@ pub fn Shell() -> impl IntoView {
             view! {
                 <Notices/>
                 <main id="main">
-                    <Routes fallback=NotFound>
-                        <Route path=path!("/") view=Home/>
-                        <Route path=path!("/sale/:id") view=SaleRoute/>
-                        <Route path=path!("/account") view=AccountRoute/>
-                        <Route path=path!("/orders/:id") view=OrderRoute/>
-                        <Route path=path!("/preview") view=PreviewGalleryRoute/>
-                        <Route path=path!("/preview/:state") view=PreviewScreenRoute/>
-                    </Routes>
+                    {move || match page.get() {
+                        Page::Home => view! { <Home/> }.into_any(),
+                        Page::Sale => view! { <SaleRoute/> }.into_any(),
+                        Page::Account => view! { <AccountRoute/> }.into_any(),
+                        Page::Order => view! { <OrderRoute/> }.into_any(),
+                        Page::PreviewGallery => view! { <PreviewGalleryRoute/> }.into_any(),
+                        Page::PreviewScreen => view! { <PreviewScreenRoute/> }.into_any(),
+                        Page::NotFound => view! { <NotFound/> }.into_any(),
+                    }}
                 </main>
                 <Footer/>
             }

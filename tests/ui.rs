@@ -401,3 +401,67 @@ async fn place_shown(root: &web_sys::HtmlElement) -> u32 {
         .parse()
         .unwrap()
 }
+
+#[wasm_bindgen_test]
+async fn a_link_shows_its_page_without_a_load_and_back_returns() {
+    let (_shop, _handle, root) =
+        mount_at("/", &new_store(settings()), Rc::new(PageStorage::memory())).await;
+    let card = wait_for(&root, ".sale-card", 5_000).await;
+    let sale = card.get_attribute("data-sale").unwrap();
+    let history = window().history().unwrap();
+    let entries = history.length().unwrap();
+    let sales_link = find(&root, ".site-header nav a[href='/']").unwrap();
+    assert_eq!(
+        sales_link.get_attribute("aria-current").as_deref(),
+        Some("page")
+    );
+
+    card.click();
+    wait_for(&root, ".page.sale", 5_000).await;
+    assert_eq!(
+        window().location().pathname().unwrap(),
+        format!("/sale/{sale}")
+    );
+    assert_eq!(
+        history.length().unwrap(),
+        entries + 1,
+        "one new history entry"
+    );
+    assert_eq!(sales_link.get_attribute("aria-current"), None);
+
+    history.back().unwrap();
+    wait_for(&root, ".sale-card", 5_000).await;
+    assert_eq!(window().location().pathname().unwrap(), "/");
+    assert_eq!(
+        sales_link.get_attribute("aria-current").as_deref(),
+        Some("page")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_click_for_a_new_tab_is_left_to_the_browser() {
+    let (_shop, _handle, root) =
+        mount_at("/", &new_store(settings()), Rc::new(PageStorage::memory())).await;
+    wait_for(&root, ".sale-card", 5_000).await;
+    let link = find(&root, ".site-header nav a[href='/account']").unwrap();
+    // Registered after the shop's own listener, so it sees what the shop did with the click,
+    // then keeps the browser from opening a tab.
+    let prevented_by_the_shop = Rc::new(std::cell::Cell::new(None));
+    let seen = prevented_by_the_shop.clone();
+    let after_the_shop = window_event_listener_untyped("click", move |click| {
+        seen.set(Some(click.default_prevented()));
+        click.prevent_default();
+    });
+    let ctrl_click = web_sys::MouseEventInit::new();
+    ctrl_click.set_ctrl_key(true);
+    ctrl_click.set_bubbles(true);
+    ctrl_click.set_cancelable(true);
+    link.dispatch_event(
+        &web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &ctrl_click).unwrap(),
+    )
+    .unwrap();
+    after_the_shop.remove();
+    assert_eq!(prevented_by_the_shop.get(), Some(false));
+    assert_eq!(window().location().pathname().unwrap(), "/");
+    assert!(find(&root, ".sale-card").is_some(), "still the sales page");
+}

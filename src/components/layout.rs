@@ -1,7 +1,7 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::i18n::Text;
+use crate::router::use_address;
 use crate::shop::use_shop;
 
 #[component]
@@ -12,15 +12,17 @@ pub fn Header() -> impl IntoView {
     let words = move || shop.locale.get().words();
     // Offers the other language in its own words, so a shopper who cannot read this one finds it.
     let other = move || shop.locale.get().other();
+    let address = use_address();
+    let current = move |href| address.shows(href).then_some("page");
     view! {
         <header class="site-header">
-            <A href="/" attr:class="brand">
+            <a href="/" class="brand">
                 <img src="/public/img/logo.svg" alt="" width="28" height="28"/>
                 <span>"Kestrel"<small>{move || words().brand_suffix}</small></span>
-            </A>
+            </a>
             <nav aria-label=move || words().main_nav>
-                <A href="/">{move || words().sales}</A>
-                <A href="/account">{move || if session.get().is_some() { words().my_account } else { words().sign_in }}</A>
+                <a href="/" aria-current=move || current("/")>{move || words().sales}</a>
+                <a href="/account" aria-current=move || current("/account")>{move || if session.get().is_some() { words().my_account } else { words().sign_in }}</a>
                 <button class="link lang-switch" type="button" data-testid="language-switch"
                     lang=move || other().tag() title=move || words().switch_language
                     on:click=move |_| shop.switch_language(other())>{move || other().name()}</button>

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api::{OrderView, SaleSummary, ShopperStatus, ShopperView};
 use crate::components::SignIn;
@@ -69,12 +68,12 @@ fn Registrations() -> impl IntoView {
             {move || match mine.get() {
                 None => view! { <p class="loading">{shop.words().loading}</p> }.into_any(),
                 Some(list) if list.is_empty() => view! {
-                    <p class="empty" data-state="no-registrations">{shop.words().no_registrations} <A href="/">{shop.words().see_the_drops}</A></p>
+                    <p class="empty" data-state="no-registrations">{shop.words().no_registrations} <a href="/">{shop.words().see_the_drops}</a></p>
                 }.into_any(),
                 Some(list) => view! {
                     <ul class="plain-list">
                         {list.into_iter().map(|(sale, me)| view! {
-                            <li><A href=format!("/sale/{}", sale.id)>{sale.product}</A>
+                            <li><a href=format!("/sale/{}", sale.id)>{sale.product}</a>
                                 {me.registration_number.map(|n| fill(shop.words().registration_no_short, &[&n.to_string()]))}</li>
                         }).collect_view()}
                     </ul>
@@ -113,7 +112,7 @@ pub fn OrderList(orders: Vec<OrderView>) -> impl IntoView {
     view! {
         <ul class="plain-list">
             {orders.into_iter().map(|o| view! {
-                <li><A href=format!("/orders/{}", o.number)>{o.number.clone()}</A>
+                <li><a href=format!("/orders/{}", o.number)>{o.number.clone()}</a>
                     {format!(" · {} {} · {}", o.product, o.variant, format::money(o.price_cents, &o.currency, locale))}</li>
             }).collect_view()}
         </ul>

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api::{Phase, SaleSummary};
 use crate::format;
@@ -93,7 +92,7 @@ fn SaleCard(sale: SaleSummary) -> impl IntoView {
     let line =
         Memo::new(move |_| phase_line(&line_sale, now.get().unwrap_or_default() as u64, locale));
     view! {
-        <A href=href attr:class="sale-card" attr:data-sale=sale.id.clone()>
+        <a href=href class="sale-card" data-sale=sale.id.clone()>
             <img src=sale.image.clone() alt="" width="112" height="112"/>
             <div class="sale-card-body">
                 <span class=move || format!("badge badge-{}", line.get().0)>{move || line.get().1}</span>
@@ -102,6 +101,6 @@ fn SaleCard(sale: SaleSummary) -> impl IntoView {
                 <p class="meta">{move || line.get().2}</p>
                 <p class="meta">{fill(locale.words().sale_meta, &[&format::count(sale.units as u64, locale), &format::money(sale.from_price_cents, &sale.currency, locale), &format::count(sale.registrants as u64, locale)])}</p>
             </div>
-        </A>
+        </a>
     }
 }

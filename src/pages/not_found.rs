@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -9,7 +8,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <div class="page not-found" data-state="not-found">
             <h1>{t().nothing_here}</h1>
-            <p>{t().page_does_not_exist} <A href="/">{t().sales_page}</A>{t().full_stop}</p>
+            <p>{t().page_does_not_exist} <a href="/">{t().sales_page}</a>{t().full_stop}</p>
         </div>
     }
 }

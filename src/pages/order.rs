@@ -1,32 +1,24 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::OrderView;
 use crate::components::SignIn;
 use crate::format;
 use crate::hooks::use_api;
 use crate::i18n::fill;
+use crate::router::use_address;
 use crate::shop::use_shop;
 
 #[component]
 pub fn Order() -> impl IntoView {
-    let params = use_params_map();
+    let number = use_address().named();
     let shop = use_shop();
     let t = move || shop.words();
-    crate::attention::use_page_title(move || {
-        fill(
-            t().order_title,
-            &[&params.read().get("id").unwrap_or_default()],
-        )
-    });
+    crate::attention::use_page_title(move || fill(t().order_title, &[&number.get()]));
     let session = shop.client().session;
     let order = use_api::<OrderView>(move || {
         // Asked again once the shopper signs in here.
         session.track();
-        format!(
-            "/api/orders/{}",
-            params.read().get("id").unwrap_or_default()
-        )
+        format!("/api/orders/{}", number.get())
     });
     let signed_in = Memo::new(move |_| session.with(Option::is_some));
     view! {

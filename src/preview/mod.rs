@@ -4,7 +4,6 @@
 mod fixtures;
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::api::{codes, ApiError, CodeSent, NetworkNotice};
 use crate::components::{NetworkBanner, SignIn, SignInStage};
@@ -15,6 +14,7 @@ use crate::pages::{
     not_found::NotFound,
     sale::{SaleData, SaleJourney},
 };
+use crate::router::use_address;
 use crate::sale_state::SaleState;
 use crate::shop::use_shop;
 
@@ -100,7 +100,7 @@ pub fn PreviewGallery() -> impl IntoView {
             <div class="preview-grid">
                 {screen_names().into_iter().map(|name| view! {
                     <section class="preview-item" data-preview=name>
-                        <h2>{title(name, t())} <A href=format!("/preview/{name}")>{t().full_size}</A></h2>
+                        <h2>{title(name, t())} <a href=format!("/preview/{name}")>{t().full_size}</a></h2>
                         <div class="preview-pair">
                             <div class="preview-frame preview-phone"><p class="preview-label">"360 px"</p>{render_screen(name)}</div>
                             <div class="preview-desktop-box">
@@ -117,21 +117,16 @@ pub fn PreviewGallery() -> impl IntoView {
 #[component]
 pub fn PreviewScreen() -> impl IntoView {
     provide_context(PreviewMode);
-    let params = use_params_map();
+    let state = use_address().named();
     let shop = use_shop();
     let t = move || shop.words();
-    crate::attention::use_page_title(move || {
-        fill(
-            t().preview_of,
-            &[&title(&params.read().get("state").unwrap_or_default(), t())],
-        )
-    });
+    crate::attention::use_page_title(move || fill(t().preview_of, &[&title(&state.get(), t())]));
     move || {
-        let name = params.read().get("state").unwrap_or_default();
+        let name = state.get();
         match render_screen(&name) {
             Some(screen) => view! {
                 <div class="page preview-one" data-preview=name.clone()>
-                    <p class="hint"><A href="/preview">{t().all_screens}</A>{format!(" · {}", title(&name, t()))}</p>
+                    <p class="hint"><a href="/preview">{t().all_screens}</a>{format!(" · {}", title(&name, t()))}</p>
                     {screen}
                 </div>
             }.into_any(),

@@ -225,7 +225,7 @@ pub fn mount(path: &str, shop: Shop) -> (UnmountHandle<impl Mountable>, web_sys:
     let handle = leptos::mount::mount_to(root.clone(), move || {
         use leptos::prelude::*;
         provide_context(shop);
-        view! { <leptos_router::components::Router><flash_sale::Shell/></leptos_router::components::Router> }
+        view! { <flash_sale::Shell/> }
     });
     (handle, root)
 }

@@ -1,6 +1,5 @@
 //! The screens before the sale starts: announced, registration, the waiting room.
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api::{Method, Phase, SaleSummary, ShopperStatus};
 use crate::components::{ClockQuality, Countdown, SignIn, Stat, StateSection};
@@ -165,9 +164,9 @@ pub fn NextDrop(data: SaleData) -> impl IntoView {
                     } else {
                         fill(data.t().next_registration_opens, &[&data.when(s.registration_opens)])
                     };
-                    view! { {data.t().next_drop} <A href=format!("/sale/{}", s.id)>{s.product}</A> {when} }.into_any()
+                    view! { {data.t().next_drop} <a href=format!("/sale/{}", s.id)>{s.product}</a> {when} }.into_any()
                 }
-                None => view! { {data.t().drops_announced_on} <A href="/">{data.t().sales_page}</A> {data.t().full_stop} }.into_any(),
+                None => view! { {data.t().drops_announced_on} <a href="/">{data.t().sales_page}</a> {data.t().full_stop} }.into_any(),
             }}
         </p>
     }

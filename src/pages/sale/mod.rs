@@ -6,7 +6,6 @@ mod queue;
 mod variant_picker;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use serde::Serialize;
 
 use crate::api::{
@@ -15,6 +14,7 @@ use crate::api::{
 use crate::device;
 use crate::hooks::{use_draft, use_polling, use_store_clock};
 use crate::i18n::{Locale, Words};
+use crate::router::use_address;
 use crate::sale_state::{sale_state, SaleState};
 use crate::shop::use_shop;
 
@@ -331,12 +331,11 @@ fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<Option<
 
 #[component]
 pub fn SalePage() -> impl IntoView {
-    let params = use_params_map();
     let data = SaleData::live();
     let beat = use_polling(1_000);
     let shop = use_shop();
     let session = shop.client().session;
-    let sale_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let sale_id = use_address().named();
     Effect::new(move |_| {
         beat.get();
         session.track();

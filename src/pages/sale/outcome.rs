@@ -1,6 +1,5 @@
 //! How it ended for the shopper, and for the sale: with the numbers and the proof of the draw.
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api::{DrawRecord, ShopperStatus};
 use crate::components::{Stat, StateSection};
@@ -18,7 +17,7 @@ pub fn order_confirmed(data: SaleData) -> AnyView {
             {move || order().map(|o| view! {
                 <p class="big-figure">{data.t().order_word} <strong data-testid="order-number">{o.number.clone()}</strong></p>
                 <p>{fill(data.t().ships_to, &[&format!("{} · {} · {}", o.product, o.variant, format::money(o.price_cents, &o.currency, data.locale())), &format::destination(&o.address)])}</p>
-                <p><A href=format!("/orders/{}", o.number)>{data.t().see_the_order}</A> " · " <A href="/account">{data.t().all_my_orders}</A></p>
+                <p><a href=format!("/orders/{}", o.number)>{data.t().see_the_order}</a> " · " <a href="/account">{data.t().all_my_orders}</a></p>
             })}
             <Report data/>
         </StateSection>

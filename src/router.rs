@@ -1,0 +1,164 @@
+//! Which page the address bar shows: the shop's six routes in one `match`, and links that are
+//! plain `<a href>`, whose clicks become history entries instead of page loads.
+//!
+//! Written here rather than taken from leptos_router: the shop needs six fixed routes and
+//! same-origin links, and the crate's general machinery (nested routes, matching generic over
+//! every route's segments, its `<A>` and `<Routes>` views) cost the first screen 20 KB gzip of
+//! the 150 KB it may weigh (measured with `make build`; README, "Benchmarks").
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The pages of the shop, as the address names them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Page {
+    /// `/`: the sales.
+    Home,
+    /// `/sale/:id`
+    Sale,
+    /// `/account`
+    Account,
+    /// `/orders/:id`
+    Order,
+    /// `/preview`: every screen state, for designers.
+    PreviewGallery,
+    /// `/preview/:state`
+    PreviewScreen,
+    NotFound,
+}
+
+impl Page {
+    /// The page at `path`, and the sale, order or screen state its last segment names.
+    pub fn at(path: &str) -> (Page, Option<String>) {
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let named = |segment: &str| {
+            js_sys::decode_uri_component(segment)
+                .ok()
+                .and_then(|s| s.as_string())
+        };
+        match segments.as_slice() {
+            [] => (Page::Home, None),
+            ["sale", id] => (Page::Sale, named(id)),
+            ["account"] => (Page::Account, None),
+            ["orders", id] => (Page::Order, named(id)),
+            ["preview"] => (Page::PreviewGallery, None),
+            ["preview", state] => (Page::PreviewScreen, named(state)),
+            _ => (Page::NotFound, None),
+        }
+    }
+}
+
+/// Where the shopper is: the address bar's path, followed as they click links and go back.
+#[derive(Clone, Copy)]
+pub struct Address {
+    path: RwSignal<String>,
+    /// The sale, order or screen state the path names; it keeps the last one while the path
+    /// names none, so a page on its way out never sees an empty id.
+    named: Memo<String>,
+}
+
+impl Address {
+    /// Follows the address bar for as long as the calling view lives, and gives it to the views
+    /// inside it ([`use_address`]). The shop's shell calls it once.
+    pub fn follow() -> Address {
+        let path = RwSignal::new(current_path());
+        let named = Memo::new(move |last: Option<&String>| {
+            path.with(|p| Page::at(p).1)
+                .or_else(|| last.cloned())
+                .unwrap_or_default()
+        });
+        let address = Address { path, named };
+        let back_or_forward =
+            window_event_listener(ev::popstate, move |_| path.set(current_path()));
+        let click = window_event_listener(ev::click, move |click| address.follow_link(click));
+        on_cleanup(move || {
+            back_or_forward.remove();
+            click.remove();
+        });
+        provide_context(address);
+        address
+    }
+
+    /// The page the address shows.
+    pub fn page(self) -> Page {
+        self.path.with(|p| Page::at(p).0)
+    }
+
+    /// The sale, order or screen state the address names.
+    pub fn named(self) -> Memo<String> {
+        self.named
+    }
+
+    /// Whether the address shows `href`'s page.
+    pub fn shows(self, href: &str) -> bool {
+        self.path.with(|p| p == href)
+    }
+
+    /// A click on a link to a page of the shop shows that page without loading the app again,
+    /// as a browser does with a page load: a new history entry and the top of the page. Clicks
+    /// the browser should handle itself (another site, a new tab or window, a download, a link
+    /// within this page) are left to it.
+    fn follow_link(self, click: web_sys::MouseEvent) {
+        if click.default_prevented()
+            || click.button() != 0
+            || click.meta_key()
+            || click.alt_key()
+            || click.ctrl_key()
+            || click.shift_key()
+        {
+            return;
+        }
+        let Some(link) = click
+            .composed_path()
+            .iter()
+            .find_map(|target| target.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        else {
+            return;
+        };
+        let location = window().location();
+        let elsewhere = link.origin() != location.origin().unwrap_or_default()
+            || !matches!(link.target().as_str(), "" | "_self")
+            || link.has_attribute("download")
+            || link.rel().split_whitespace().any(|rel| rel == "external");
+        let same_page = link.pathname() == location.pathname().unwrap_or_default()
+            && link.search() == location.search().unwrap_or_default();
+        if elsewhere || (same_page && !link.hash().is_empty()) {
+            return;
+        }
+        click.prevent_default();
+        let url = format!("{}{}{}", link.pathname(), link.search(), link.hash());
+        if let Ok(history) = window().history() {
+            let _ = if same_page {
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+            } else {
+                history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+            };
+        }
+        self.path.set(link.pathname());
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+/// The address the shop's shell follows ([`Address::follow`]).
+pub fn use_address() -> Address {
+    expect_context::<Address>()
+}
+
+fn current_path() -> String {
+    window().location().pathname().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+
+    #[test]
+    fn each_route_names_its_page() {
+        assert_eq!(Page::at("/"), (Page::Home, None));
+        assert_eq!(Page::at(""), (Page::Home, None));
+        assert_eq!(Page::at("/account"), (Page::Account, None));
+        assert_eq!(Page::at("/preview"), (Page::PreviewGallery, None));
+        assert_eq!(Page::at("/sale/mi-13/extra"), (Page::NotFound, None));
+        assert_eq!(Page::at("/sales"), (Page::NotFound, None));
+    }
+}
