@@ -2,6 +2,7 @@
 //! browser's own `JSON` rather than by a parser compiled into the wasm: serde_json cost the
 //! shopper's first load 23 KB gzip (360.1 KB with it, 336.8 KB without, `make build`).
 use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::JsCast;
 
 /// The JSON text of `value`; contract types always serialise.
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
@@ -16,6 +17,9 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
 
 /// Parses JSON text into `T`; the error says what did not fit, for developers.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    let js = js_sys::JSON::parse(text).map_err(|e| format!("{e:?}"))?;
+    let js = js_sys::JSON::parse(text).map_err(|e| {
+        e.dyn_ref::<js_sys::Error>()
+            .map_or_else(|| "not JSON".into(), |e| String::from(e.message()))
+    })?;
     serde_wasm_bindgen::from_value(js).map_err(|e| e.to_string())
 }

@@ -3,8 +3,8 @@
 //!
 //! Written here rather than taken from leptos_router: the shop needs six fixed routes and
 //! same-origin links, and the crate's general machinery (nested routes, matching generic over
-//! every route's segments, its `<A>` and `<Routes>` views) cost the first screen 20 KB gzip of
-//! the 150 KB it may weigh (measured with `make build`; README, "Benchmarks").
+//! every route's segments, its `<A>` and `<Routes>` views) cost the first screen 43.5 KB gzip,
+//! against the 150 KB it may weigh in all (measured with `make build`; README, "Known limits").
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -31,10 +31,12 @@ impl Page {
     /// The page at `path`, and the sale, order or screen state its last segment names.
     pub fn at(path: &str) -> (Page, Option<String>) {
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        // A segment that is not valid percent-encoding names itself, as typed.
         let named = |segment: &str| {
             js_sys::decode_uri_component(segment)
                 .ok()
                 .and_then(|s| s.as_string())
+                .or_else(|| Some(segment.to_owned()))
         };
         match segments.as_slice() {
             [] => (Page::Home, None),
@@ -52,9 +54,6 @@ impl Page {
 #[derive(Clone, Copy)]
 pub struct Address {
     path: RwSignal<String>,
-    /// The sale, order or screen state the path names; it keeps the last one while the path
-    /// names none, so a page on its way out never sees an empty id.
-    named: Memo<String>,
 }
 
 impl Address {
@@ -62,12 +61,7 @@ impl Address {
     /// inside it ([`use_address`]). The shop's shell calls it once.
     pub fn follow() -> Address {
         let path = RwSignal::new(current_path());
-        let named = Memo::new(move |last: Option<&String>| {
-            path.with(|p| Page::at(p).1)
-                .or_else(|| last.cloned())
-                .unwrap_or_default()
-        });
-        let address = Address { path, named };
+        let address = Address { path };
         let back_or_forward =
             window_event_listener(ev::popstate, move |_| path.set(current_path()));
         let click = window_event_listener(ev::click, move |click| address.follow_link(click));
@@ -84,14 +78,23 @@ impl Address {
         self.path.with(|p| Page::at(p).0)
     }
 
-    /// The sale, order or screen state the address names.
-    pub fn named(self) -> Memo<String> {
-        self.named
+    /// The sale, order or screen state the address names while it shows a `page` (the one
+    /// calling). It keeps the last one while the address shows another page, so a page on its
+    /// way out never acts on another page's id, whichever of them the switch reaches first.
+    pub fn named(self, page: Page) -> Memo<String> {
+        let path = self.path;
+        Memo::new(
+            move |last: Option<&String>| match path.with(|p| Page::at(p)) {
+                (shown, Some(named)) if shown == page => named,
+                _ => last.cloned().unwrap_or_default(),
+            },
+        )
     }
 
-    /// Whether the address shows `href`'s page.
+    /// Whether the address is `href` (a trailing `/` aside).
     pub fn shows(self, href: &str) -> bool {
-        self.path.with(|p| p == href)
+        self.path
+            .with(|p| p.trim_end_matches('/') == href.trim_end_matches('/'))
     }
 
     /// A click on a link to a page of the shop shows that page without loading the app again,

@@ -465,3 +465,25 @@ async fn a_click_for_a_new_tab_is_left_to_the_browser() {
     assert_eq!(window().location().pathname().unwrap(), "/");
     assert!(find(&root, ".sale-card").is_some(), "still the sales page");
 }
+
+#[wasm_bindgen_test]
+fn an_address_names_its_sale_order_or_screen_as_written() {
+    use flash_sale::router::Page;
+    assert_eq!(
+        Page::at("/sale/k7-first-drop"),
+        (Page::Sale, Some("k7-first-drop".into()))
+    );
+    assert_eq!(
+        Page::at("/orders/KS-100001/"),
+        (Page::Order, Some("KS-100001".into()))
+    );
+    assert_eq!(
+        Page::at("/preview/live%20queue"),
+        (Page::PreviewScreen, Some("live queue".into()))
+    );
+    // Not valid percent-encoding: the segment as typed, which the store then says it does not know.
+    assert_eq!(
+        Page::at("/sale/%E0%A4%A"),
+        (Page::Sale, Some("%E0%A4%A".into()))
+    );
+}

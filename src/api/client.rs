@@ -148,7 +148,7 @@ impl StoreClient {
         let answer = self.send(method, path, body).await?;
         crate::json::from_str(&answer).map_err(|e| {
             // The detail is for developers; the shopper gets a sentence.
-            web_sys::console::warn_1(&format!("{method:?} {path}: unreadable answer: {e}").into());
+            web_sys::console::warn_1(&format!("{} {path}: unreadable answer: {e}", method.as_str()).into());
             ApiError::new(502, codes::BAD_RESPONSE, "The store sent an answer this page cannot read. Reload the page to get the latest version.")
         })
     }

@@ -51,7 +51,8 @@ fn failed(error: JsValue) -> Said {
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"));
+        .or_else(|| js_sys::JSON::stringify(&error).ok().map(String::from))
+        .unwrap_or_default();
     Said::new(|t| t.store_did_not_start, [said])
 }
 

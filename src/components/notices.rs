@@ -13,14 +13,14 @@ pub fn Notices() -> impl IntoView {
     view! {
         <div class="notices" aria-live="polite">
             {move || notice.get().map(|notice| view! { <NetworkBanner notice/> })}
-            // Drawn again whole when one comes or goes: a handful at most, not worth a keyed
-            // list's code in the first screen's download.
-            {move || shop.notices.get().into_iter().map(|notice| view! {
+            // Keyed, so that a notice coming or going leaves the others as they are: a screen
+            // reader in this live region hears only the new one, and focus stays put.
+            <For each=move || shop.notices.get() key=|notice| notice.id let:notice>
                 <p class="notice notice-demo" data-testid="demo-notice">
                     {notice.text.say(shop.words())}
                     <button class="link" on:click=move |_| shop.dismiss(notice.id)>{shop.words().dismiss}</button>
                 </p>
-            }).collect_view()}
+            </For>
         </div>
     }
 }

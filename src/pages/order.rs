@@ -5,12 +5,12 @@ use crate::components::SignIn;
 use crate::format;
 use crate::hooks::use_api;
 use crate::i18n::fill;
-use crate::router::use_address;
+use crate::router::{use_address, Page};
 use crate::shop::use_shop;
 
 #[component]
 pub fn Order() -> impl IntoView {
-    let number = use_address().named();
+    let number = use_address().named(Page::Order);
     let shop = use_shop();
     let t = move || shop.words();
     crate::attention::use_page_title(move || fill(t().order_title, &[&number.get()]));

@@ -14,7 +14,7 @@ use crate::pages::{
     not_found::NotFound,
     sale::{SaleData, SaleJourney},
 };
-use crate::router::use_address;
+use crate::router::{use_address, Page};
 use crate::sale_state::SaleState;
 use crate::shop::use_shop;
 
@@ -117,7 +117,7 @@ pub fn PreviewGallery() -> impl IntoView {
 #[component]
 pub fn PreviewScreen() -> impl IntoView {
     provide_context(PreviewMode);
-    let state = use_address().named();
+    let state = use_address().named(Page::PreviewScreen);
     let shop = use_shop();
     let t = move || shop.words();
     crate::attention::use_page_title(move || fill(t().preview_of, &[&title(&state.get(), t())]));

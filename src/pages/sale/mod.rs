@@ -14,7 +14,7 @@ use crate::api::{
 use crate::device;
 use crate::hooks::{use_draft, use_polling, use_store_clock};
 use crate::i18n::{Locale, Words};
-use crate::router::use_address;
+use crate::router::{use_address, Page};
 use crate::sale_state::{sale_state, SaleState};
 use crate::shop::use_shop;
 
@@ -335,7 +335,7 @@ pub fn SalePage() -> impl IntoView {
     let beat = use_polling(1_000);
     let shop = use_shop();
     let session = shop.client().session;
-    let sale_id = use_address().named();
+    let sale_id = use_address().named(Page::Sale);
     Effect::new(move |_| {
         beat.get();
         session.track();
