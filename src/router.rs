@@ -36,15 +36,15 @@ impl Page {
             js_sys::decode_uri_component(segment)
                 .ok()
                 .and_then(|s| s.as_string())
-                .or_else(|| Some(segment.to_owned()))
+                .unwrap_or_else(|| segment.to_owned())
         };
         match segments.as_slice() {
             [] => (Page::Home, None),
-            ["sale", id] => (Page::Sale, named(id)),
+            ["sale", id] => (Page::Sale, Some(named(id))),
             ["account"] => (Page::Account, None),
-            ["orders", id] => (Page::Order, named(id)),
+            ["orders", id] => (Page::Order, Some(named(id))),
             ["preview"] => (Page::PreviewGallery, None),
-            ["preview", state] => (Page::PreviewScreen, named(state)),
+            ["preview", state] => (Page::PreviewScreen, Some(named(state))),
             _ => (Page::NotFound, None),
         }
     }
