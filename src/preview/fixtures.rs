@@ -132,6 +132,7 @@ fn me(status: ShopperStatus) -> Option<ShopperView> {
         ticket: Some(604),
         payment: None,
         order: None,
+        poll_after_ms: None,
     })
 }
 

@@ -184,6 +184,27 @@ pub struct Sms {
     pub at_ms: Millis,
 }
 
+/// Codes for many phone numbers in one call (`POST /api/dev/codes`, demo stores only): load
+/// runs sign in thousands of shoppers without reading the inbox one text at a time. Each
+/// number is sent a code under the same rules as `POST /api/auth/code`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CodesRequest {
+    pub phones: Vec<String>,
+}
+
+/// The most numbers one [`CodesRequest`] may carry.
+pub const MAX_CODES_AT_ONCE: usize = 1_000;
+
+/// One number's code, or why it was not sent (`error`'s code, as `POST /api/auth/code` says it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IssuedCode {
+    pub phone: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::ApiError>,
+}
+
 /// Something the shopper should know about the demo store itself (it was reset, its storage
 /// failed). Ids grow with real time across restarts of the store, so a page that remembers the
 /// last id it showed shows each notice once.

@@ -94,6 +94,12 @@ pub struct ShopperView {
     pub ticket: Option<u32>,
     pub payment: Option<PaymentView>,
     pub order: Option<OrderView>,
+    /// When to ask again, in ms: soon for a shopper about to be admitted or holding a unit,
+    /// seldom for one far back in a long line. Countdowns and hold timers run on store time,
+    /// so a longer wait between polls never makes them late; it only delays news of the line.
+    /// Older stores send none: the page then asks every second.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_after_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

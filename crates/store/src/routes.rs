@@ -27,6 +27,8 @@ pub enum Route {
     Orders,
     Order(String),
     DevInbox,
+    /// Codes for many numbers at once, for load runs.
+    DevCodes,
     DevState,
     DevNotices,
     DevReset,
@@ -59,6 +61,7 @@ impl Route {
             (Get, ["orders"]) => Route::Orders,
             (Get, ["orders", number]) => Route::Order(id(number)),
             (Get, ["dev", "inbox"]) => Route::DevInbox,
+            (Post, ["dev", "codes"]) => Route::DevCodes,
             (Get, ["dev", "state"]) => Route::DevState,
             (Get, ["dev", "notices"]) => Route::DevNotices,
             (Post, ["dev", "reset"]) => Route::DevReset,

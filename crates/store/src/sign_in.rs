@@ -187,6 +187,14 @@ impl SignIn {
         })
     }
 
+    /// The code last sent to `phone` and not yet used.
+    pub fn code_for(&self, phone: &str) -> Option<String> {
+        self.codes
+            .iter()
+            .find(|c| c.phone == phone)
+            .map(|c| c.code.clone())
+    }
+
     pub fn inbox(&self) -> &[Sms] {
         &self.inbox
     }

@@ -4,7 +4,8 @@
 use serde::{de::DeserializeOwned, Serialize};
 use sha2::{Digest, Sha256};
 use store_contract::demo::{
-    notice_codes, ClockChange, DemoSettings, DevSale, DevState, StoreNotice,
+    notice_codes, ClockChange, CodesRequest, DemoSettings, DevSale, DevState, IssuedCode,
+    StoreNotice, MAX_CODES_AT_ONCE,
 };
 use store_contract::*;
 
@@ -117,6 +118,41 @@ impl Store {
             store.unsaved = true;
         }
         store
+    }
+
+    /// Everything the store would save, as it stands: a server writes it as a snapshot and
+    /// opens from it with [`Store::restore`] instead of replaying every command since the
+    /// opening.
+    pub fn snapshot(&self) -> Saved {
+        self.saved.clone()
+    }
+
+    /// The store a [`Store::snapshot`] describes. Unlike [`Store::open`], which starts a
+    /// demo afresh from data it cannot use, this fails: a server must not lose what it
+    /// acknowledged.
+    pub fn restore(catalog: Catalog, snapshot: Saved, entropy: [u8; 32]) -> Result<Store, String> {
+        if snapshot.version != crate::persistence::VERSION {
+            return Err(format!(
+                "the snapshot is of version {} and this store reads version {}",
+                snapshot.version,
+                crate::persistence::VERSION
+            ));
+        }
+        let mut store = Store {
+            catalog,
+            saved: snapshot,
+            worlds: vec![],
+            notices: vec![],
+            network: Network::default(),
+            entropy,
+            unsaved: false,
+            opened_in_ms: 0.0,
+            storage_refused: false,
+        };
+        store
+            .build_worlds()
+            .map_err(|problem| format!("the snapshot does not fit the catalog: {problem}"))?;
+        Ok(store)
     }
 
     /// Starts the demo again from now: new schedule, no accounts, no orders. Without a seed in
@@ -420,6 +456,7 @@ impl Store {
                 )
             }
             Route::DevInbox => json(&self.saved.sign_in.inbox()),
+            Route::DevCodes => json(&self.issue_codes(body(request)?, now)?),
             Route::DevState => json(&self.dev_state(now)),
             Route::DevNotices => json(&self.notices),
             Route::DevReset => {
@@ -448,6 +485,48 @@ impl Store {
                 json(&self.dev_state(self.now(real_now)))
             }
         }
+    }
+
+    /// Sends a code to each number as `POST /api/auth/code` would, and answers with the codes
+    /// (the demo's inbox keeps only the last few texts).
+    fn issue_codes(
+        &mut self,
+        request: CodesRequest,
+        now: Millis,
+    ) -> Result<Vec<IssuedCode>, ApiError> {
+        if request.phones.len() > MAX_CODES_AT_ONCE {
+            return Err(ApiError::new(
+                400,
+                codes::BAD_REQUEST,
+                format!(
+                    "{} numbers are more than one call takes: send at most {MAX_CODES_AT_ONCE}.",
+                    request.phones.len()
+                ),
+            ));
+        }
+        let random = self.saved.random;
+        Ok(request
+            .phones
+            .into_iter()
+            .map(|phone| {
+                let asked = CodeRequest {
+                    phone: phone.clone(),
+                    language: None,
+                };
+                match self.saved.sign_in.send_code(asked, now, &random) {
+                    Ok(sent) => IssuedCode {
+                        code: self.saved.sign_in.code_for(&sent.phone),
+                        phone: sent.phone,
+                        error: None,
+                    },
+                    Err(error) => IssuedCode {
+                        phone,
+                        code: None,
+                        error: Some(error),
+                    },
+                }
+            })
+            .collect())
     }
 
     /// Every variant of every sale needs a unit: a stock below a sale's number of variants is
@@ -585,12 +664,23 @@ impl Store {
 
     fn shopper_view(&self, w: usize, account: u32) -> ShopperView {
         let world = &self.worlds[w];
+        let status = views::status(world.sale.status(world.account(account), world.tick));
+        let payment = self.saved.payments.latest(world.id(), account);
+        let paying = payment
+            .as_ref()
+            .is_some_and(|p| p.state == PaymentState::Pending);
         ShopperView {
             sale_id: world.id().to_string(),
-            status: views::status(world.sale.status(world.account(account), world.tick)),
+            poll_after_ms: Some(views::poll_after(
+                &status,
+                paying,
+                world.tick,
+                world.sale.config().starts_at,
+            )),
+            status,
             registration_number: world.registration_number(account),
             ticket: world.ticket(account),
-            payment: self.saved.payments.latest(world.id(), account),
+            payment,
             order: self.saved.payments.order_in(world.id(), account).cloned(),
         }
     }

@@ -37,6 +37,61 @@ fn hold(hold: engine::Hold) -> Hold {
     }
 }
 
+/// The soonest a shopper is asked to poll again (ms): someone about to be admitted, holding a
+/// unit or paying.
+pub const POLL_SOON_MS: u64 = 1_000;
+/// The longest a shopper waits between polls: news of the line (a place moving, stock gone)
+/// reaches the back of a long line within this.
+pub const POLL_SELDOM_MS: u64 = 30_000;
+
+/// When a shopper should ask again, from where they stand. Places move by admissions, so a
+/// shopper polls about four times in the wait the store estimates for them: the line's front
+/// asks every second, and a shopper a million places back every 30 s instead of a million
+/// shoppers every second. Before the start nothing moves until the sale moment, when the
+/// pre-queue's places are drawn; each ticket then asks within a spread of `POLL_SOON_MS`
+/// after it, so the crowd's first polls do not all land in the same millisecond.
+pub fn poll_after(status: &ShopperStatus, paying: bool, now: Millis, starts_at: Millis) -> u64 {
+    let until_start = starts_at.saturating_sub(now);
+    let before_start = |ticket: u32| {
+        let spread = u64::from(ticket) % POLL_SOON_MS;
+        (until_start + spread).clamp(POLL_SOON_MS, POLL_SELDOM_MS)
+    };
+    if paying {
+        return POLL_SOON_MS;
+    }
+    match status {
+        ShopperStatus::NotRegistered | ShopperStatus::Registered { .. } if until_start > 0 => {
+            before_start(0)
+        }
+        ShopperStatus::PreQueue { ticket, .. } => before_start(*ticket),
+        ShopperStatus::Waiting {
+            position,
+            estimated_wait_ms,
+            ..
+        } => {
+            // Without an estimate yet (no admissions measured), a place is taken as a
+            // millisecond of wait: the rate of a sale admitting a thousand shoppers a second.
+            let wait = estimated_wait_ms.unwrap_or(u64::from(*position));
+            (wait / 4).clamp(POLL_SOON_MS, POLL_SELDOM_MS)
+        }
+        // Units come back from holds that expire at any moment: the front of the waitlist
+        // must hear at once, the rest as a waiting line would.
+        ShopperStatus::Waitlisted { position, .. } => {
+            (u64::from(*position) * 10).clamp(POLL_SOON_MS, POLL_SELDOM_MS)
+        }
+        ShopperStatus::Holding { hold } if hold.paying => POLL_SOON_MS,
+        // A hold changes only by the shopper's own calls or at its deadline, which the page
+        // counts down on store time.
+        ShopperStatus::Holding { .. } => 5 * POLL_SOON_MS,
+        ShopperStatus::NotRegistered
+        | ShopperStatus::Registered { .. }
+        | ShopperStatus::Ordered { .. }
+        | ShopperStatus::HoldExpired { .. }
+        | ShopperStatus::SoldOut { .. }
+        | ShopperStatus::Missed => POLL_SELDOM_MS,
+    }
+}
+
 pub fn status(status: engine::ShopperStatus) -> ShopperStatus {
     use engine::ShopperStatus as S;
     match status {
