@@ -22,6 +22,9 @@ pub mod codes {
     pub const INVALID_ADDRESS: &str = "invalid_address";
     pub const ALREADY_IN_QUEUE: &str = "already_in_queue";
     pub const BAD_SETTINGS: &str = "bad_settings";
+    /// An idempotency key already used for another request (422, as the IETF draft on the
+    /// `Idempotency-Key` header has it). The engine uses the same code for a checkout.
+    pub const IDEMPOTENCY_KEY_REUSED: &str = "idempotency_key_reused";
     /// The store sheds load: try again after `Retry-After`.
     pub const BUSY: &str = "busy";
     pub const UNAVAILABLE: &str = "unavailable";

@@ -21,15 +21,20 @@ pub fn to_hex(bytes: &[u8]) -> String {
 
 /// Parses a revealed seed: exactly 64 hex digits (either case).
 pub fn seed_from_hex(hex: &str) -> Option<[u8; 32]> {
-    let bytes = hex.as_bytes();
-    if bytes.len() != 64 {
+    bytes_from_hex(hex)
+}
+
+/// Parses exactly `2 * N` hex digits (either case) into `N` bytes.
+pub fn bytes_from_hex<const N: usize>(hex: &str) -> Option<[u8; N]> {
+    let digits = hex.as_bytes();
+    if digits.len() != 2 * N {
         return None;
     }
-    let mut seed = [0u8; 32];
-    for (out, pair) in seed.iter_mut().zip(bytes.chunks_exact(2)) {
+    let mut bytes = [0u8; N];
+    for (out, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
         *out = nibble(pair[0])? << 4 | nibble(pair[1])?;
     }
-    Some(seed)
+    Some(bytes)
 }
 
 fn nibble(c: u8) -> Option<u8> {

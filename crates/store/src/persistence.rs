@@ -2,11 +2,7 @@
 //! real shoppers' actions are saved: small whatever the crowd's size. Everything else (the
 //! engine, the crowd) is rebuilt from them by replay, so a stopped Service Worker, a reload or
 //! a restarted server lands exactly where it was.
-use std::{
-    cell::RefCell,
-    collections::{HashMap, VecDeque},
-    future::Future,
-};
+use std::{cell::RefCell, collections::HashMap, future::Future};
 
 use serde::{Deserialize, Serialize};
 use store_contract::demo::DemoSettings;
@@ -19,7 +15,7 @@ use crate::world::LoggedAction;
 use sale_engine::Millis;
 
 /// Bumped whenever the saved shape changes: older documents reset the demo with a notice.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Where the store's saved document lives: IndexedDB in the Service Worker, memory in tests,
 /// a file on a server. The caller waits for a save to finish before the answer that caused it
@@ -43,64 +39,109 @@ impl Persistence for InMemory {
     }
 }
 
+/// How long an answer stays kept for its idempotency key: from the call, or for a call in a
+/// sale from the sale's end, this long. Counted in store time, which a log carries, so every
+/// replica forgets an answer at the same entry.
+pub const REPLY_WINDOW_MS: Millis = 24 * 60 * 60 * 1_000;
+/// The longest idempotency key the store takes, in characters.
+pub const MAX_KEY_CHARS: usize = 255;
+/// Expired answers are swept out at most this often (store time): a sweep visits every answer.
+const SWEEP_EVERY_MS: Millis = 60 * 60 * 1_000;
+
+/// Where an answer is kept: the first 128 bits of sha256 over the caller's account (none
+/// before sign-in) and the key, so one shopper's key never answers another's call, and a
+/// key of any length costs 16 bytes.
+pub type ReplyKey = [u8; 16];
+
 /// One answer kept under its idempotency key, so a retried call gets the first answer.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoredReply {
-    pub key: String,
+    /// The first 64 bits of sha256 over the request's method, path and body: the same key
+    /// with another request is refused instead of answered with this.
+    pub request: u64,
     pub status: u16,
-    pub body: String,
+    pub body: ReplyBody,
+    /// Store time after which the answer is forgotten.
+    pub kept_until: Millis,
 }
 
-/// The answers to the last calls that carried an idempotency key, found by key: every call
-/// that changes the store looks here first, so a scan of them all would cost every call.
-/// Saved as the plain list of replies, oldest first; the index is rebuilt on reading.
+/// A kept answer's body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ReplyBody {
+    Text(Box<str>),
+    /// A sign-in's answer, kept as the draw that made its token: the token is made again
+    /// for a retry, so no token is ever written down.
+    Session {
+        drawn: u64,
+        phone: Box<str>,
+    },
+}
+
+/// The answers to calls that carried an idempotency key, found by [`ReplyKey`]: every call
+/// that changes the store looks here first. Saved as a list of `[key in hex, reply]`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(from = "Vec<StoredReply>", into = "Vec<StoredReply>")]
+#[serde(
+    try_from = "Vec<(String, StoredReply)>",
+    into = "Vec<(String, StoredReply)>"
+)]
 pub struct Replies {
-    replies: VecDeque<StoredReply>,
-    /// Each key's place counted from the first reply ever kept, so dropping the oldest reply
-    /// moves no other.
-    by_key: HashMap<String, u64>,
-    dropped: u64,
+    by_key: HashMap<ReplyKey, StoredReply>,
+    /// Store time of the next sweep of expired answers.
+    next_sweep: Millis,
 }
 
 impl Replies {
-    pub fn get(&self, key: &str) -> Option<&StoredReply> {
-        let at = self.by_key.get(key)?.checked_sub(self.dropped)?;
-        self.replies.get(usize::try_from(at).ok()?)
+    /// The answer kept under `key`, unless its window has passed.
+    pub fn get(&self, key: &ReplyKey, now: Millis) -> Option<&StoredReply> {
+        self.by_key.get(key).filter(|r| r.kept_until >= now)
     }
 
-    /// Keeps `reply`, forgetting the oldest beyond the `at_most` newest.
-    pub fn remember(&mut self, reply: StoredReply, at_most: usize) {
-        let at = self.dropped + self.replies.len() as u64;
-        self.by_key.insert(reply.key.clone(), at);
-        self.replies.push_back(reply);
-        while self.replies.len() > at_most {
-            let Some(oldest) = self.replies.pop_front() else {
-                break;
-            };
-            // A key forgotten and used again later points at its newer reply: keep that.
-            if self.by_key.get(&oldest.key) == Some(&self.dropped) {
-                self.by_key.remove(&oldest.key);
-            }
-            self.dropped += 1;
+    /// Keeps `reply` under `key`, and forgets the answers whose window has passed.
+    pub fn remember(&mut self, key: ReplyKey, reply: StoredReply, now: Millis) {
+        if now >= self.next_sweep {
+            self.by_key.retain(|_, r| r.kept_until >= now);
+            self.next_sweep = now + SWEEP_EVERY_MS;
         }
+        self.by_key.insert(key, reply);
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
     }
 }
 
-impl From<Vec<StoredReply>> for Replies {
-    fn from(replies: Vec<StoredReply>) -> Self {
-        let mut kept = Replies::default();
-        for reply in replies {
-            kept.remember(reply, usize::MAX);
-        }
-        kept
+impl TryFrom<Vec<(String, StoredReply)>> for Replies {
+    type Error = String;
+
+    fn try_from(replies: Vec<(String, StoredReply)>) -> Result<Self, String> {
+        let by_key = replies
+            .into_iter()
+            .map(|(hex, reply)| {
+                let key = fair_draw::bytes_from_hex(&hex)
+                    .ok_or_else(|| format!("“{hex}” is not a kept answer's key"))?;
+                Ok((key, reply))
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Replies {
+            by_key,
+            next_sweep: 0,
+        })
     }
 }
 
-impl From<Replies> for Vec<StoredReply> {
+impl From<Replies> for Vec<(String, StoredReply)> {
     fn from(kept: Replies) -> Self {
-        kept.replies.into()
+        let mut replies: Vec<(String, StoredReply)> = kept
+            .by_key
+            .into_iter()
+            .map(|(key, reply)| (fair_draw::to_hex(&key), reply))
+            .collect();
+        replies.sort_by(|a, b| a.0.cmp(&b.0));
+        replies
     }
 }
 
@@ -171,43 +212,42 @@ impl<P: Persistence> Persistence for std::rc::Rc<P> {
 mod tests {
     use super::*;
 
-    fn reply(key: &str, body: &str) -> StoredReply {
+    fn reply(body: &str, kept_until: Millis) -> StoredReply {
         StoredReply {
-            key: key.into(),
+            request: 1,
             status: 200,
-            body: body.into(),
+            body: ReplyBody::Text(body.into()),
+            kept_until,
         }
     }
 
     #[test]
-    fn replies_keep_the_newest_and_find_them_by_key() {
+    fn an_answer_is_kept_through_its_window_and_forgotten_after() {
         let mut kept = Replies::default();
-        for i in 0..5 {
-            kept.remember(reply(&format!("k{i}"), &format!("answer {i}")), 3);
-        }
-        assert!(kept.get("k0").is_none() && kept.get("k1").is_none());
-        assert_eq!(kept.get("k2").unwrap().body, "answer 2");
-        assert_eq!(kept.get("k4").unwrap().body, "answer 4");
-        // A forgotten key used again points at its new answer, and keeps it when older go.
-        kept.remember(reply("k0", "again"), 3);
-        kept.remember(reply("k5", "answer 5"), 3);
-        assert_eq!(kept.get("k0").unwrap().body, "again");
-        assert!(kept.get("k2").is_none() && kept.get("k3").is_none());
+        kept.remember([1; 16], reply("first", 5_000), 0);
+        kept.remember([2; 16], reply("second", 10_000 + SWEEP_EVERY_MS), 0);
+        assert!(kept.get(&[1; 16], 5_000).is_some(), "kept up to its end");
+        assert!(kept.get(&[1; 16], 5_001).is_none(), "not answered after it");
+        // The next sweep drops it from memory; the other stays.
+        kept.remember([3; 16], reply("third", 2 * SWEEP_EVERY_MS), SWEEP_EVERY_MS);
+        assert_eq!(kept.len(), 2);
+        assert!(kept.get(&[2; 16], SWEEP_EVERY_MS).is_some());
     }
 
     #[test]
-    fn replies_are_saved_as_a_list_and_read_back_with_their_index() {
+    fn replies_are_saved_as_a_list_and_read_back() {
         let mut kept = Replies::default();
-        for i in 0..4 {
-            kept.remember(reply(&format!("k{i}"), &format!("answer {i}")), 2);
-        }
+        kept.remember([0xab; 16], reply("answer", 9), 0);
         let text = serde_json::to_string(&kept).unwrap();
-        assert_eq!(
-            text,
-            r#"[{"key":"k2","status":200,"body":"answer 2"},{"key":"k3","status":200,"body":"answer 3"}]"#
+        assert!(
+            text.starts_with(r#"[["abababababababababababababababab",{"request":1"#),
+            "{text}"
         );
         let read: Replies = serde_json::from_str(&text).unwrap();
-        assert_eq!(read.get("k3").unwrap().body, "answer 3");
-        assert!(read.get("k1").is_none());
+        assert_eq!(read.get(&[0xab; 16], 0), kept.get(&[0xab; 16], 0));
+        assert!(serde_json::from_str::<Replies>(
+            r#"[["xyz",{"request":1,"status":200,"body":{"Text":"a"},"kept_until":9}]]"#
+        )
+        .is_err());
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use store_contract::{
     codes, demo::Sms, ApiError, CodeRequest, CodeSent, Market, Session, VerifyRequest,
 };
@@ -20,7 +21,6 @@ const INBOX_SIZE: usize = 20;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct CodeState {
-    phone: String,
     code: String,
     expires_at: Millis,
     resend_at: Millis,
@@ -28,35 +28,104 @@ struct CodeState {
     locked_until: Millis,
 }
 
+/// Accounts, codes and sessions, each found by hash: a sign-in costs the same for the
+/// millionth shopper as for the first.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct SignIn {
-    /// Phone numbers; an account's number is its index.
-    accounts: Vec<String>,
-    codes: Vec<CodeState>,
+    accounts: Accounts,
+    /// The code each number was last sent, until it is used; by number.
+    codes: HashMap<String, CodeState>,
     inbox: Vec<Sms>,
     sessions: Sessions,
     /// Codes and tokens handed out so far: the index of the next random draw.
     drawn: u64,
 }
 
-/// Accounts by session token: every signed-in call looks its token up here. A binary search
-/// of the sorted list touched about 14 tokens scattered in memory per call, and on the store
-/// server (12,000 sessions, every replica applying every call) it was a tenth of a node's CPU.
-/// Saved as the same list of `[token, account]` pairs sorted by token as before the index
-/// (documents saved in any order read as well).
+/// Phone numbers; an account's number is its index. A validated E.164 number is at most 15
+/// digits after its `+` and never starts with 0, so it is kept as that number: 8 bytes and
+/// no allocation per account. Saved as the list of numbers as written.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(from = "Vec<(String, u32)>", into = "Vec<(String, u32)>")]
-struct Sessions(HashMap<String, u32>);
+#[serde(from = "Vec<String>", into = "Vec<String>")]
+struct Accounts {
+    phones: Vec<u64>,
+    by_phone: HashMap<u64, u32>,
+}
 
-impl From<Vec<(String, u32)>> for Sessions {
-    fn from(pairs: Vec<(String, u32)>) -> Self {
-        Sessions(pairs.into_iter().collect())
+/// The digits of an E.164 number as one integer.
+fn phone_key(phone: &str) -> u64 {
+    phone
+        .trim_start_matches('+')
+        .bytes()
+        .fold(0, |n, d| n * 10 + u64::from(d - b'0'))
+}
+
+impl Accounts {
+    /// The account of `phone`, opened on first sign-in.
+    fn of(&mut self, phone: &str) -> u32 {
+        let key = phone_key(phone);
+        *self.by_phone.entry(key).or_insert_with(|| {
+            self.phones.push(key);
+            self.phones.len() as u32 - 1
+        })
+    }
+}
+
+impl From<Vec<String>> for Accounts {
+    fn from(phones: Vec<String>) -> Self {
+        let mut accounts = Accounts::default();
+        for phone in phones {
+            accounts.of(&phone);
+        }
+        accounts
+    }
+}
+
+impl From<Accounts> for Vec<String> {
+    fn from(accounts: Accounts) -> Self {
+        accounts.phones.iter().map(|n| format!("+{n}")).collect()
+    }
+}
+
+/// What the store keeps of a session token: the first 128 bits of its sha256. A copied
+/// saved document or log holds no token that signs anyone in, and 128 bits keep two tokens
+/// from ever sharing a key.
+pub type TokenHash = [u8; 16];
+
+pub fn token_hash(token: &str) -> TokenHash {
+    Sha256::digest(token.as_bytes())[..16]
+        .try_into()
+        .expect("16 bytes")
+}
+
+/// Accounts by the hash of their session token: every signed-in call looks it up here.
+/// Saved as a list of `[hash in hex, account]` pairs sorted by hash.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(try_from = "Vec<(String, u32)>", into = "Vec<(String, u32)>")]
+struct Sessions(HashMap<TokenHash, u32>);
+
+impl TryFrom<Vec<(String, u32)>> for Sessions {
+    type Error = String;
+
+    fn try_from(pairs: Vec<(String, u32)>) -> Result<Self, String> {
+        pairs
+            .into_iter()
+            .map(|(hex, account)| {
+                let bytes = fair_draw::bytes_from_hex(&hex)
+                    .ok_or_else(|| format!("“{hex}” is not a session's hash"))?;
+                Ok((bytes, account))
+            })
+            .collect::<Result<_, String>>()
+            .map(Sessions)
     }
 }
 
 impl From<Sessions> for Vec<(String, u32)> {
     fn from(sessions: Sessions) -> Self {
-        let mut pairs: Vec<(String, u32)> = sessions.0.into_iter().collect();
+        let mut pairs: Vec<(String, u32)> = sessions
+            .0
+            .into_iter()
+            .map(|(hash, account)| (fair_draw::to_hex(&hash), account))
+            .collect();
         pairs.sort();
         pairs
     }
@@ -72,7 +141,7 @@ impl SignIn {
         // The page has already read a market's local form into E.164.
         let phone = validation::phone(&request.phone, Market::International)
             .map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m.to_string()))?;
-        let wrong = match self.codes.iter().find(|c| c.phone == phone) {
+        let wrong = match self.codes.get(&phone) {
             Some(state) if state.locked_until > now => {
                 return Err(locked(state.locked_until - now))
             }
@@ -90,15 +159,16 @@ impl SignIn {
         };
         self.drawn += 1;
         let code = random.code(self.drawn);
-        self.codes.retain(|c| c.phone != phone);
-        self.codes.push(CodeState {
-            phone: phone.clone(),
-            code: code.clone(),
-            expires_at: now + CODE_VALID_MS,
-            resend_at: now + CODE_RESEND_MS,
-            wrong,
-            locked_until: 0,
-        });
+        self.codes.insert(
+            phone.clone(),
+            CodeState {
+                code: code.clone(),
+                expires_at: now + CODE_VALID_MS,
+                resend_at: now + CODE_RESEND_MS,
+                wrong,
+                locked_until: 0,
+            },
+        );
         self.inbox.push(Sms {
             phone: phone.clone(),
             text: match request.language.as_deref() {
@@ -129,7 +199,7 @@ impl SignIn {
             .map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m.to_string()))?;
         let code = validation::sms_code(&request.code)
             .map_err(|m| ApiError::new(422, codes::INVALID_CODE, m.to_string()))?;
-        let Some(state) = self.codes.iter_mut().find(|c| c.phone == phone) else {
+        let Some(state) = self.codes.get_mut(&phone) else {
             return Err(ApiError::new(
                 404,
                 codes::NO_CODE,
@@ -161,24 +231,24 @@ impl SignIn {
                 ApiError::new(401, codes::WRONG_CODE, message).tries_left_then_lock(left, LOCK_MS)
             );
         }
-        self.codes.retain(|c| c.phone != phone);
-        let account = match self.accounts.iter().position(|p| *p == phone) {
-            Some(i) => i as u32,
-            None => {
-                self.accounts.push(phone.clone());
-                self.accounts.len() as u32 - 1
-            }
-        };
+        self.codes.remove(&phone);
+        let account = self.accounts.of(&phone);
         self.drawn += 1;
         let token = random.token(self.drawn);
-        self.sessions.0.insert(token.clone(), account);
+        self.sessions.0.insert(token_hash(&token), account);
         Ok(Session { token, phone })
     }
 
     /// The account a bearer token belongs to.
     pub fn account(&self, bearer: Option<&str>) -> Result<u32, ApiError> {
-        let token = bearer.unwrap_or_default();
-        self.sessions.0.get(token).copied().ok_or_else(|| {
+        self.account_of(bearer.map(token_hash))
+    }
+
+    /// The account whose session token hashes to `hash`: how a replica that logs only
+    /// hashes finds its caller.
+    pub fn account_of(&self, hash: Option<TokenHash>) -> Result<u32, ApiError> {
+        let found = hash.and_then(|hash| self.sessions.0.get(&hash).copied());
+        found.ok_or_else(|| {
             ApiError::new(
                 401,
                 codes::SIGN_IN,
@@ -187,12 +257,14 @@ impl SignIn {
         })
     }
 
+    /// Codes and tokens drawn so far: the last sign-in's token is the draw of this number.
+    pub fn drawn(&self) -> u64 {
+        self.drawn
+    }
+
     /// The code last sent to `phone` and not yet used.
     pub fn code_for(&self, phone: &str) -> Option<String> {
-        self.codes
-            .iter()
-            .find(|c| c.phone == phone)
-            .map(|c| c.code.clone())
+        self.codes.get(phone).map(|c| c.code.clone())
     }
 
     pub fn inbox(&self) -> &[Sms] {
@@ -225,21 +297,66 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sessions_saved_in_any_order_still_find_their_accounts() {
-        let saved = r#"{"accounts":["+447700900001","+447700900002","+447700900003"],"codes":[],"inbox":[],
-            "sessions":[["ccc",2],["aaa",0],["bbb",1]],"drawn":3}"#;
-        let sign_in: SignIn = serde_json::from_str(saved).unwrap();
+    fn sessions_are_kept_as_hashes_and_saved_in_any_order_still_find_their_accounts() {
+        let hash = |t: &str| fair_draw::to_hex(&token_hash(t));
+        let saved = format!(
+            r#"{{"accounts":["+447700900001","+447700900002","+447700900003"],"codes":{{}},"inbox":[],
+            "sessions":[["{}",2],["{}",0],["{}",1]],"drawn":3}}"#,
+            hash("ccc"),
+            hash("aaa"),
+            hash("bbb")
+        );
+        let sign_in: SignIn = serde_json::from_str(&saved).unwrap();
         for (token, account) in [("aaa", 0), ("bbb", 1), ("ccc", 2)] {
             assert_eq!(sign_in.account(Some(token)).unwrap(), account);
         }
         assert_eq!(sign_in.account(Some("abc")).unwrap_err().status, 401);
         assert_eq!(sign_in.account(None).unwrap_err().status, 401);
-        // Saved as before the index: the pairs sorted by token.
-        let again = serde_json::to_value(&sign_in).unwrap();
+        // A hash is not a token: presenting one signs nobody in.
+        assert_eq!(sign_in.account(Some(&hash("aaa"))).unwrap_err().status, 401);
+        let again = serde_json::to_string(&sign_in).unwrap();
+        assert!(!again.contains("\"aaa\""), "no token is saved: {again}");
+        let mut sorted = vec![hash("aaa"), hash("bbb"), hash("ccc")];
+        sorted.sort();
+        let pairs: Vec<String> = serde_json::from_value::<serde_json::Value>(
+            serde_json::from_str::<serde_json::Value>(&again).unwrap()["sessions"].clone(),
+        )
+        .map(|v| {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p[0].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap();
+        assert_eq!(pairs, sorted, "saved sorted by hash");
         assert_eq!(
-            again["sessions"],
-            serde_json::json!([["aaa", 0], ["bbb", 1], ["ccc", 2]])
+            serde_json::from_str::<serde_json::Value>(&again).unwrap()["accounts"],
+            serde_json::json!(["+447700900001", "+447700900002", "+447700900003"])
         );
+    }
+
+    #[test]
+    fn a_number_signing_in_again_keeps_its_account() {
+        let (mut sign_in, random) = (SignIn::default(), Randomness::from_entropy([7; 32]));
+        let mut sign_in_as = |phone: &str, at: Millis| {
+            let request = CodeRequest {
+                phone: phone.into(),
+                language: None,
+            };
+            sign_in.send_code(request, at, &random).unwrap();
+            let code = sign_in.code_for(phone).unwrap();
+            let verify = VerifyRequest {
+                phone: phone.into(),
+                code,
+            };
+            let session = sign_in.verify(verify, at, &random).unwrap();
+            sign_in.account(Some(&session.token)).unwrap()
+        };
+        let first = sign_in_as("+447700900001", 1_000);
+        let other = sign_in_as("+8613800138000", 2_000);
+        let again = sign_in_as("+447700900001", 100_000);
+        assert_eq!((first, other, again), (0, 1, 0));
     }
 
     #[test]

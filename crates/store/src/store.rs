@@ -12,14 +12,58 @@ use store_contract::*;
 use crate::catalog::Catalog;
 use crate::network::{Network, Passage, RUSH_WINDOW_MS};
 use crate::payments::{Payment, StoredOrder};
-use crate::persistence::{Saved, StoredReply};
+use crate::persistence::{ReplyBody, ReplyKey, Saved, StoredReply, MAX_KEY_CHARS, REPLY_WINDOW_MS};
 use crate::random::Randomness;
 use crate::routes::{Route, SaleCall};
+use crate::sign_in::{token_hash, TokenHash};
 use crate::views;
 use crate::world::{sale_config, Action, SaleWorld};
 use sale_engine::Settlement;
 
-const REMEMBERED_REPLIES: usize = 200;
+/// What a call's idempotency key decides before the call is answered.
+enum Kept {
+    /// The key's earlier answer, for a retry.
+    Answer(StoreResponse),
+    /// A first use of the key: keep the answer under it, with the request's fingerprint.
+    Keep(ReplyKey, u64),
+    Nothing,
+}
+
+fn refused(error: ApiError) -> StoreResponse {
+    StoreResponse {
+        status: error.status,
+        retry_after_ms: error.retry_after_ms,
+        body: serde_json::to_string(&error).expect("errors serialise"),
+    }
+}
+
+/// Where a call's answer is kept: the account (none before sign-in) and the key.
+fn reply_key(account: Option<u32>, key: &str) -> ReplyKey {
+    let mut hasher = Sha256::new();
+    match account {
+        Some(account) => {
+            hasher.update([1]);
+            hasher.update(account.to_be_bytes());
+        }
+        None => hasher.update([0]),
+    }
+    hasher.update(key.as_bytes());
+    hasher.finalize()[..16].try_into().expect("16 bytes")
+}
+
+/// The request a key was first used for: its method, path and body.
+fn fingerprint(request: &StoreRequest) -> u64 {
+    let mut hasher = Sha256::new();
+    for part in [
+        request.method.as_str(),
+        &request.path,
+        request.body.as_deref().unwrap_or_default(),
+    ] {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    u64::from_be_bytes(hasher.finalize()[..8].try_into().expect("8 bytes"))
+}
 
 pub struct Store {
     catalog: Catalog,
@@ -315,19 +359,32 @@ impl Store {
 
     /// Answers one request as a store would: same paths, same JSON, same errors.
     pub fn handle(&mut self, request: &StoreRequest, real_now: f64) -> StoreResponse {
-        if let Some(key) = &request.idempotency_key {
-            if let Some(reply) = self.saved.replies.get(key) {
-                return StoreResponse {
-                    status: reply.status,
-                    retry_after_ms: None,
-                    body: reply.body.clone(),
-                };
-            }
-        }
+        let session = request.bearer.as_deref().map(token_hash);
+        self.handle_as(request, session, real_now)
+    }
+
+    /// Answers a request whose caller is known by the hash of their session token alone (the
+    /// request's own bearer is not read): a server's log keeps hashes, never tokens.
+    pub fn handle_as(
+        &mut self,
+        request: &StoreRequest,
+        session: Option<TokenHash>,
+        real_now: f64,
+    ) -> StoreResponse {
         let now = self.now(real_now);
+        let kept = match self.kept_reply(request, session, now) {
+            Ok(kept) => kept,
+            Err(error) => return refused(error),
+        };
+        let (reply_key, fingerprint) = match kept {
+            Kept::Answer(response) => return response,
+            Kept::Keep(key, fingerprint) => (Some(key), fingerprint),
+            Kept::Nothing => (None, 0),
+        };
         self.settle_due_payments(now);
-        let answer = match Route::of(request) {
-            Some(route) => self.answer(route, request, now, real_now),
+        let route = Route::of(request);
+        let answer = match route.clone() {
+            Some(route) => self.answer(route, request, session, now, real_now),
             None => Err(not_found(
                 request.path.split('?').next().unwrap_or_default(),
             )),
@@ -341,15 +398,25 @@ impl Store {
             ),
         };
         if request.method.changes_state() {
-            if let Some(key) = &request.idempotency_key {
-                self.saved.replies.remember(
-                    StoredReply {
-                        key: key.clone(),
-                        status,
-                        body: body.clone(),
-                    },
-                    REMEMBERED_REPLIES,
-                );
+            if let Some(key) = reply_key {
+                let body = match route {
+                    Some(Route::Verify) if status == 200 => {
+                        let session: Session =
+                            serde_json::from_str(&body).expect("the store's own answer");
+                        ReplyBody::Session {
+                            drawn: self.saved.sign_in.drawn(),
+                            phone: session.phone.into(),
+                        }
+                    }
+                    _ => ReplyBody::Text(body.as_str().into()),
+                };
+                let reply = StoredReply {
+                    request: fingerprint,
+                    status,
+                    body,
+                    kept_until: self.reply_window_end(route.as_ref(), now),
+                };
+                self.saved.replies.remember(key, reply, now);
             }
             self.unsaved = true;
         }
@@ -360,10 +427,73 @@ impl Store {
         }
     }
 
+    /// What the idempotency key of `request` says: answer as before, keep this call's answer,
+    /// or (without a key, or on a read) nothing. A key longer than the store keeps, or one
+    /// already used for another request, is refused.
+    fn kept_reply(
+        &self,
+        request: &StoreRequest,
+        session: Option<TokenHash>,
+        now: Millis,
+    ) -> Result<Kept, ApiError> {
+        let Some(key) = request.idempotency_key.as_deref() else {
+            return Ok(Kept::Nothing);
+        };
+        let length = key.chars().count();
+        if length > MAX_KEY_CHARS {
+            return Err(ApiError::new(
+                400,
+                codes::BAD_REQUEST,
+                format!("The Idempotency-Key is {length} characters long; the store takes keys of at most {MAX_KEY_CHARS}."),
+            ));
+        }
+        if !request.method.changes_state() {
+            return Ok(Kept::Nothing);
+        }
+        let account = self.saved.sign_in.account_of(session).ok();
+        let reply_key = reply_key(account, key);
+        let fingerprint = fingerprint(request);
+        match self.saved.replies.get(&reply_key, now) {
+            None => Ok(Kept::Keep(reply_key, fingerprint)),
+            Some(reply) if reply.request != fingerprint => Err(ApiError::new(
+                422,
+                codes::IDEMPOTENCY_KEY_REUSED,
+                "This Idempotency-Key was already used for another request: send this one with a new key.",
+            )),
+            Some(reply) => Ok(Kept::Answer(StoreResponse {
+                status: reply.status,
+                retry_after_ms: None,
+                body: match &reply.body {
+                    ReplyBody::Text(text) => text.to_string(),
+                    ReplyBody::Session { drawn, phone } => json(&Session {
+                        token: self.saved.random.token(*drawn),
+                        phone: phone.to_string(),
+                    })
+                    .expect("sessions serialise"),
+                },
+            })),
+        }
+    }
+
+    /// Until when an answer is kept: a day past the end of the sale it is about, or a day past
+    /// now for a call outside any sale.
+    fn reply_window_end(&self, route: Option<&Route>, now: Millis) -> Millis {
+        let sale_end = match route {
+            Some(Route::Shopper(id, _)) => self
+                .worlds
+                .iter()
+                .find(|w| w.id() == id)
+                .map(|w| w.sale.config().ends_at),
+            _ => None,
+        };
+        sale_end.unwrap_or(now).max(now) + REPLY_WINDOW_MS
+    }
+
     fn answer(
         &mut self,
         route: Route,
         request: &StoreRequest,
+        session: Option<TokenHash>,
         now: Millis,
         real_now: f64,
     ) -> Answer {
@@ -415,11 +545,11 @@ impl Store {
                 json(&sale.draw_record(now))
             }
             Route::Me(id) => {
-                let (w, account) = (self.world(&id, now)?, self.account(request)?);
+                let (w, account) = (self.world(&id, now)?, self.account(session)?);
                 json(&self.shopper_view(w, account))
             }
             Route::Shopper(id, call) => {
-                let (w, account) = (self.world(&id, now)?, self.account(request)?);
+                let (w, account) = (self.world(&id, now)?, self.account(session)?);
                 let action = match call {
                     SaleCall::Register => Action::Register,
                     SaleCall::Cancel => Action::Cancel,
@@ -434,9 +564,9 @@ impl Store {
                 self.saved.log.push(logged);
                 json(&self.shopper_view(w, account))
             }
-            Route::Orders => json(&self.saved.payments.orders_of(self.account(request)?)),
+            Route::Orders => json(&self.saved.payments.orders_of(self.account(session)?)),
             Route::Order(number) => {
-                let account = self.account(request)?;
+                let account = self.account(session)?;
                 let order = self
                     .saved
                     .payments
@@ -614,8 +744,8 @@ impl Store {
         }
     }
 
-    fn account(&self, request: &StoreRequest) -> Result<u32, ApiError> {
-        self.saved.sign_in.account(request.bearer.as_deref())
+    fn account(&self, session: Option<TokenHash>) -> Result<u32, ApiError> {
+        self.saved.sign_in.account_of(session)
     }
 
     /// The sale's index, caught up to now.

@@ -30,6 +30,8 @@ struct Demo {
     service: Service<Rc<InMemory>>,
     saved: Rc<InMemory>,
     now: RefCell<f64>,
+    /// Calls sent so far: each call's idempotency key is new, as a page's are.
+    calls: std::cell::Cell<u64>,
 }
 
 impl Demo {
@@ -41,6 +43,7 @@ impl Demo {
             service: Service::new(store, saved.clone()),
             saved,
             now: RefCell::new(T0),
+            calls: Default::default(),
         };
         pollster::block_on(demo.service.save(T0));
         demo
@@ -58,6 +61,7 @@ impl Demo {
             service: Service::new(store, saved.clone()),
             saved,
             now: RefCell::new(now),
+            calls: self.calls.clone(),
         }
     }
 
@@ -88,9 +92,10 @@ impl Demo {
         token: Option<&str>,
         body: Option<impl serde::Serialize>,
     ) -> Result<T, ApiError> {
+        self.calls.set(self.calls.get() + 1);
         let key = method
             .changes_state()
-            .then(|| format!("key-{path}-{}", self.now.borrow()));
+            .then(|| format!("key-{}", self.calls.get()));
         let response = self.send(
             method,
             path,
@@ -228,6 +233,11 @@ fn reach_hold(demo: &Demo, session: &Session) -> ShopperView {
     demo.act(session, Method::Post, "queue", preference())
         .unwrap();
     demo.jump_to(summary.starts_at + 100);
+    wait_for_hold(demo, session)
+}
+
+/// Runs the store until the shopper, in line, holds a unit.
+fn wait_for_hold(demo: &Demo, session: &Session) -> ShopperView {
     for _ in 0..600 {
         let view = demo.me(session);
         if matches!(view.status, ShopperStatus::Holding { .. }) {
@@ -266,7 +276,7 @@ fn a_restart_at_every_step_lands_exactly_where_the_shopper_was() {
     let demo = same_after_restart(&demo, &checked_in);
 
     demo.jump_to(summary.starts_at + 100);
-    let holding = reach_hold(&demo, &session);
+    let holding = wait_for_hold(&demo, &session);
     let demo = same_after_restart(&demo, &holding);
 
     let paying = demo
@@ -361,6 +371,142 @@ fn a_retried_call_gets_the_first_answer_and_acts_once() {
     assert!(other_key.body.contains("already_registered"));
 }
 
+/// A code request for `phone` under `key`.
+fn ask_code(demo: &Demo, phone: &str, key: &str) -> StoreResponse {
+    let body = serde_json::to_string(&CodeRequest {
+        phone: phone.into(),
+        language: None,
+    })
+    .unwrap();
+    demo.send(Method::Post, "/api/auth/code", None, Some(key), Some(body))
+}
+
+#[test]
+fn a_key_reused_for_another_request_is_refused_and_the_first_answer_stands() {
+    let demo = Demo::fresh(small());
+    let first = ask_code(&demo, "+447700900111", "shared-key");
+    assert_eq!(first.status, 200, "{}", first.body);
+    let other = ask_code(&demo, "+447700900112", "shared-key");
+    assert_eq!(other.status, 422, "{}", other.body);
+    let error: ApiError = serde_json::from_str(&other.body).unwrap();
+    assert_eq!(error.code, codes::IDEMPOTENCY_KEY_REUSED);
+    // The refused call did nothing: the second number was sent no code.
+    let inbox: Vec<Sms> = demo
+        .call(Method::Get, "/api/dev/inbox", None, None::<()>)
+        .unwrap();
+    assert!(inbox.iter().all(|m| m.phone != "+447700900112"));
+    let retried = ask_code(&demo, "+447700900111", "shared-key");
+    assert_eq!((retried.status, &retried.body), (200, &first.body));
+}
+
+#[test]
+fn a_key_longer_than_255_characters_is_refused_with_what_to_fix() {
+    let demo = Demo::fresh(small());
+    let longest = "k".repeat(255);
+    assert_eq!(ask_code(&demo, "+447700900113", &longest).status, 200);
+    let too_long = ask_code(&demo, "+447700900114", &"k".repeat(256));
+    assert_eq!(too_long.status, 400, "{}", too_long.body);
+    let error: ApiError = serde_json::from_str(&too_long.body).unwrap();
+    assert!(
+        error.message.contains("256 characters") && error.message.contains("at most 255"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn each_shopper_has_their_own_keys() {
+    let demo = Demo::fresh(small());
+    let (ann, bob) = (demo.sign_in("+447700900115"), demo.sign_in("+447700900116"));
+    let path = format!("/api/sales/{SALE}/registration");
+    let register =
+        |session: &Session| demo.send(Method::Post, &path, Some(&session.token), Some("k1"), None);
+    let (for_ann, for_bob) = (register(&ann), register(&bob));
+    assert_eq!((for_ann.status, for_bob.status), (200, 200));
+    let number = |body: &str| {
+        serde_json::from_str::<ShopperView>(body)
+            .unwrap()
+            .registration_number
+    };
+    assert_ne!(
+        number(&for_ann.body),
+        number(&for_bob.body),
+        "two registrations"
+    );
+}
+
+#[test]
+fn a_retried_sign_in_gets_its_token_back_and_no_token_is_saved() {
+    let demo = Demo::fresh(small());
+    let sent = ask_code(&demo, "+447700900117", "code-key");
+    assert_eq!(sent.status, 200);
+    let code = {
+        let inbox: Vec<Sms> = demo
+            .call(Method::Get, "/api/dev/inbox", None, None::<()>)
+            .unwrap();
+        let text = &inbox.last().unwrap().text;
+        text.chars()
+            .filter(char::is_ascii_digit)
+            .take(6)
+            .collect::<String>()
+    };
+    let verify = serde_json::to_string(&VerifyRequest {
+        phone: "+447700900117".into(),
+        code,
+    })
+    .unwrap();
+    let send = |demo: &Demo| {
+        demo.send(
+            Method::Post,
+            "/api/auth/verify",
+            None,
+            Some("verify-key"),
+            Some(verify.clone()),
+        )
+    };
+    let first = send(&demo);
+    assert_eq!(first.status, 200, "{}", first.body);
+    let again = send(&demo.restarted());
+    assert_eq!((again.status, &again.body), (200, &first.body));
+    let session: Session = serde_json::from_str(&first.body).unwrap();
+    let saved = demo.saved.document.borrow().clone().unwrap();
+    assert!(
+        !saved.contains(&session.token),
+        "the token is not written down"
+    );
+    assert_eq!(
+        demo.me(&session).sale_id,
+        SALE,
+        "and it signs the shopper in"
+    );
+}
+
+#[test]
+fn an_answer_is_kept_for_a_day_after_its_sale_ends_and_then_forgotten() {
+    let demo = Demo::fresh(small());
+    let session = demo.sign_in("+447700900118");
+    let path = format!("/api/sales/{SALE}/registration");
+    let register = || demo.send(Method::Post, &path, Some(&session.token), Some("reg"), None);
+    let first = register();
+    assert_eq!(first.status, 200, "{}", first.body);
+    let ends = demo.detail().summary.ends_at;
+    let day = 24 * 60 * 60 * 1_000;
+    demo.jump_to(ends + day);
+    assert_eq!(
+        register().body,
+        first.body,
+        "kept a day past the sale's end"
+    );
+    demo.jump_to(ends + day + 1_000);
+    let later = register();
+    let error: ApiError = serde_json::from_str(&later.body).unwrap();
+    assert_eq!(
+        (later.status, error.code.as_str()),
+        (409, "registration_closed"),
+        "forgotten: the call is answered afresh, long after registration closed"
+    );
+}
+
 #[test]
 fn corrupt_old_or_foreign_data_starts_afresh_with_a_notice() {
     for (raw, said) in [
@@ -427,6 +573,7 @@ fn a_seed_replays_codes_tokens_faults_and_the_draw_and_no_seed_is_secret() {
             service: Service::new(store, Rc::new(InMemory::default())),
             saved: Rc::default(),
             now: RefCell::new(T0),
+            calls: Default::default(),
         };
         let session = demo.sign_in("+447700900104");
         let inbox: Vec<Sms> = demo
