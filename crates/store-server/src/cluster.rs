@@ -407,7 +407,7 @@ fn size_of(entry: &Entry) -> usize {
     match entry {
         Entry::Call { call, .. } => {
             128 + call.path.len()
-                + text(&call.bearer)
+                + text(&call.session)
                 + text(&call.idempotency_key)
                 + 2 * text(&call.body)
         }

@@ -5,14 +5,17 @@ use serde::{Deserialize, Serialize};
 use store_contract::demo::DemoSettings;
 use store_contract::{Method, StoreRequest, StoreResponse};
 
+use sale_store::sign_in::{token_hash, TokenHash};
 use sale_store::{Catalog, Store};
 
-/// One call as the log keeps it: what the contract reads from a request.
+/// One call as the log keeps it: what the contract reads from a request, with the caller's
+/// session token replaced by its hash. A log or stream that is copied hands out no sessions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Call {
     pub method: Method,
     pub path: String,
-    pub bearer: Option<String>,
+    /// The hash of the bearer token (hex), as the store keeps sessions.
+    pub session: Option<String>,
     pub idempotency_key: Option<String>,
     pub body: Option<String>,
 }
@@ -22,22 +25,32 @@ impl From<&StoreRequest> for Call {
         Call {
             method: r.method,
             path: r.path.clone(),
-            bearer: r.bearer.clone(),
+            session: r
+                .bearer
+                .as_deref()
+                .map(|token| fair_draw::to_hex(&token_hash(token))),
             idempotency_key: r.idempotency_key.clone(),
             body: r.body.clone(),
         }
     }
 }
 
-impl From<Call> for StoreRequest {
-    fn from(c: Call) -> Self {
-        StoreRequest {
-            method: c.method,
-            path: c.path,
-            bearer: c.bearer,
-            idempotency_key: c.idempotency_key,
-            body: c.body,
-        }
+impl Call {
+    /// The call as the store takes it, and the session hash it is made as.
+    fn into_request(self) -> (StoreRequest, Option<TokenHash>) {
+        // A hash that does not parse signs nobody in, like an unknown token.
+        let session = self
+            .session
+            .as_deref()
+            .map(|hex| fair_draw::bytes_from_hex(hex).unwrap_or_default());
+        let request = StoreRequest {
+            method: self.method,
+            path: self.path,
+            bearer: None,
+            idempotency_key: self.idempotency_key,
+            body: self.body,
+        };
+        (request, session)
     }
 }
 
@@ -119,7 +132,8 @@ impl Replica {
         let answer = match entry {
             Entry::Open { .. } => None,
             Entry::Call { call, .. } => {
-                Some(self.store.handle(&StoreRequest::from(call), self.at_ms))
+                let (request, session) = call.into_request();
+                Some(self.store.handle_as(&request, session, self.at_ms))
             }
             Entry::Tick { .. } => {
                 self.store.run_slice(self.at_ms, &mut || false);
@@ -158,7 +172,7 @@ mod tests {
         Call {
             method,
             path: path.into(),
-            bearer: None,
+            session: None,
             idempotency_key: Some(key.into()),
             body: Some(body.into()),
         }
@@ -208,6 +222,55 @@ mod tests {
         assert_eq!(answers.len(), 2);
         assert_eq!(answers[0].0, 200, "{}", answers[0].1);
         assert_eq!(answers, run());
+    }
+
+    #[test]
+    fn a_logged_call_holds_the_hash_of_its_token_and_still_signs_the_shopper_in() {
+        let mut replica = Replica::open(&opening(true)).unwrap();
+        let phone = r#"{"phone":"+447700900201"}"#;
+        replica.apply(Entry::Call {
+            at_ms: T0 + 5.0,
+            call: call(Method::Post, "/api/auth/code", "a", phone),
+        });
+        let inbox = StoreRequest {
+            method: Method::Get,
+            path: "/api/dev/inbox".into(),
+            bearer: None,
+            idempotency_key: None,
+            body: None,
+        };
+        let (inbox, _) = replica.read(&inbox, T0 + 6.0);
+        let code: String = inbox.body.split("code is ").nth(1).unwrap()[..6].into();
+        let verify = format!(r#"{{"phone":"+447700900201","code":"{code}"}}"#);
+        let session = replica
+            .apply(Entry::Call {
+                at_ms: T0 + 7.0,
+                call: call(Method::Post, "/api/auth/verify", "b", &verify),
+            })
+            .unwrap();
+        let token = serde_json::from_str::<store_contract::Session>(&session.body)
+            .unwrap()
+            .token;
+        let register = StoreRequest {
+            method: Method::Post,
+            path: "/api/sales/k7-first-drop/registration".into(),
+            bearer: Some(token.clone()),
+            idempotency_key: Some("c".into()),
+            body: None,
+        };
+        let logged = Entry::Call {
+            at_ms: T0 + 8.0,
+            call: Call::from(&register),
+        };
+        let text = serde_json::to_string(&logged).unwrap();
+        assert!(!text.contains(&token), "no token in the log: {text}");
+        let answer = replica.apply(logged).unwrap();
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let view: store_contract::ShopperView = serde_json::from_str(&answer.body).unwrap();
+        assert!(
+            view.registration_number.is_some(),
+            "registered as the token's shopper"
+        );
     }
 
     #[test]
