@@ -16,6 +16,7 @@
 //! replica has applied it. Batching pays the quorum write and each replica's read of the
 //! stream once per message instead of once per command.
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -106,14 +107,16 @@ fn unavailable(why: &str) -> StoreResponse {
 }
 
 impl Cluster {
-    /// Connects to NATS (`urls`, comma-separated), creates the stream if need be, opens the
-    /// store on it if it is new, and returns once this node has replayed the stream so far.
-    pub async fn join(urls: &str, catalog: &str, demo: bool) -> Result<Cluster, String> {
-        let client = async_nats::ConnectOptions::new()
-            .retry_on_initial_connect()
-            .connect(urls.split(',').collect::<Vec<_>>())
-            .await
-            .map_err(|e| format!("cannot reach NATS at {urls}: {e}"))?;
+    /// Connects to NATS (`urls`, comma-separated) as the user in the `credentials` file (see
+    /// [`crate::nats::Credentials`]), creates the stream if need be, opens the store on it if it
+    /// is new, and returns once this node has replayed the stream so far.
+    pub async fn join(
+        urls: &str,
+        credentials: &Path,
+        catalog: &str,
+        demo: bool,
+    ) -> Result<Cluster, String> {
+        let client = crate::nats::connect(urls, credentials).await?;
         let jetstream = jetstream::new(client);
         let config = stream::Config {
             name: STREAM.into(),

@@ -34,6 +34,9 @@ pub struct Config {
     /// NATS servers (comma-separated URLs): run as one node of a cluster on JetStream instead
     /// of on the local log in `data`.
     pub nats: Option<String>,
+    /// The NATS user and password a cluster node connects with (see [`nats::Credentials`]):
+    /// required with `nats`, since the servers take no client without them.
+    pub nats_credentials: Option<PathBuf>,
 }
 
 /// Where the store's log lives.
@@ -101,11 +104,19 @@ pub async fn start(config: Config) -> Result<Running, String> {
     };
     let index = http::served_index(&read("index.html")?, config.demo);
     let catalog = read("public/catalog.json")?;
-    let store = match &config.nats {
-        Some(urls) => Backend::Cluster(Box::new(
-            cluster::Cluster::join(urls, &catalog, config.demo).await?,
+    let store = match (&config.nats, &config.nats_credentials) {
+        (Some(urls), Some(credentials)) => Backend::Cluster(Box::new(
+            cluster::Cluster::join(urls, credentials, &catalog, config.demo).await?,
         )),
-        None => Backend::Local(Box::new(
+        (Some(_), None) => {
+            return Err("a cluster node needs the NATS user and password: pass \
+                 --nats-credentials FILE, the credentials file the nats-servers were set up with"
+                .into())
+        }
+        (None, Some(_)) => {
+            return Err("--nats-credentials is for a cluster node: pass --nats URLS too".into())
+        }
+        (None, None) => Backend::Local(Box::new(
             node::Node::open(&config.data, &catalog, config.demo).await?,
         )),
     };

@@ -1,48 +1,53 @@
-//! `store-server [--addr 127.0.0.1:8080] [--dist dist] [--data target/store-data] [--demo] [--nats URLS]`
+//! `store-server [--addr 127.0.0.1:8080] [--dist dist] [--data target/store-data] [--demo]
+//! [--nats URLS --nats-credentials FILE]`
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use clap::Parser;
 use store_server::Config;
 
-const USAGE: &str =
-    "usage: store-server [--addr HOST:PORT] [--dist DIR] [--data DIR] [--demo] [--nats URL,URL,...]";
-
-fn config() -> Result<Config, String> {
-    let mut config = Config {
-        addr: "127.0.0.1:8080".parse().expect("a valid address"),
-        dist: PathBuf::from("dist"),
-        data: PathBuf::from("target/store-data"),
-        demo: false,
-        nats: None,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or(format!("{arg} needs a value\n{USAGE}"));
-        match arg.as_str() {
-            "--addr" => {
-                config.addr = value()?
-                    .parse()
-                    .map_err(|e| format!("--addr: {e}\n{USAGE}"))?
-            }
-            "--dist" => config.dist = value()?.into(),
-            "--data" => config.data = value()?.into(),
-            "--demo" => config.demo = true,
-            "--nats" => config.nats = Some(value()?),
-            _ => return Err(format!("unknown argument {arg}\n{USAGE}")),
-        }
-    }
-    Ok(config)
+/// The store behind the contract as a real server: `/api` and the release build beside it.
+#[derive(Parser)]
+#[command(name = "store-server", args_override_self = true)]
+struct Args {
+    /// Where to take HTTP connections.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// The release build (`make build`) to serve beside `/api`.
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    dist: PathBuf,
+    /// Where the command log lives (one node on its own log).
+    #[arg(long, value_name = "DIR", default_value = "target/store-data")]
+    data: PathBuf,
+    /// The demo's simulated crowd and its `/api/dev/*` controls.
+    #[arg(long)]
+    demo: bool,
+    /// Run as one node of a cluster on these NATS servers instead of on the log in --data.
+    #[arg(long, value_name = "URL,URL,...", requires = "nats_credentials")]
+    nats: Option<String>,
+    /// The NATS user and password of a cluster node: a file (mode 0600) holding one JSON
+    /// object, {"user": "...", "password": "..."}.
+    #[arg(long, value_name = "FILE", requires = "nats")]
+    nats_credentials: Option<PathBuf>,
 }
 
 #[tokio::main]
 async fn main() {
+    let args = Args::parse();
+    let config = Config {
+        addr: args.addr,
+        dist: args.dist,
+        data: args.data,
+        demo: args.demo,
+        nats: args.nats,
+        nats_credentials: args.nats_credentials,
+    };
     let result = async {
-        let config = config()?;
-        let demo = config.demo;
         let running = store_server::start(config).await?;
         eprintln!(
             "store-server: http://{}{}",
             running.addr,
-            if demo { " (demo)" } else { "" }
+            if args.demo { " (demo)" } else { "" }
         );
         tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
         running.stop().await;

@@ -1,28 +1,154 @@
-//! A 3-node NATS JetStream cluster on loopback, for the tests and `make load`: three
-//! `nats-server` processes (Debian's package; `make` installs it), each with its own store
-//! directory, routed to each other, each with `GOMAXPROCS=1`. One can be killed (`kill -9`)
-//! and started again.
+//! NATS for the cluster: the credentials file the nats-servers and the store nodes share, the
+//! store nodes' authenticated connection, and a 3-node NATS JetStream cluster on loopback for
+//! the tests and `make load`: three `nats-server` processes (Debian's package; `make` installs
+//! it), each with its own store directory, routed to each other, each with `GOMAXPROCS=1`. One
+//! can be killed (`kill -9`) and started again.
+//!
+//! Every command, with the shopper's bearer token, and the store's opening entry, with its
+//! secret, travel through NATS: the servers take no client and no route without a password.
+use std::fs::{DirBuilder, OpenOptions};
+use std::io::Write;
 use std::net::TcpStream;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use async_nats::{ConnectErrorKind, ConnectOptions};
+use serde::{Deserialize, Serialize};
+
+/// How long a node keeps trying NATS servers that do not answer yet (a cluster starting beside
+/// it) before it gives up.
+const REACH_WITHIN: Duration = Duration::from_secs(30);
+
+/// A NATS user and password. On disk (`--nats-credentials FILE`) it is one JSON object,
+/// `{"user": "...", "password": "..."}`, in a file only its owner can read.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub user: String,
+    pub password: String,
+}
+
+impl Credentials {
+    /// `user` with a password of 32 bytes from the operating system's cryptographic source.
+    pub fn generate(user: &str) -> std::io::Result<Credentials> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| std::io::Error::other(format!("no cryptographic randomness: {e}")))?;
+        Ok(Credentials {
+            user: user.into(),
+            // Hex: safe unquoted in a URL and quoted in nats-server's configuration.
+            password: bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        })
+    }
+
+    /// Reads a credentials file, with an error that names the file and its expected form.
+    pub fn read(path: &Path) -> Result<Credentials, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            format!(
+                "cannot read the NATS credentials {} ({e}): pass --nats-credentials FILE, the \
+                 file the nats-servers were set up with",
+                path.display()
+            )
+        })?;
+        serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{} is not a NATS credentials file ({e}): it holds one JSON object, \
+                 {{\"user\": \"...\", \"password\": \"...\"}}",
+                path.display()
+            )
+        })
+    }
+
+    /// Writes the file, readable and writable by its owner only (mode 0600).
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        let json = serde_json::to_string(self).expect("credentials serialise");
+        write_private(path, &format!("{json}\n"))
+    }
+}
+
+/// Connects to the NATS servers `urls` (comma-separated) as the user in the credentials file.
+/// Servers that do not answer yet are tried again for up to 30 s; servers that refuse the
+/// credentials fail the connection at once, since trying again cannot help.
+pub async fn connect(urls: &str, credentials: &Path) -> Result<async_nats::Client, String> {
+    let Credentials { user, password } = Credentials::read(credentials)?;
+    let servers: Vec<&str> = urls.split(',').collect();
+    let asking = Instant::now();
+    loop {
+        let options = ConnectOptions::with_user_and_password(user.clone(), password.clone());
+        match options.connect(servers.as_slice()).await {
+            Ok(client) => return Ok(client),
+            Err(problem)
+                if matches!(
+                    problem.kind(),
+                    ConnectErrorKind::AuthorizationViolation | ConnectErrorKind::Authentication
+                ) =>
+            {
+                return Err(format!(
+                    "NATS at {urls} refused the user {user:?} of {} ({problem}): pass \
+                     --nats-credentials the file the nats-servers were set up with",
+                    credentials.display()
+                ));
+            }
+            Err(problem) if asking.elapsed() < REACH_WITHIN => {
+                eprintln!("store-server: waiting for NATS at {urls} ({problem})");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(problem) => return Err(format!("cannot reach NATS at {urls}: {problem}")),
+        }
+    }
+}
+
+/// Creates `path` with `contents`, readable and writable by its owner only.
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?
+        .write_all(contents.as_bytes())
+}
+
+/// A string in nats-server's configuration: JSON's quoting is a subset of what it reads.
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).expect("strings serialise")
+}
+
 pub struct NatsCluster {
     dir: PathBuf,
     base_port: u16,
+    credentials: PathBuf,
     nodes: Vec<Option<Child>>,
 }
 
 impl NatsCluster {
     /// Starts three nodes: clients on `base_port + i`, routes on `base_port + 10 + i`, with
-    /// JetStream data under `dir/n{i}`. Returns once every node takes connections.
+    /// JetStream data under `dir/n{i}`. Clients need the user and password of
+    /// [`credentials`](Self::credentials) and routes a password of their own, both drawn here
+    /// and kept under `dir` (mode 0700) for restarts. Returns once every node takes
+    /// connections.
     pub fn start(dir: &Path, base_port: u16) -> std::io::Result<NatsCluster> {
         let _ = std::fs::remove_dir_all(dir);
+        if let Some(parent) = dir.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        DirBuilder::new().mode(0o700).create(dir)?;
+        let clients = Credentials::generate("store")?;
+        let routes = Credentials::generate("route")?;
         let mut cluster = NatsCluster {
             dir: dir.into(),
             base_port,
+            credentials: dir.join("credentials.json"),
             nodes: vec![None, None, None],
         };
+        clients.write(&cluster.credentials)?;
+        for i in 0..3 {
+            write_private(
+                &cluster.config(i),
+                &cluster.node_config(i, &clients, &routes),
+            )?;
+        }
         for i in 0..3 {
             cluster.start_node(i)?;
         }
@@ -40,30 +166,77 @@ impl NatsCluster {
             .join(",")
     }
 
-    fn start_node(&mut self, i: usize) -> std::io::Result<()> {
-        let port = |offset: u16| self.base_port + offset;
-        let routes: Vec<String> = (0..3)
+    /// The credentials file a client connects with (`store-server --nats-credentials`).
+    pub fn credentials(&self) -> &Path {
+        &self.credentials
+    }
+
+    /// Node `i`'s configuration file.
+    fn config(&self, i: usize) -> PathBuf {
+        self.dir.join(format!("n{i}.conf"))
+    }
+
+    /// Node `i`'s configuration: a file and not arguments, since a process's arguments are
+    /// visible to every user of the machine (`ps`) and these hold the passwords.
+    fn node_config(&self, i: usize, clients: &Credentials, routes: &Credentials) -> String {
+        let port = |offset: usize| self.base_port + offset as u16;
+        let route_urls: Vec<String> = (0..3)
             .filter(|&j| j != i)
-            .map(|j| format!("nats://127.0.0.1:{}", port(10 + j as u16)))
+            .map(|j| {
+                let url = format!(
+                    "nats://{}:{}@127.0.0.1:{}",
+                    routes.user,
+                    routes.password,
+                    port(10 + j)
+                );
+                quoted(&url)
+            })
             .collect();
         let store = self.dir.join(format!("n{i}"));
-        std::fs::create_dir_all(&store)?;
+        format!(
+            r#"server_name: {name}
+listen: {listen}
+jetstream {{
+  store_dir: {store}
+}}
+authorization {{
+  user: {user}
+  password: {password}
+}}
+cluster {{
+  name: sale
+  listen: {cluster}
+  authorization {{
+    user: {route_user}
+    password: {route_password}
+  }}
+  routes: [
+    {routes}
+  ]
+}}
+"#,
+            name = quoted(&format!("n{i}")),
+            listen = quoted(&format!("127.0.0.1:{}", port(i))),
+            store = quoted(&store.display().to_string()),
+            user = quoted(&clients.user),
+            password = quoted(&clients.password),
+            cluster = quoted(&format!("127.0.0.1:{}", port(10 + i))),
+            route_user = quoted(&routes.user),
+            route_password = quoted(&routes.password),
+            routes = route_urls.join("\n    "),
+        )
+    }
+
+    fn start_node(&mut self, i: usize) -> std::io::Result<()> {
+        std::fs::create_dir_all(self.dir.join(format!("n{i}")))?;
         let log = std::fs::File::create(self.dir.join(format!("n{i}.log")))?;
         let child = Command::new("nats-server")
             // Three nats-servers share this machine's cores with the store nodes: one Go
             // scheduler thread each (Go's default is one per core). In `make load` the
             // nats-servers' CPU per 1,000 joins went from 61-71 ms to 43-46 ms, same messages.
             .env("GOMAXPROCS", "1")
-            .args(["-js", "-a", "127.0.0.1", "--cluster_name", "sale"])
-            .args(["-n", &format!("n{i}")])
-            .args(["-p", &port(i as u16).to_string()])
-            .arg("-sd")
-            .arg(&store)
-            .args([
-                "--cluster",
-                &format!("nats://127.0.0.1:{}", port(10 + i as u16)),
-            ])
-            .args(["--routes", &routes.join(",")])
+            .arg("-c")
+            .arg(self.config(i))
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -98,7 +271,7 @@ impl NatsCluster {
         }
     }
 
-    /// Starts node `i` again on its old store directory.
+    /// Starts node `i` again on its old store directory and configuration, passwords included.
     pub fn restart(&mut self, i: usize) -> std::io::Result<()> {
         self.kill(i);
         self.start_node(i)?;

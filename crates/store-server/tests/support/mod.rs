@@ -40,14 +40,22 @@ pub async fn server(dist: &Path, data: &Path, demo: bool) -> Running {
     node(dist, data, demo, None).await
 }
 
-/// A server on its own log (`nats` None) or one node of a cluster on NATS.
-pub async fn node(dist: &Path, data: &Path, demo: bool, nats: Option<String>) -> Running {
+/// A server on its own log (`nats` None) or one node of a cluster on NATS: the servers' URLs
+/// and the credentials file to connect with.
+pub async fn node(
+    dist: &Path,
+    data: &Path,
+    demo: bool,
+    nats: Option<(String, PathBuf)>,
+) -> Running {
+    let (nats, nats_credentials) = nats.unzip();
     start(Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         dist: dist.into(),
         data: data.into(),
         demo,
         nats,
+        nats_credentials,
     })
     .await
     .expect("the server starts")
