@@ -86,9 +86,10 @@ pub async fn connect(urls: &str, credentials: &Path) -> Result<async_nats::Clien
                 ) =>
             {
                 return Err(format!(
-                    "NATS at {urls} refused the user {user:?} of {} ({problem}): pass \
+                    "NATS at {urls} refused the user {user:?} of {} ({}): pass \
                      --nats-credentials the file the nats-servers were set up with",
-                    credentials.display()
+                    credentials.display(),
+                    problem.kind()
                 ));
             }
             Err(problem) if asking.elapsed() < REACH_WITHIN => {
