@@ -1,6 +1,7 @@
 //! Hex text for seeds and fingerprints, as published.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 use sha2::{Digest, Sha256};
 
 /// Lowercase hex SHA-256 of `bytes`: the fingerprint of a seed is `sha256_hex(&seed)`.
@@ -26,15 +27,19 @@ pub fn seed_from_hex(hex: &str) -> Option<[u8; 32]> {
 
 /// Parses exactly `2 * N` hex digits (either case) into `N` bytes.
 pub fn bytes_from_hex<const N: usize>(hex: &str) -> Option<[u8; N]> {
+    from_hex(hex)?.try_into().ok()
+}
+
+/// Parses hex digits (either case), two per byte.
+pub fn from_hex(hex: &str) -> Option<Vec<u8>> {
     let digits = hex.as_bytes();
-    if digits.len() != 2 * N {
+    if digits.len() % 2 != 0 {
         return None;
     }
-    let mut bytes = [0u8; N];
-    for (out, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
-        *out = nibble(pair[0])? << 4 | nibble(pair[1])?;
-    }
-    Some(bytes)
+    digits
+        .chunks_exact(2)
+        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
+        .collect()
 }
 
 fn nibble(c: u8) -> Option<u8> {

@@ -22,6 +22,6 @@ mod record;
 mod verify;
 
 pub use draw::{shuffle_in_place, shuffle_tickets, DOMAIN};
-pub use hex::{bytes_from_hex, seed_from_hex, sha256_hex, to_hex};
+pub use hex::{bytes_from_hex, from_hex, seed_from_hex, sha256_hex, to_hex};
 pub use record::DrawRecord;
 pub use verify::{verify, Failure, Verdict};

@@ -257,6 +257,11 @@ impl SignIn {
         })
     }
 
+    /// The phone number of `account`, as written.
+    pub fn phone(&self, account: u32) -> String {
+        format!("+{}", self.accounts.phones[account as usize])
+    }
+
     /// Codes and tokens drawn so far: the last sign-in's token is the draw of this number.
     pub fn drawn(&self) -> u64 {
         self.drawn

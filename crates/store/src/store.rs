@@ -37,6 +37,12 @@ fn refused(error: ApiError) -> StoreResponse {
     }
 }
 
+/// The session a sign-in's answer hands out.
+fn session_of(body: &str) -> Option<TokenHash> {
+    let session: Session = serde_json::from_str(body).ok()?;
+    Some(token_hash(&session.token))
+}
+
 /// Where a call's answer is kept: the account (none before sign-in) and the key.
 fn reply_key(account: Option<u32>, key: &str) -> ReplyKey {
     let mut hasher = Sha256::new();
@@ -401,12 +407,20 @@ impl Store {
             if let Some(key) = reply_key {
                 let body = match route {
                     Some(Route::Verify) if status == 200 => {
-                        let session: Session =
-                            serde_json::from_str(&body).expect("the store's own answer");
+                        let account = self.account(session_of(&body)).expect("just signed in");
                         ReplyBody::Session {
                             drawn: self.saved.sign_in.drawn(),
-                            phone: session.phone.into(),
+                            account,
                         }
+                    }
+                    Some(Route::Shopper(..)) if status == 200 => {
+                        let view: ShopperView =
+                            serde_json::from_str(&body).expect("the store's own answer");
+                        ReplyBody::View(
+                            postcard::to_allocvec(&view)
+                                .expect("views serialise")
+                                .into(),
+                        )
                     }
                     _ => ReplyBody::Text(body.as_str().into()),
                 };
@@ -465,9 +479,14 @@ impl Store {
                 retry_after_ms: None,
                 body: match &reply.body {
                     ReplyBody::Text(text) => text.to_string(),
-                    ReplyBody::Session { drawn, phone } => json(&Session {
+                    ReplyBody::View(bytes) => {
+                        let view: ShopperView =
+                            postcard::from_bytes(bytes).expect("a view the store kept");
+                        json(&view).expect("views serialise")
+                    }
+                    ReplyBody::Session { drawn, account } => json(&Session {
                         token: self.saved.random.token(*drawn),
-                        phone: phone.to_string(),
+                        phone: self.saved.sign_in.phone(*account),
                     })
                     .expect("sessions serialise"),
                 },

@@ -3,7 +3,7 @@
 //! tick it was applied at, so replaying the log over a fresh crowd rebuilds the same sale
 //! exactly: that is how a stopped worker, a reload or a corrupt cache recovers without storing
 //! the crowd.
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -48,8 +48,9 @@ pub struct SaleWorld {
     pub tick: Millis,
     tick_in_progress: bool,
     crowd_registered: bool,
-    actions: Vec<LoggedAction>,
-    applied: usize,
+    /// Logged actions not yet replayed (a rebuilt world replays them as it catches up): once
+    /// applied, an action lives only in the store's saved log.
+    pending: VecDeque<LoggedAction>,
     events: Vec<Event>,
     /// By account: looked up on every shopper's status poll, so no scan over the crowd.
     registration_numbers: HashMap<u32, u32>,
@@ -135,8 +136,7 @@ impl SaleWorld {
             tick: first_tick.saturating_sub(TICK_MS),
             tick_in_progress: false,
             crowd_registered: false,
-            actions: Vec::new(),
-            applied: 0,
+            pending: VecDeque::new(),
             events: Vec::new(),
             registration_numbers: HashMap::new(),
             tickets: HashMap::new(),
@@ -186,9 +186,7 @@ impl SaleWorld {
                 Progress::Done => self.events.clear(),
             }
             self.tick_in_progress = false;
-            while self.applied < self.actions.len() && self.actions[self.applied].tick <= self.tick
-            {
-                let logged = self.actions[self.applied].clone();
+            while let Some(logged) = self.pending.pop_front_if(|logged| logged.tick <= self.tick) {
                 // A logged action succeeded when it was first applied, so with the same settings
                 // replaying it succeeds again; under other settings it may not, which is counted
                 // so that a settings change that would undo it can be refused.
@@ -198,7 +196,6 @@ impl SaleWorld {
                 {
                     self.replay_failures += 1;
                 }
-                self.applied += 1;
             }
             if out_of_time() && (self.tick_in_progress || self.tick < target) {
                 return false;
@@ -223,21 +220,19 @@ impl SaleWorld {
             account,
             action,
         };
-        self.actions.push(logged.clone());
-        self.applied = self.actions.len();
         Ok((outcome, logged))
     }
 
-    /// Queues logged actions for replay (a rebuilt world replays them as it catches up).
     /// How many logged actions failed when replayed so far: none unless the world was rebuilt
     /// under other settings than the ones the actions were taken under.
     pub fn replay_failures(&self) -> u32 {
         self.replay_failures
     }
 
+    /// Queues logged actions for replay (a rebuilt world replays them as it catches up).
     pub fn load_log(&mut self, log: impl Iterator<Item = LoggedAction>) {
-        self.actions
-            .extend(log.filter(|a| a.sale == self.sale.config().id));
+        let id = &self.sale.config().id;
+        self.pending.extend(log.filter(|a| a.sale == *id));
     }
 
     fn apply(
