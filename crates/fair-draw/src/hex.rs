@@ -33,7 +33,7 @@ pub fn bytes_from_hex<const N: usize>(hex: &str) -> Option<[u8; N]> {
 /// Parses hex digits (either case), two per byte.
 pub fn from_hex(hex: &str) -> Option<Vec<u8>> {
     let digits = hex.as_bytes();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
     digits
