@@ -44,26 +44,17 @@ pub const POLL_SOON_MS: u64 = 1_000;
 /// reaches the back of a long line within this.
 pub const POLL_SELDOM_MS: u64 = 30_000;
 
-/// When a shopper should ask again, from where they stand. Places move by admissions, so a
-/// shopper polls about four times in the wait the store estimates for them: the line's front
-/// asks every second, and a shopper a million places back every 30 s instead of a million
-/// shoppers every second. Before the start nothing moves until the sale moment, when the
-/// pre-queue's places are drawn; each ticket then asks within a spread of `POLL_SOON_MS`
-/// after it, so the crowd's first polls do not all land in the same millisecond.
+/// When a shopper should ask again (ms of store time), from where they stand once the sale
+/// is live. Places move by admissions, so a shopper polls about four times in the wait the
+/// store estimates for them: the line's front and anyone holding or paying ask every second,
+/// a shopper a million places back every 30 s instead of every second, and a shopper whose
+/// part is over every 30 s. Before the start every shopper asks every second: schedule
+/// changes, the close of registration and the check-in must show at once.
 pub fn poll_after(status: &ShopperStatus, paying: bool, now: Millis, starts_at: Millis) -> u64 {
-    let until_start = starts_at.saturating_sub(now);
-    let before_start = |ticket: u32| {
-        let spread = u64::from(ticket) % POLL_SOON_MS;
-        (until_start + spread).clamp(POLL_SOON_MS, POLL_SELDOM_MS)
-    };
-    if paying {
+    if paying || now < starts_at {
         return POLL_SOON_MS;
     }
     match status {
-        ShopperStatus::NotRegistered | ShopperStatus::Registered { .. } if until_start > 0 => {
-            before_start(0)
-        }
-        ShopperStatus::PreQueue { ticket, .. } => before_start(*ticket),
         ShopperStatus::Waiting {
             position,
             estimated_wait_ms,
@@ -79,12 +70,10 @@ pub fn poll_after(status: &ShopperStatus, paying: bool, now: Millis, starts_at: 
         ShopperStatus::Waitlisted { position, .. } => {
             (u64::from(*position) * 10).clamp(POLL_SOON_MS, POLL_SELDOM_MS)
         }
-        ShopperStatus::Holding { hold } if hold.paying => POLL_SOON_MS,
-        // A hold changes only by the shopper's own calls or at its deadline, which the page
-        // counts down on store time.
-        ShopperStatus::Holding { .. } => 5 * POLL_SOON_MS,
+        ShopperStatus::Registered { .. }
+        | ShopperStatus::PreQueue { .. }
+        | ShopperStatus::Holding { .. } => POLL_SOON_MS,
         ShopperStatus::NotRegistered
-        | ShopperStatus::Registered { .. }
         | ShopperStatus::Ordered { .. }
         | ShopperStatus::HoldExpired { .. }
         | ShopperStatus::SoldOut { .. }
@@ -268,5 +257,48 @@ pub fn detail(item: &CatalogSale, world: &SaleWorld, now: Millis) -> SaleDetail 
         } else {
             vec![]
         },
+    }
+}
+
+#[cfg(test)]
+mod poll_tests {
+    use super::*;
+
+    fn waiting(position: u32, estimated_wait_ms: Option<u64>) -> ShopperStatus {
+        ShopperStatus::Waiting {
+            ticket: 1,
+            place: position,
+            position,
+            ahead: position - 1,
+            estimated_wait_ms,
+            odds: 0.5,
+        }
+    }
+
+    #[test]
+    fn the_back_of_a_long_line_asks_seldom_and_its_front_every_second() {
+        let live = |status: &ShopperStatus| poll_after(status, false, 10_000, 5_000);
+        assert_eq!(live(&waiting(400_000, Some(400_000_000))), POLL_SELDOM_MS);
+        assert_eq!(live(&waiting(2, Some(200))), POLL_SOON_MS);
+        assert_eq!(
+            live(&waiting(40_000, Some(40_000))),
+            10_000,
+            "a quarter of the wait"
+        );
+        assert_eq!(
+            live(&waiting(400_000, None)),
+            POLL_SELDOM_MS,
+            "no estimate yet"
+        );
+        let done = ShopperStatus::Missed;
+        assert_eq!(live(&done), POLL_SELDOM_MS);
+    }
+
+    #[test]
+    fn before_the_start_and_while_paying_everyone_asks_every_second() {
+        let far_back = waiting(400_000, Some(400_000_000));
+        assert_eq!(poll_after(&far_back, true, 10_000, 5_000), POLL_SOON_MS);
+        let registered = ShopperStatus::Registered { number: 7 };
+        assert_eq!(poll_after(&registered, false, 1_000, 5_000), POLL_SOON_MS);
     }
 }

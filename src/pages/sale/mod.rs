@@ -41,9 +41,14 @@ pub struct SaleData {
     /// from it ([`CHECKOUT_BACK`]); kept across reloads.
     pub checkout_open: RwSignal<String>,
     pub preference: RwSignal<Preference>,
+    /// Device time (ms) of the next poll, as the store's last answer asked.
+    next_poll_at: StoredValue<f64>,
     shop: crate::shop::Shop,
     live: bool,
 }
+
+/// How often the page asks when the store has not said (signed out, or an older store).
+const POLL_MS: u64 = 1_000;
 
 impl SaleData {
     pub fn fixture(
@@ -71,6 +76,7 @@ impl SaleData {
                 variant: 0,
                 accept_other_variant: true,
             }),
+            next_poll_at: StoredValue::new(0.0),
             shop: use_shop(),
             live: false,
         }
@@ -92,6 +98,7 @@ impl SaleData {
             busy: RwSignal::new(false),
             checkout_open: use_draft("sale.checkout-open"),
             preference,
+            next_poll_at: StoredValue::new(0.0),
             shop: use_shop(),
             live: true,
         }
@@ -189,6 +196,20 @@ impl SaleData {
     }
 
     /// Fetches the sale and, when signed in, where this shopper stands.
+    /// Asks next when the store said to: seldom far back in a long line, every second at its
+    /// front or with a unit held. The countdown and the hold's timer run on store time, so
+    /// they stay exact between polls.
+    fn follow(self, me: &ShopperView) {
+        let after = me.poll_after_ms.unwrap_or(POLL_MS);
+        self.next_poll_at
+            .set_value(device::real_now() + after as f64);
+    }
+
+    /// Whether the store's last answer asked to be asked again by now.
+    fn poll_due(self) -> bool {
+        device::real_now() >= self.next_poll_at.get_value()
+    }
+
     fn refresh(self, id: String) {
         let shop = self.shop;
         leptos::task::spawn_local(async move {
@@ -203,6 +224,8 @@ impl SaleData {
                     .get::<ShopperView>(&format!("/api/sales/{id}/me"))
                     .await
                 {
+                    self.follow(&me);
+                    self.follow(&me);
                     set_if_changed(self.me, me);
                 }
             } else if self.me.with_untracked(Option::is_some) {
@@ -272,6 +295,7 @@ impl SaleData {
             let accepted = match result {
                 Ok(me) => {
                     self.error.set(None);
+                    self.follow(&me);
                     set_if_changed(self.me, me);
                     if method == Method::Post && action == "registration" {
                         shop.speed_up_after_registering();
@@ -332,14 +356,22 @@ fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<Option<
 #[component]
 pub fn SalePage() -> impl IntoView {
     let data = SaleData::live();
-    let beat = use_polling(1_000);
+    let beat = use_polling(POLL_MS);
     let shop = use_shop();
     let session = shop.client().session;
     let sale_id = use_address().named(Page::Sale);
-    Effect::new(move |_| {
-        beat.get();
-        session.track();
-        data.refresh(sale_id.get());
+    // Another sale or another shopper is fetched at once; otherwise the beat fetches when the
+    // store's last answer asked (every beat while signed out).
+    Effect::new(move |shown: Option<(String, Option<String>)>| {
+        beat.track();
+        let now_shown = (
+            sale_id.get(),
+            session.with(|s| s.as_ref().map(|s| s.token.clone())),
+        );
+        if shown.as_ref() != Some(&now_shown) || now_shown.1.is_none() || data.poll_due() {
+            data.refresh(now_shown.0.clone());
+        }
+        now_shown
     });
     // The variant choice belongs to one sale: another sale's variant 2 may not exist here.
     Effect::new(move |_| {
