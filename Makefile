@@ -29,12 +29,14 @@ serve-server: build
 	cargo run --profile server -p store-server -- --addr 127.0.0.1:8080 --dist dist --data target/store-data$(if $(DEMO),-demo --demo)
 
 ## build: release build into dist/ (the page with the release-page profile, see Cargo.toml),
-## the page cut into the shell and the modules fetched on demand (scripts/split-page), then the
-## first-load size a phone downloads
+## the page cut into the shell and the modules fetched on demand (scripts/split-page), the
+## .br and .gz siblings the store server sends (scripts/precompress), then the first-load size
+## a phone downloads
 build: tools-app
-	@scripts/ensure-tools rust-src wasm-split terser
+	@scripts/ensure-tools rust-src wasm-split terser brotli
 	trunk build --release --cargo-profile release-page
 	scripts/split-page dist
+	scripts/precompress dist
 	@scripts/first-load-size dist
 
 ## test: formatting and lints, then every test, native and in headless Chromium

@@ -1,15 +1,25 @@
-//! HTTP in front of the node: `/api/*` through the contract, everything else from the release
-//! `dist/` with the single-page app's fallback. Every refusal has the contract's error shape.
-use std::path::{Component, Path, PathBuf};
+//! HTTP in front of the node: `/api/*` through the contract (every refusal in the contract's
+//! error shape), everything else from the release `dist/` with the single-page app's fallback.
+//!
+//! `dist/` is served the way a phone on a slow network needs it: each file from the `.br` or
+//! `.gz` sibling `make build` writes beside it when the browser takes that encoding, files
+//! named by their content's hash cached for a year, and everything else revalidated with a
+//! conditional GET (Last-Modified, or the app page's ETag) that costs a 304 when nothing changed.
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::handler::Handler;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
+use bytes::Bytes;
 use store_contract::{codes, ApiError, Method, StoreRequest, StoreResponse};
+use tower::{Layer, ServiceExt};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::Backend;
 
@@ -40,10 +50,14 @@ pub fn served_index(built: &str, demo: bool) -> String {
 }
 
 pub fn router(site: Arc<Site>) -> Router {
+    let files = static_files(&site);
     Router::new()
         // The trivial answer: liveness checks, and the load run's yardstick for throughput.
         .route("/healthz", get(|| async { "ok" }))
-        .fallback(any_path)
+        .route("/api", any(api))
+        .route("/api/", any(api))
+        .route("/api/{*call}", any(api))
+        .fallback_service(files)
         .with_state(site)
 }
 
@@ -71,15 +85,10 @@ fn respond(answer: StoreResponse) -> Response {
     response
 }
 
-async fn any_path(State(site): State<Arc<Site>>, request: Request) -> Response {
-    if request.uri().path() == "/api" || request.uri().path().starts_with("/api/") {
-        match read(&site, request).await {
-            Ok(call) => respond(site.store.answer(&call).await),
-            Err(refused) => error(refused),
-        }
-    } else {
-        let path = request.uri().path().to_string();
-        static_file(&site, request.method(), &path).await
+async fn api(State(site): State<Arc<Site>>, request: Request) -> Response {
+    match read(&site, request).await {
+        Ok(call) => respond(site.store.answer(&call).await),
+        Err(refused) => error(refused),
     }
 }
 
@@ -141,7 +150,9 @@ async fn read(site: &Site, request: Request) -> Result<StoreRequest, ApiError> {
     })
 }
 
-/// The `Content-Type` a file of `dist/` is served with (the e2e suite's static server too).
+/// The `Content-Type` of a file of `dist/` for a server that serves it by hand (the e2e suite's
+/// static server). The store server's [`ServeDir`] names the same types, and a layer adds the
+/// charset to its text types.
 pub fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
@@ -161,48 +172,165 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// A file of `dist/`, or the app's page for a route of the app (a path without an extension).
-async fn static_file(site: &Site, method: &axum::http::Method, path: &str) -> Response {
-    if method != axum::http::Method::GET && method != axum::http::Method::HEAD {
-        return (StatusCode::METHOD_NOT_ALLOWED, "GET only\n").into_response();
+const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
+const FOR_A_YEAR: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+
+/// Everything but `/api`: the app's page at `/` and `/index.html` (from memory: it is
+/// [`Site::index`], not the built file), the files of `dist/`, and the app's page again for a
+/// route of the app.
+fn static_files(site: &Site) -> Router {
+    let page = Arc::new(AppPage::new(&site.index));
+    // Only GET and HEAD (405 otherwise); `..` and other escapes from dist/ find no file; a
+    // directory is no file either (the app's routes and dist/'s directories may share names).
+    let dir = SetResponseHeaderLayer::appending(
+        header::VARY,
+        HeaderValue::from_static("accept-encoding"),
+    )
+    .layer(
+        ServeDir::new(&site.dist)
+            .precompressed_br()
+            .precompressed_gzip()
+            .append_index_html_on_directories(false)
+            .fallback(app_route.with_state(page.clone())),
+    );
+    let hashed =
+        SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, for_a_year).layer(dir.clone());
+    let file = move |request: Request| async move {
+        if is_content_hashed(request.uri().path()) {
+            hashed.oneshot(request).await.into_response()
+        } else {
+            dir.oneshot(request).await.into_response()
+        }
+    };
+    Router::new()
+        .route("/", get(app_page))
+        .route("/index.html", get(app_page))
+        .fallback(file)
+        .with_state(page)
+        // What is not named by its content's hash is revalidated on every use.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            NO_CACHE,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_TYPE,
+            with_utf8_charset,
+        ))
+}
+
+/// A year's caching for a file found, and for a 304 that confirms one.
+fn for_a_year<B>(response: &Response<B>) -> Option<HeaderValue> {
+    let found = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+    found.then_some(FOR_A_YEAR)
+}
+
+/// A text type with the charset the app's texts are written in (ServeDir names none).
+fn with_utf8_charset(response: &Response) -> Option<HeaderValue> {
+    let kind = response
+        .headers()
+        .get(header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?;
+    if kind.starts_with("text/") && !kind.contains(';') {
+        HeaderValue::from_str(&format!("{kind}; charset=utf-8")).ok()
+    } else {
+        None
     }
-    let relative = Path::new(path.trim_start_matches('/'));
-    // Nothing outside dist/: only plain path segments.
-    if relative
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_)))
-    {
-        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+}
+
+/// Whether a path of `dist/` names a file by its content's hash, so that its bytes never change
+/// under that name: the files in `page-<16 hex digits>/` (scripts/split-page), and trunk's
+/// top-level `<name>-<hash>.<ext>` and `<name>-<hash>_bg.wasm`. Trunk writes its 64-bit hash in
+/// hex without leading zeros, so 12 to 16 digits make a hash (a shorter one, about one name in
+/// a million, is merely revalidated). Only a file's name (it has an extension) counts: the app's
+/// page for a route of the app must never be cached for a year.
+fn is_content_hashed(path: &str) -> bool {
+    let is_hash = |text: &str, digits: std::ops::RangeInclusive<usize>| {
+        digits.contains(&text.len()) && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
+    let path = path.trim_start_matches('/');
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let Some((stem, _extension)) = name.split_once('.') else {
+        return false;
+    };
+    if dir.is_empty() {
+        let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+        stem.rsplit_once('-')
+            .is_some_and(|(_, hash)| is_hash(hash, 12..=16))
+    } else {
+        dir.split('/')
+            .next()
+            .and_then(|top| top.strip_prefix("page-"))
+            .is_some_and(|hash| is_hash(hash, 16..=16))
     }
-    let file = site.dist.join(relative);
-    let is_index = relative.as_os_str().is_empty() || relative == Path::new("index.html");
-    if !is_index && file.is_file() {
-        if let Ok(bytes) = tokio::fs::read(&file).await {
-            return (
-                [
-                    (header::CONTENT_TYPE, content_type(&file)),
-                    (header::CACHE_CONTROL, "no-cache"),
-                ],
-                bytes,
-            )
-                .into_response();
+}
+
+/// The app's page, served from memory, with a validator for conditional GETs.
+struct AppPage {
+    html: Bytes,
+    /// A checksum of the text: the same on every node serving the same build, and new with
+    /// every build that changes the page.
+    etag: HeaderValue,
+}
+
+impl AppPage {
+    fn new(html: &str) -> AppPage {
+        let etag = format!(
+            "\"{:08x}-{:x}\"",
+            crc32fast::hash(html.as_bytes()),
+            html.len()
+        );
+        AppPage {
+            html: Bytes::copy_from_slice(html.as_bytes()),
+            etag: HeaderValue::from_str(&etag).expect("hex digits and quotes"),
         }
     }
-    let is_asset = relative
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.contains('.'));
-    if is_asset && !is_index {
-        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+
+    /// Whether the browser's copy is this page (`If-None-Match`, compared weakly).
+    fn is_held_by(&self, headers: &HeaderMap) -> bool {
+        let ours = self.etag.as_bytes();
+        headers
+            .get_all(header::IF_NONE_MATCH)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .map(|tag| tag.trim())
+            .any(|tag| tag == "*" || tag.trim_start_matches("W/").as_bytes() == ours)
+    }
+}
+
+async fn app_page(State(page): State<Arc<AppPage>>, headers: HeaderMap) -> Response {
+    if page.is_held_by(&headers) {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, page.etag.clone())],
+        )
+            .into_response();
     }
     (
         [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (header::ETAG, page.etag.clone()),
         ],
-        site.index.clone(),
+        page.html.clone(),
     )
         .into_response()
+}
+
+/// A path that names no file of `dist/`: the app's page for a route of the app; a 404 for a
+/// missing file (its name has an extension) and for a path that steps out of its directory.
+async fn app_route(page: State<Arc<AppPage>>, uri: Uri, headers: HeaderMap) -> Response {
+    let path = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy();
+    let mut segments = path.split('/');
+    let escapes = segments.clone().any(|s| s == "." || s == "..");
+    let names_a_file = segments.next_back().is_some_and(|last| last.contains('.'));
+    if escapes || names_a_file {
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+    }
+    app_page(page, headers).await
 }
 
 #[cfg(test)]
@@ -219,5 +347,38 @@ mod tests {
         assert!(served_index(built, true).contains(r#"content="demo-server""#));
         assert!(served_index("<html><head></head></html>", false)
             .contains(r#"<meta name="kestrel-store" content="server" /></head>"#));
+    }
+
+    #[test]
+    fn only_names_that_carry_their_contents_hash_count_as_hashed() {
+        for hashed in [
+            "/page-0f1e2d3c4b5a6978/flash-sale_bg.wasm",
+            "/page-0f1e2d3c4b5a6978/__wasm_split.js",
+            "/page-0f1e2d3c4b5a6978/module_3.wasm",
+            "/tokens-8c3a1f0e9b2d4c57.css",
+            "/app-3a1f0e9b2d4c57.css",
+            "/flash-sale-1a2b3c4d5e6f7a8b_bg.wasm",
+            "/flash-sale-1a2b3c4d5e6f7a8b.js",
+        ] {
+            assert!(is_content_hashed(hashed), "{hashed}");
+        }
+        for unhashed in [
+            "/",
+            "/index.html",
+            "/sw.js",
+            "/store.js",
+            "/store_bg.wasm",
+            "/public/catalog.json",
+            "/public/img/k7-pro.svg",
+            "/public/logo-0123456789abcdef.svg",
+            "/app-3a1f0e.css",
+            "/app-3A1F0E9B2D4C5799.css",
+            "/page-0f1e2d3c4b5a6978/",
+            "/page-0f1e2d3c4b5a6978/a-route",
+            "/page-0f1e2d3c/flash-sale.js",
+            "/sale/k7-first-drop",
+        ] {
+            assert!(!is_content_hashed(unhashed), "{unhashed}");
+        }
     }
 }

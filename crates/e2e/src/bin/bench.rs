@@ -1,16 +1,20 @@
 //! `make bench` (through scripts/bench): measures the release build in headless Chromium and
 //! prints one table; writes target/bench.json (raw figures and a `budgets` list) and
-//! target/bench.md (the table for the README). Budgets are reported, never fail the run.
+//! target/bench.md (the table for the README). When a budget falls short it says which, after
+//! writing both, and exits with 1.
 //!
 //! Inputs (scripts/bench sets them): BENCH_DIST (the shop's dist/), BENCH_FEATURE_DIST (the shop
 //! with the `bench` feature, for the read-outs: trunk's build, in one module, not cut like
 //! dist/), BENCH_COUNTER_DIST (the Leptos counter built the same way), BENCH_SIMULATE (the
-//! native `simulate` example binary).
+//! native `simulate` example binary), BENCH_STORE_SERVER (the store server's binary, which
+//! serves dist/ for the bytes a first visit takes on the wire).
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use e2e::{bail, Browser, Driver, Result, StaticServer};
+use e2e::{bail, Browser, Driver, Result, StaticServer, StoreServer};
 use serde_json::{json, Value};
 
 const LOADS: usize = 10;
@@ -117,6 +121,81 @@ fn gzip_size(files: &[PathBuf]) -> Result<(u64, u64)> {
     let out = child.wait_with_output()?;
     feeder.join().expect("the feeder thread")?;
     Ok((raw, out.stdout.len() as u64))
+}
+
+/// What the store server sends for one GET of `path`, asked as a phone's browser asks over
+/// HTTPS (`Accept-Encoding: br, gzip`): the encoding it chose and the bytes of the answer on the
+/// wire, head and body. Anything but a 200 stops the bench.
+fn fetch_on_the_wire(addr: &str, path: &str) -> Result<Value> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(secs(30)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept-Encoding: br, gzip\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer)?;
+    let Some(head_len) = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|at| at + 4)
+    else {
+        bail!("GET {path}: no HTTP answer from the store server");
+    };
+    let head = String::from_utf8_lossy(&answer[..head_len]);
+    let status = head.split_whitespace().nth(1).unwrap_or("");
+    if status != "200" {
+        bail!("GET {path}: the store server answered {status}");
+    }
+    let encoding = head
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-encoding"))
+        .map_or("identity", |(_, value)| value.trim());
+    Ok(json!({
+        "path": path,
+        "content_encoding": encoding,
+        "body_bytes": answer.len() - head_len,
+        "wire_bytes": answer.len(),
+    }))
+}
+
+/// A first visit on the wire: index.html and every file the page loads before its first
+/// screen, fetched from the store server serving `dist`.
+fn first_visit_on_the_wire(server: &Path, dist: &Path, files: &[PathBuf]) -> Result<Value> {
+    let data = e2e::target_dir().join("bench-store-data");
+    let store = StoreServer::start(server, dist, &data)?;
+    let base = store.base_url();
+    let addr = base.trim_start_matches("http://");
+    let mut fetched = vec![fetch_on_the_wire(addr, "/")?];
+    for file in files {
+        let relative = file.strip_prefix(dist).unwrap_or(file);
+        fetched.push(fetch_on_the_wire(
+            addr,
+            &format!("/{}", relative.to_string_lossy()),
+        )?);
+    }
+    drop(store);
+    let _ = std::fs::remove_dir_all(&data);
+    let sum = |key: &str| fetched.iter().filter_map(|f| f[key].as_u64()).sum::<u64>();
+    Ok(json!({
+        "server": "store-server --demo on 127.0.0.1, HTTP/1.1, Accept-Encoding: br, gzip",
+        "files": fetched,
+        "total_body_bytes": sum("body_bytes"),
+        "total_wire_bytes": sum("wire_bytes"),
+    }))
+}
+
+/// How many of a first visit's answers came in each encoding, e.g. "5 br, 1 identity".
+fn encodings_sent(on_the_wire: &Value) -> String {
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    for file in on_the_wire["files"].as_array().into_iter().flatten() {
+        *counts
+            .entry(file["content_encoding"].as_str().unwrap_or("?"))
+            .or_default() += 1;
+    }
+    let counts: Vec<String> = counts.iter().map(|(e, n)| format!("{n} {e}")).collect();
+    counts.join(", ")
 }
 
 /// Loads `url` afresh and answers `app-interactive`'s startTime (ms from navigation start).
@@ -387,7 +466,8 @@ fn verdict(b: &Value) -> &'static str {
     }
 }
 
-async fn run() -> Result<()> {
+/// Runs every measurement and answers the names of the budgets that fall short.
+async fn run() -> Result<Vec<String>> {
     let root = e2e::workspace_root();
     let target = e2e::target_dir();
     let env_path = |k: &str, d: PathBuf| std::env::var_os(k).map(PathBuf::from).unwrap_or(d);
@@ -397,15 +477,18 @@ async fn run() -> Result<()> {
     let bench_dist = env_path("BENCH_FEATURE_DIST", target.join("bench-dist"));
     let counter_dist = env_path("BENCH_COUNTER_DIST", target.join("bench-counter-dist"));
     let simulate = env_path("BENCH_SIMULATE", target.join("release/examples/simulate"));
+    let store_server = env_path("BENCH_STORE_SERVER", target.join("server/store-server"));
 
     // 1. First load: what the page itself loads; the worker's files on their own line.
     let mut first_load = serde_json::Map::new();
     let mut worker_files = Vec::new();
     let mut on_demand_files = Vec::new();
     let mut total_gz = 0;
+    let mut page_files = Vec::new();
     for ext in ["wasm", "js", "css"] {
         let files = dist_files(&dist, ext)?;
         let (raw, gz) = gzip_size(&files.page)?;
+        page_files.extend(files.page.iter().cloned());
         total_gz += gz;
         first_load.insert(
             ext.into(),
@@ -440,6 +523,9 @@ async fn run() -> Result<()> {
         gzip_size(&files)?
     };
     eprintln!("[bench] first load: {total_gz} B gzip -9");
+    let on_the_wire = first_visit_on_the_wire(&store_server, &dist, &page_files)?;
+    let wire_bytes = on_the_wire["total_wire_bytes"].as_f64().unwrap_or(f64::NAN);
+    eprintln!("[bench] first visit on the wire: {wire_bytes} B from the store server");
 
     let shop = StaticServer::start(&dist)?;
     let instrumented = StaticServer::start(&bench_dist)?;
@@ -579,6 +665,14 @@ async fn run() -> Result<()> {
             format!("≤ 150 KB: {}", verdict(&budgets[0])),
         ),
         (
+            format!(
+                "First visit on the wire from the store server (index.html and the same {} files, Accept-Encoding: br, gzip; heads included)",
+                page_files.len()
+            ),
+            format!("{} ({})", kb(wire_bytes), encodings_sent(&on_the_wire)),
+            String::new(),
+        ),
+        (
             "Net growth of the first load since the two languages (over 336.8 KB before them; other savings count)".into(),
             format!(
                 "{:+.1} KB",
@@ -679,6 +773,7 @@ async fn run() -> Result<()> {
         "measured_at_unix_s": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
         "chromium": "headless, --window-size=1280,900, fresh profile, served from 127.0.0.1 with Cache-Control: no-store",
         "first_load": first_load,
+        "first_visit_on_the_wire": on_the_wire,
         "counter_first_load": { "bytes": counter_raw, "gzip9_bytes": counter_gz },
         "worker_files": worker_load,
         "on_demand": on_demand_load,
@@ -711,7 +806,11 @@ async fn run() -> Result<()> {
         target.join("bench.json").display(),
         target.join("bench.md").display()
     );
-    Ok(())
+    Ok(budgets
+        .iter()
+        .filter(|b| b["holds"] != json!(true))
+        .map(|b| b["name"].as_str().unwrap_or("?").to_string())
+        .collect())
 }
 
 fn main() {
@@ -719,8 +818,18 @@ fn main() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    if let Err(e) = runtime.block_on(run()) {
-        eprintln!("bench failed: {e}");
-        std::process::exit(1);
+    match runtime.block_on(run()) {
+        Ok(short) if short.is_empty() => {}
+        Ok(short) => {
+            eprintln!("bench: {} budget(s) fall short:", short.len());
+            for name in short {
+                eprintln!("  - {name}");
+            }
+            std::process::exit(1);
+        }
+        Err(e) => {
+            eprintln!("bench failed: {e}");
+            std::process::exit(1);
+        }
     }
 }
