@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use clap::Parser;
 use store_server::Config;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The store behind the contract as a real server: `/api` and the release build beside it.
 #[derive(Parser)]
 #[command(name = "store-server", args_override_self = true)]
