@@ -56,6 +56,7 @@ pub fn poll_after(status: &ShopperStatus, paying: bool, now: Millis, starts_at: 
     }
     match status {
         ShopperStatus::Waiting {
+            ticket,
             position,
             estimated_wait_ms,
             ..
@@ -63,22 +64,37 @@ pub fn poll_after(status: &ShopperStatus, paying: bool, now: Millis, starts_at: 
             // Without an estimate yet (no admissions measured), a place is taken as a
             // millisecond of wait: the rate of a sale admitting a thousand shoppers a second.
             let wait = estimated_wait_ms.unwrap_or(u64::from(*position));
-            (wait / 4).clamp(POLL_SOON_MS, POLL_SELDOM_MS)
+            spread((wait / 4).clamp(POLL_SOON_MS, POLL_SELDOM_MS), *ticket)
         }
         // Units come back from holds that expire at any moment: the front of the waitlist
         // must hear at once, the rest as a waiting line would.
-        ShopperStatus::Waitlisted { position, .. } => {
-            (u64::from(*position) * 10).clamp(POLL_SOON_MS, POLL_SELDOM_MS)
-        }
+        ShopperStatus::Waitlisted {
+            ticket, position, ..
+        } => spread(
+            (u64::from(*position) * 10).clamp(POLL_SOON_MS, POLL_SELDOM_MS),
+            *ticket,
+        ),
         ShopperStatus::Registered { .. }
         | ShopperStatus::PreQueue { .. }
         | ShopperStatus::Holding { .. } => POLL_SOON_MS,
-        ShopperStatus::NotRegistered
-        | ShopperStatus::Ordered { .. }
-        | ShopperStatus::HoldExpired { .. }
-        | ShopperStatus::SoldOut { .. }
-        | ShopperStatus::Missed => POLL_SELDOM_MS,
+        ShopperStatus::HoldExpired { ticket } | ShopperStatus::SoldOut { ticket, .. } => {
+            spread(POLL_SELDOM_MS, *ticket)
+        }
+        ShopperStatus::NotRegistered | ShopperStatus::Ordered { .. } | ShopperStatus::Missed => {
+            POLL_SELDOM_MS
+        }
     }
+}
+
+/// `ms` moved by up to a quarter either way, by ticket: a crowd that got its answers in the
+/// same second does not come back in the same second. The line's front keeps its second.
+fn spread(ms: u64, ticket: u32) -> u64 {
+    if ms <= POLL_SOON_MS {
+        return ms;
+    }
+    let quarter = ms / 4;
+    let offset = u64::from(ticket).wrapping_mul(0x9E37_79B9) % (2 * quarter + 1);
+    (ms - quarter + offset).max(POLL_SOON_MS)
 }
 
 pub fn status(status: engine::ShopperStatus) -> ShopperStatus {
@@ -278,20 +294,32 @@ mod poll_tests {
     #[test]
     fn the_back_of_a_long_line_asks_seldom_and_its_front_every_second() {
         let live = |status: &ShopperStatus| poll_after(status, false, 10_000, 5_000);
-        assert_eq!(live(&waiting(400_000, Some(400_000_000))), POLL_SELDOM_MS);
+        let about = |ms: u64| ms - ms / 4..=ms + ms / 4;
+        let far_back = live(&waiting(400_000, Some(400_000_000)));
+        assert!(about(POLL_SELDOM_MS).contains(&far_back), "{far_back}");
         assert_eq!(live(&waiting(2, Some(200))), POLL_SOON_MS);
-        assert_eq!(
-            live(&waiting(40_000, Some(40_000))),
-            10_000,
-            "a quarter of the wait"
+        let middle = live(&waiting(40_000, Some(40_000)));
+        assert!(
+            about(10_000).contains(&middle),
+            "a quarter of the wait: {middle}"
         );
-        assert_eq!(
-            live(&waiting(400_000, None)),
-            POLL_SELDOM_MS,
-            "no estimate yet"
+        let unknown = live(&waiting(400_000, None));
+        assert!(
+            about(POLL_SELDOM_MS).contains(&unknown),
+            "no estimate yet: {unknown}"
         );
         let done = ShopperStatus::Missed;
         assert_eq!(live(&done), POLL_SELDOM_MS);
+    }
+
+    #[test]
+    fn a_crowd_answered_together_comes_back_spread_out() {
+        let hints: std::collections::BTreeSet<u64> = (0..1_000)
+            .map(|ticket| spread(POLL_SELDOM_MS, ticket))
+            .collect();
+        assert!(hints.len() > 900, "{} distinct of 1,000", hints.len());
+        let (first, last) = (hints.first().unwrap(), hints.last().unwrap());
+        assert!(*first < 23_000 && *last > 37_000, "{first}..{last}");
     }
 
     #[test]
