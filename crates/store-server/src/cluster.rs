@@ -15,6 +15,11 @@
 //! carries the time it was accepted at, and each is still answered only once this node's
 //! replica has applied it. Batching pays the quorum write and each replica's read of the
 //! stream once per message instead of once per command.
+//!
+//! What a node decides lives in [`replication`], without NATS: what goes in each message and
+//! when, what to do when a message is not acknowledged, and what each message read back means
+//! for the replica and for this node's waiting calls. The tasks here move bytes between it and
+//! NATS, and the seeded simulation drives the same code under faults.
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,53 +27,22 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::{self, consumer::pull::OrderedConfig, stream};
-use futures_util::stream::FuturesUnordered;
 use futures_util::StreamExt;
-use serde::{Deserialize, Serialize};
 use store_contract::{codes, ApiError, StoreRequest, StoreResponse};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::node::real_now;
-use crate::replica::{Call, Entry, Replica};
+use crate::replica::{Call, Entry};
+use replication::{Applied, Applier, Message, Next, Publisher, Waiter, ANSWER_WITHIN};
+
+pub mod replication;
 
 pub const STREAM: &str = "SALE";
 const SUBJECT: &str = "sale.log";
-/// How long a command may wait for its entry to come back applied before the shopper is told
-/// to try again (a retry with the same idempotency key gets the first answer).
-const ANSWER_WITHIN: Duration = Duration::from_secs(10);
 /// A starting node serves once it is within this many messages of the stream's end.
 const CLOSE_ENOUGH: u64 = 16;
 /// A node that has seen no entry for this long publishes a tick, so reads see time pass.
 pub const TICK_AFTER_MS: f64 = 100.0;
-
-/// Commands in one stream message at most (with [`BATCH_BYTES`]).
-const BATCH_COMMANDS: usize = 512;
-/// A message's size at most, well under NATS's 1 MB default `max_payload`.
-const BATCH_BYTES: usize = 256 * 1024;
-/// Messages a node has published and not yet seen acknowledged: more commands wait for the
-/// next message, which is what makes the batches grow with the load (group commit).
-const MESSAGES_IN_FLIGHT: usize = 1;
-/// A node publishes a message at most this often: a command that comes when the node's last
-/// message left longer ago than this goes at once (with whatever else is waiting), and one that
-/// comes sooner waits until this long after it, with every command that arrives meanwhile.
-/// An acknowledgement on loopback comes back in well under a millisecond, so without a wait a
-/// `make load` run's messages held 1.3 commands on average and the nats-servers spent as much
-/// as with one command a message. The wait was first a linger of 5 ms after each message's
-/// first command (about 27 joins a message in `make load`, and 5 ms more for every lone
-/// command); in `make load --runs three` back to back on a busy machine, this spacing gave 56
-/// joins a message with 10 ms and 70 with 15 or 20 ms (20 ms no better than 15), and the
-/// sale's checkouts (few, spread out) had a p50 of 2.3-3.4 ms against 29 ms with a 12 ms
-/// linger, since a lone command no longer waits.
-const MESSAGE_EVERY: Duration = Duration::from_millis(15);
-
-/// One message of the stream: entries in the order they apply, each with the call of the node
-/// that published them, to hand back its answer.
-#[derive(Serialize, Deserialize)]
-struct Published {
-    /// The publishing node's name (none on the opening).
-    from: Option<String>,
-    entries: Vec<(Option<u64>, Entry)>,
-}
 
 /// The calls of this node waiting for their answer (or for why it will not come).
 type Waiting = HashMap<u64, oneshot::Sender<Result<StoreResponse, String>>>;
@@ -77,21 +51,21 @@ type Waiting = HashMap<u64, oneshot::Sender<Result<StoreResponse, String>>>;
 /// entry no call waits for (a tick) with whom to tell once the stream has stored it.
 struct Outgoing {
     entry: Entry,
-    waiter: Waiter,
+    waiter: Awaiting,
 }
 
-enum Waiter {
-    /// A call, answered by the apply loop (or told by the publisher why it will not be).
+enum Awaiting {
+    /// A call, answered once applied (or told by the publisher why it will not be).
     Call(u64),
     /// Told when the stream acknowledged the message that holds the entry, or why it did not.
     Stored(oneshot::Sender<Result<(), String>>),
 }
 
 pub struct Cluster {
-    replica: Arc<Mutex<Option<Replica>>>,
+    applier: Arc<Mutex<Applier>>,
     calls: AtomicU64,
     waiting: Arc<Mutex<Waiting>>,
-    /// This node's commands on their way to the stream (see [`publish_batches`]).
+    /// This node's commands on their way to the stream (see [`publish`]).
     outgoing: mpsc::UnboundedSender<Outgoing>,
     /// The stream sequence applied so far.
     applied: watch::Receiver<u64>,
@@ -147,25 +121,15 @@ impl Cluster {
             let mut secret = [0u8; 32];
             getrandom::fill(&mut secret)
                 .map_err(|e| format!("no cryptographic randomness: {e}"))?;
-            let opening = Published {
-                from: None,
-                entries: vec![(
-                    None,
-                    Entry::Open {
-                        at_ms: real_now(),
-                        secret,
-                        catalog: catalog.into(),
-                        demo,
-                    },
-                )],
-            };
+            let opening = replication::opening(Entry::Open {
+                at_ms: real_now(),
+                secret,
+                catalog: catalog.into(),
+                demo,
+            });
             // Only the first node to get here opens the store: the stream must still be empty.
             let publish = jetstream::message::PublishMessage::build()
-                .payload(
-                    serde_json::to_vec(&opening)
-                        .expect("entries serialise")
-                        .into(),
-                )
+                .payload(opening)
                 .expected_last_sequence(0);
             if let Ok(ack) = jetstream.send_publish(SUBJECT, publish).await {
                 let _ = ack.await;
@@ -199,12 +163,12 @@ impl Cluster {
             getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
             bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
         };
-        let replica: Arc<Mutex<Option<Replica>>> = Arc::default();
+        let applier = Arc::new(Mutex::new(Applier::new(&name)));
         let waiting: Arc<Mutex<Waiting>> = Arc::default();
         let (tell, applied) = watch::channel(0u64);
         let started = Instant::now();
         {
-            let (replica, waiting, name) = (replica.clone(), waiting.clone(), name.clone());
+            let (applier, waiting) = (applier.clone(), waiting.clone());
             tokio::spawn(async move {
                 while let Some(message) = messages.next().await {
                     let message = match message {
@@ -216,46 +180,17 @@ impl Cluster {
                         }
                     };
                     let sequence = message.info().map_or(0, |i| i.stream_sequence);
-                    let published: Published = match serde_json::from_slice(&message.payload) {
-                        Ok(published) => published,
-                        Err(problem) => {
-                            eprintln!("store-server: entry {sequence} is unreadable: {problem}");
-                            continue;
+                    let applied = applier
+                        .lock()
+                        .expect("the store's lock")
+                        .apply(sequence, &message.payload);
+                    if let Applied::Applied { answers, problems } = applied {
+                        for problem in problems {
+                            eprintln!("store-server: {problem}");
                         }
-                    };
-                    // Only the node that published a message has calls waiting for its answers.
-                    let mine = published.from.as_deref() == Some(name.as_str());
-                    let mut answers = Vec::new();
-                    {
-                        let mut replica = replica.lock().expect("the store's lock");
-                        for (call, entry) in published.entries {
-                            let answer = match replica.as_mut() {
-                                None => match Replica::open(&entry) {
-                                    Ok(opened) => {
-                                        *replica = Some(opened);
-                                        None
-                                    }
-                                    Err(problem) => {
-                                        eprintln!("store-server: entry {sequence}: {problem}");
-                                        None
-                                    }
-                                },
-                                Some(replica) => replica.apply(entry),
-                            };
-                            if let (true, Some(answer), Some(call)) = (mine, answer, call) {
-                                answers.push((call, answer));
-                            }
-                        }
+                        answer(&waiting, answers);
+                        tell.send_replace(sequence);
                     }
-                    if mine {
-                        let mut waiting = waiting.lock().expect("the waiting lock");
-                        for (call, answer) in answers {
-                            if let Some(waiter) = waiting.remove(&call) {
-                                let _ = waiter.send(Ok(answer));
-                            }
-                        }
-                    }
-                    tell.send_replace(sequence);
                 }
             });
         }
@@ -278,10 +213,10 @@ impl Cluster {
                 .await
                 .map_err(|_| "the stream stopped before this node caught up".to_string())?;
         }
-        let demo_was = replica
+        let demo_was = applier
             .lock()
             .expect("the store's lock")
-            .as_ref()
+            .replica()
             .map(|r| r.demo);
         if demo_was != Some(demo) {
             return Err(format!(
@@ -295,9 +230,14 @@ impl Cluster {
             started.elapsed().as_millis()
         );
         let (outgoing, commands) = mpsc::unbounded_channel();
-        tokio::spawn(publish_batches(jetstream, name, commands, waiting.clone()));
+        tokio::spawn(publish(
+            jetstream,
+            Publisher::new(&name),
+            commands,
+            waiting.clone(),
+        ));
         Ok(Cluster {
-            replica,
+            applier,
             calls: AtomicU64::new(0),
             waiting,
             outgoing,
@@ -306,10 +246,10 @@ impl Cluster {
     }
 
     pub fn demo(&self) -> bool {
-        self.replica
+        self.applier
             .lock()
             .expect("the store's lock")
-            .as_ref()
+            .replica()
             .is_some_and(|r| r.demo)
     }
 
@@ -325,7 +265,7 @@ impl Cluster {
         self.outgoing
             .send(Outgoing {
                 entry,
-                waiter: Waiter::Stored(stored),
+                waiter: Awaiting::Stored(stored),
             })
             .map_err(|_| "the publisher stopped".to_string())?;
         told.await
@@ -336,8 +276,8 @@ impl Cluster {
     pub async fn answer(&self, request: &StoreRequest) -> StoreResponse {
         if !request.method.changes_state() {
             let read = {
-                let mut replica = self.replica.lock().expect("the store's lock");
-                replica.as_mut().map(|r| {
+                let mut applier = self.applier.lock().expect("the store's lock");
+                applier.replica().map(|r| {
                     let at = r.at_ms();
                     r.read(request, at)
                 })
@@ -367,7 +307,7 @@ impl Cluster {
         };
         let outgoing = Outgoing {
             entry,
-            waiter: Waiter::Call(call),
+            waiter: Awaiting::Call(call),
         };
         let outcome = if self.outgoing.send(outgoing).is_ok() {
             match tokio::time::timeout(ANSWER_WITHIN, answer).await {
@@ -386,11 +326,11 @@ impl Cluster {
     }
 
     fn replica_time(&self) -> f64 {
-        self.replica
+        self.applier
             .lock()
             .expect("the store's lock")
-            .as_ref()
-            .map_or(0.0, Replica::at_ms)
+            .replica()
+            .map_or(0.0, |r| r.at_ms())
     }
 
     /// Publishes a tick when the stream has been quiet, so payments settle and reads move on.
@@ -404,130 +344,117 @@ impl Cluster {
     }
 }
 
-/// About how many bytes an entry takes in a message (JSON may escape a body's quotes).
-fn size_of(entry: &Entry) -> usize {
-    let text = |s: &Option<String>| s.as_ref().map_or(0, String::len);
-    match entry {
-        Entry::Call { call, .. } => {
-            128 + call.path.len()
-                + text(&call.session)
-                + text(&call.idempotency_key)
-                + 2 * text(&call.body)
+/// Hands this node's answers to the calls still waiting for them.
+fn answer(waiting: &Mutex<Waiting>, answers: Vec<(u64, StoreResponse)>) {
+    if answers.is_empty() {
+        return;
+    }
+    let mut waiting = waiting.lock().expect("the waiting lock");
+    for (call, answer) in answers {
+        if let Some(waiter) = waiting.remove(&call) {
+            let _ = waiter.send(Ok(answer));
         }
-        Entry::Open { catalog, .. } => 256 + 2 * catalog.len(),
-        Entry::Tick { .. } => 64,
     }
 }
 
-/// Publishes this node's commands in batches, in the order they arrived: each message takes
-/// every command waiting or arriving until [`MESSAGE_EVERY`] after the node's previous message
-/// (up to [`BATCH_COMMANDS`] and [`BATCH_BYTES`]), and at most [`MESSAGES_IN_FLIGHT`] messages
-/// wait for their acknowledgement, so under load the commands that arrive meanwhile go
-/// together in the next.
-/// The messages go out one after another on the one connection, so the stream holds them in
-/// the order they were published; when one is refused or its acknowledgement fails, its calls
-/// are told at once (a retry with the same idempotency key gets the first answer, should the
-/// stream hold it after all). A command is answered by the apply loop, once this node's replica
-/// has read it back from the stream: a replicated stream gives its consumers only what a quorum
-/// of its replicas has stored.
-async fn publish_batches(
+/// One attempt at storing a message: published with its id, so the stream keeps one copy
+/// however many attempts reach it.
+async fn send(jetstream: jetstream::Context, message: Message) -> Result<(), String> {
+    let publish = jetstream::message::PublishMessage::build()
+        .payload(message.payload)
+        .message_id(&message.id);
+    let ack = jetstream
+        .send_publish(SUBJECT, publish)
+        .await
+        .map_err(|e| e.to_string())?;
+    ack.await.map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// Moves this node's entries through its [`Publisher`] to the stream: the publisher decides
+/// what goes in each message and when, and when a message goes again; this task sends it and
+/// reports the outcome. A command is answered by the apply loop, once this node's replica has
+/// read it back from the stream: a replicated stream gives its consumers only what a quorum of
+/// its replicas has stored. When a message is given up, its calls are told at once (a retry
+/// with the same idempotency key gets the first answer, should the stream hold it after all).
+async fn publish(
     jetstream: jetstream::Context,
-    name: String,
+    mut publisher: Publisher,
     mut commands: mpsc::UnboundedReceiver<Outgoing>,
     waiting: Arc<Mutex<Waiting>>,
 ) {
-    let fail = |calls: &[u64], problem: &str| {
-        let mut waiting = waiting.lock().expect("the waiting lock");
-        for call in calls {
-            if let Some(waiter) = waiting.remove(call) {
-                let _ = waiter.send(Err(problem.to_string()));
-            }
-        }
-    };
-    let mut in_flight = FuturesUnordered::new();
-    let mut last_sent = tokio::time::Instant::now();
+    let origin = tokio::time::Instant::now();
+    let mut stored: HashMap<u64, oneshot::Sender<Result<(), String>>> = HashMap::new();
+    let mut tickets = 0u64;
+    let mut attempt = None;
+    let mut open = true;
     loop {
-        while in_flight.len() >= MESSAGES_IN_FLIGHT {
-            in_flight.next().await;
-        }
-        let first = tokio::select! {
-            next = commands.recv() => match next {
-                Some(first) => first,
-                None => break,
-            },
-            Some(()) = in_flight.next(), if !in_flight.is_empty() => continue,
-        };
-        let mut bytes = 0;
-        let mut calls = Vec::new();
-        let mut stored = Vec::new();
-        let mut entries = Vec::new();
-        let mut take = |next: Outgoing| {
-            bytes += size_of(&next.entry);
-            let call = match next.waiter {
-                Waiter::Call(call) => {
-                    calls.push(call);
-                    Some(call)
-                }
-                Waiter::Stored(told) => {
-                    stored.push(told);
-                    None
-                }
-            };
-            entries.push((call, next.entry));
-            bytes
-        };
-        let mut size = take(first);
-        // Already due when the previous message left long enough ago: then only the commands
-        // waiting now go with this one.
-        let linger = tokio::time::sleep_until(last_sent + MESSAGE_EVERY);
-        tokio::pin!(linger);
-        let mut count = 1;
-        while count < BATCH_COMMANDS && size < BATCH_BYTES {
-            let next = match commands.try_recv() {
-                Ok(next) => next,
-                Err(_) => tokio::select! {
-                    next = commands.recv() => match next {
-                        Some(next) => next,
-                        None => break,
-                    },
-                    () = &mut linger => break,
-                },
-            };
-            size = take(next);
-            count += 1;
-        }
-        let published = Published {
-            from: Some(name.clone()),
-            entries,
-        };
-        let payload = serde_json::to_vec(&published).expect("entries serialise");
-        let told = |stored: Vec<oneshot::Sender<Result<(), String>>>,
-                    outcome: Result<(), String>| {
-            for told in stored {
-                let _ = told.send(outcome.clone());
+        let wake = match publisher.next(origin.elapsed()) {
+            Next::Send(message) => {
+                attempt = Some(Box::pin(send(jetstream.clone(), message)));
+                None
             }
+            Next::At(at) => Some(origin + at),
+            Next::Idle => None,
         };
-        last_sent = tokio::time::Instant::now();
-        match jetstream.publish(SUBJECT, payload.into()).await {
-            Ok(ack) => {
-                let fail = &fail;
-                in_flight.push(async move {
-                    match ack.await {
-                        Ok(_) => told(stored, Ok(())),
-                        Err(problem) => {
-                            let problem = problem.to_string();
-                            fail(&calls, &problem);
-                            told(stored, Err(problem));
+        if !open && attempt.is_none() && publisher.is_idle() {
+            break;
+        }
+        let mut take = |next: Outgoing| {
+            let waiter = match next.waiter {
+                Awaiting::Call(call) => Waiter::Call(call),
+                Awaiting::Stored(told) => {
+                    tickets += 1;
+                    stored.insert(tickets, told);
+                    Waiter::Stored(tickets)
+                }
+            };
+            publisher.push(waiter, next.entry);
+        };
+        tokio::select! {
+            outcome = async { attempt.as_mut().expect("an attempt").await }, if attempt.is_some() => {
+                attempt = None;
+                match outcome {
+                    Ok(()) => {
+                        for ticket in publisher.stored() {
+                            if let Some(told) = stored.remove(&ticket) {
+                                let _ = told.send(Ok(()));
+                            }
                         }
                     }
-                });
+                    Err(problem) => {
+                        let given_up = publisher.not_stored(origin.elapsed());
+                        eprintln!(
+                            "store-server: a message was not stored ({problem}): {}",
+                            if given_up.is_empty() { "sending it again" } else { "given up" }
+                        );
+                        let mut waiting = waiting.lock().expect("the waiting lock");
+                        for waiter in given_up {
+                            match waiter {
+                                Waiter::Call(call) => {
+                                    if let Some(waiter) = waiting.remove(&call) {
+                                        let _ = waiter.send(Err(problem.clone()));
+                                    }
+                                }
+                                Waiter::Stored(ticket) => {
+                                    if let Some(told) = stored.remove(&ticket) {
+                                        let _ = told.send(Err(problem.clone()));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            Err(problem) => {
-                let problem = problem.to_string();
-                fail(&calls, &problem);
-                told(stored, Err(problem));
-            }
+            next = commands.recv(), if open => match next {
+                Some(next) => {
+                    take(next);
+                    while let Ok(next) = commands.try_recv() {
+                        take(next);
+                    }
+                }
+                None => open = false,
+            },
+            () = tokio::time::sleep_until(wake.unwrap_or(origin)), if wake.is_some() => {}
         }
     }
-    while in_flight.next().await.is_some() {}
 }
