@@ -57,6 +57,7 @@ pub fn router(site: Arc<Site>) -> Router {
         .route("/api", any(api))
         .route("/api/", any(api))
         .route("/api/{*call}", any(api))
+        .route("/api/dev/snapshot", get(dev_snapshot).fallback(api))
         .fallback_service(files)
         .with_state(site)
 }
@@ -89,6 +90,38 @@ async fn api(State(site): State<Arc<Site>>, request: Request) -> Response {
     match read(&site, request).await {
         Ok(call) => respond(site.store.answer(&call).await),
         Err(refused) => error(refused),
+    }
+}
+
+/// `GET /api/dev/snapshot` on a `--demo` server with its own log: writes a snapshot now and
+/// answers what it cost (see [`crate::snapshot::Figures`]), for the load run.
+async fn dev_snapshot(State(site): State<Arc<Site>>) -> Response {
+    let node = match &site.store {
+        Backend::Local(node) if node.demo() => node,
+        other => {
+            let why = if other.demo() {
+                "a node of a cluster keeps no snapshots"
+            } else {
+                "the demo's controls exist only on a server started with --demo"
+            };
+            return error(ApiError::new(
+                404,
+                codes::NOT_FOUND,
+                format!("The store has nothing at /api/dev/snapshot: {why}."),
+            ));
+        }
+    };
+    match node.snapshot_now().await {
+        Ok(figures) => respond(StoreResponse {
+            status: 200,
+            retry_after_ms: None,
+            body: serde_json::to_string(&figures).expect("figures serialise"),
+        }),
+        Err(problem) => error(ApiError::new(
+            503,
+            codes::UNAVAILABLE,
+            format!("No snapshot was written: {problem}."),
+        )),
     }
 }
 

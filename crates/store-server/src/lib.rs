@@ -11,6 +11,7 @@ pub mod log;
 pub mod nats;
 pub mod node;
 pub mod replica;
+pub mod snapshot;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use store_contract::demo::DemoSettings;
 use store_contract::{Method, StoreRequest, StoreResponse};
 
+use sale_store::persistence::Saved;
 use sale_store::sign_in::{token_hash, TokenHash};
 use sale_store::{Catalog, Store};
 
@@ -87,6 +88,22 @@ pub struct Replica {
     /// Store time never goes back: an entry stamped earlier than the last applies at the last.
     at_ms: f64,
     pub demo: bool,
+    /// What the opening held, for snapshots: a store restored from one needs nothing else.
+    secret: [u8; 32],
+    catalog: String,
+}
+
+/// A replica as of one log position: what the opening entry held and the store's saved
+/// document. Restoring it and applying the entries after that position gives the replica that
+/// applying every entry from the opening gives.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub at_ms: f64,
+    pub demo: bool,
+    /// The store's secret (see [`Entry::Open`]): a snapshot is as private as the log.
+    pub secret: [u8; 32],
+    pub catalog: String,
+    pub store: Saved,
 }
 
 impl Replica {
@@ -117,6 +134,34 @@ impl Replica {
             store,
             at_ms: *at_ms,
             demo: *demo,
+            secret: *secret,
+            catalog: catalog.clone(),
+        })
+    }
+
+    /// The replica as it stands, cloned: the one part of a snapshot taken under the node's
+    /// lock (encoding and writing happen off it).
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            at_ms: self.at_ms,
+            demo: self.demo,
+            secret: self.secret,
+            catalog: self.catalog.clone(),
+            store: self.store.snapshot(),
+        }
+    }
+
+    /// The replica a [`Replica::snapshot`] describes. Its sales are rebuilt from the saved
+    /// actions when they next move: call [`Replica::advance`] to pay for that before serving.
+    pub fn restore(snapshot: Snapshot) -> Result<Replica, String> {
+        let catalog = Catalog::parse(&snapshot.catalog)?;
+        let store = Store::restore(catalog, snapshot.store, snapshot.secret)?;
+        Ok(Replica {
+            store,
+            at_ms: snapshot.at_ms,
+            demo: snapshot.demo,
+            secret: snapshot.secret,
+            catalog: snapshot.catalog,
         })
     }
 
