@@ -32,21 +32,21 @@ const MAGIC: &[u8; 8] = b"KSNAP\x00\x00\x01";
 /// Magic, records and body length.
 const HEAD: usize = 24;
 
-/// A snapshot is taken once the log has grown, since the last one, by as many bytes as that
-/// snapshot's file has, and by no less than this. On a store of 200,000 signed-in, registered
-/// shoppers (the `measure_snapshots` test in `tests/snapshots.rs`, server profile): the log
-/// that made it is 89 MB and replays in 2.2 s; its snapshot is 108 MB, cloned under the lock
-/// in 130-190 ms, encoded in 1.2 s and written in 0.4 s off the lock, and restored in 0.9 s.
-/// A log byte costs about three times a snapshot byte to bring back, so with this rule a
-/// restart costs at most one restore and one snapshot's worth of replay (3.6 s here, against
-/// a replay that grows without end), the snapshots write no more bytes than the log does, the
-/// clone's pause comes once per snapshot's size of log (about 480,000 commands here), and
-/// the directory holds two snapshots and at most about three snapshots' worth of log. Taking
-/// them more often would shorten the replay but pay the pause and a core's second and a half
-/// more often. A time rule would add nothing: a quiet store's log grows slowly, so its replay
-/// is short anyway. The floor keeps a small store from snapshotting every few calls: 4 MiB of
-/// log replays in about 0.1 s.
+/// A snapshot is taken once the log has grown, since the last one, by a third of that
+/// snapshot's file size ([`TAIL_SHARE`]), and by no less than [`MIN_TAIL_BYTES`]. On a store of
+/// 200,000 signed-in, registered shoppers (the `measure_snapshots` test in
+/// `tests/snapshots.rs`, server profile): the log that made it is 89 MB and replays in 2.2 s;
+/// its snapshot is 108 MB, cloned under the lock in 130-190 ms, encoded in 1.2 s and written in
+/// 0.4 s off the lock, and restored in 0.9 s. A log byte costs about three times a snapshot
+/// byte to bring back, so with this rule a restart costs at most one restore and a third of a
+/// snapshot's worth of replay (about 1.8 s here: a node is serving again within 3 s), while
+/// the clone's pause comes once per 160,000 commands or so and the snapshots write about three
+/// times the log's bytes, on a core of their own. A time rule would add nothing: a quiet
+/// store's log grows slowly, so its replay is short anyway. The floor keeps a small store from
+/// snapshotting every few calls: 4 MiB of log replays in about 0.1 s.
 pub const MIN_TAIL_BYTES: u64 = 4 << 20;
+/// The share of the last snapshot's size the log grows by before the next.
+pub const TAIL_SHARE: u64 = 3;
 
 /// What the last snapshot cost, for the load run (`GET /api/dev/snapshot`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -248,7 +248,8 @@ impl Writer {
     /// Whether the log has grown enough since the last snapshot (by `tail_bytes`) to take
     /// another, with none on its way to disk.
     pub fn due(&self, tail_bytes: u64) -> bool {
-        let threshold = MIN_TAIL_BYTES.max(self.state.last_bytes.load(Ordering::Relaxed));
+        let threshold =
+            MIN_TAIL_BYTES.max(self.state.last_bytes.load(Ordering::Relaxed) / TAIL_SHARE);
         tail_bytes >= threshold && self.state.queued.load(Ordering::Relaxed) == 0
     }
 
