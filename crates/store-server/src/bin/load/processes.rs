@@ -216,12 +216,21 @@ pub fn cpu_ms(pids: &[u32]) -> f64 {
 
 /// The resident memory of process `pid` in bytes (`VmRSS` of `/proc/PID/status`).
 pub fn rss_bytes(pid: u32) -> Result<u64, String> {
+    memory_bytes(pid, "VmRSS")
+}
+
+/// The most resident memory process `pid` has held so far (`VmHWM`).
+pub fn peak_rss_bytes(pid: u32) -> Result<u64, String> {
+    memory_bytes(pid, "VmHWM")
+}
+
+fn memory_bytes(pid: u32, field: &str) -> Result<u64, String> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
         .map_err(|e| format!("/proc/{pid}/status: {e}"))?;
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .map(|kb| kb * 1024)
-        .ok_or_else(|| format!("/proc/{pid}/status has no VmRSS"))
+        .ok_or_else(|| format!("/proc/{pid}/status has no {field}"))
 }

@@ -129,7 +129,11 @@ pub struct SignUps {
 pub struct Memory {
     /// The node's resident memory after its reset, before any shopper: the store's baseline.
     pub baseline_rss_bytes: u64,
+    /// Once every shopper has signed up and the snapshots their log started are written: the
+    /// store at rest.
     pub after_sign_ups_rss_bytes: u64,
+    /// The most the node held during the sign-ups, a snapshot's clone and encoding included.
+    pub peak_rss_bytes: u64,
     pub per_shopper_bytes: f64,
     pub after_sale_rss_bytes: u64,
     pub after_restart_rss_bytes: u64,

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use crate::client::{send, Http};
 use crate::phases::*;
-use crate::processes::{rss_bytes, Nodes};
+use crate::processes::{peak_rss_bytes, rss_bytes, Nodes};
 use crate::report::{HintedPolls, Memory, Restart, ScaleRun, SignUps, Snapshot};
 use crate::sale::{Pace, Sale, SaleEnd};
 
@@ -36,7 +36,14 @@ pub async fn scale_run(
 
     let baseline_rss_bytes = rss_bytes(pid)?;
     let signed = sign_up(http, &urls, SALE, count).await?;
+    // A snapshot of the store holding every shopper; the restart below then replays the
+    // joins and the sale from the log after it, or from a later snapshot the node takes. The
+    // node writes snapshots one at a time, so once this one is written none is in flight, and
+    // the memory read next is the store's at rest; the peak, a snapshot's copy included, is
+    // reported beside it.
+    let snapshot = snapshot(http, &urls[0]).await;
     let after_sign_ups_rss_bytes = rss_bytes(pid)?;
+    let peak_rss_bytes = peak_rss_bytes(pid)?;
     let (first_tenth_per_s, last_tenth_per_s) = signed.first_and_last_tenth_per_s();
     let sign_ups = SignUps {
         seconds: signed.seconds(),
@@ -52,13 +59,11 @@ pub async fn scale_run(
         sign_ups.per_s, sign_ups.seconds
     );
     println!(
-        "  node RSS {:.1} MiB before, {:.1} MiB after: {per_shopper_bytes:.0} bytes a shopper",
+        "  node RSS {:.1} MiB before, {:.1} MiB after: {per_shopper_bytes:.0} bytes a shopper (peak {:.1} MiB)",
         mib(baseline_rss_bytes),
-        mib(after_sign_ups_rss_bytes)
+        mib(after_sign_ups_rss_bytes),
+        mib(peak_rss_bytes)
     );
-    // A snapshot of the store holding every shopper; the restart below then replays the
-    // joins and the sale from the log after it, or from a later snapshot the node takes.
-    let snapshot = snapshot(http, &urls[0]).await;
     match &snapshot {
         Snapshot::Written(s) => println!(
             "  snapshot: {:.1} MiB, {} records, clone {:.1} ms, write {:.1} ms",
@@ -139,6 +144,7 @@ pub async fn scale_run(
         memory: Memory {
             baseline_rss_bytes,
             after_sign_ups_rss_bytes,
+            peak_rss_bytes,
             per_shopper_bytes,
             after_sale_rss_bytes,
             after_restart_rss_bytes,
