@@ -1,9 +1,9 @@
 //! Many store nodes over NATS JetStream: state machine replication over one replicated log.
 //!
 //! Every command is published to the stream `SALE` (3 replicas, on disk). Every node reads the
-//! whole stream in order through an ordered consumer and applies it to its own replica of the
-//! deterministic store; a node answers a command once its replica has applied it, so the
-//! answer is what every replica computes. Reads are answered from the local replica at the
+//! whole stream in order through a pull consumer of its own and applies it to its own replica
+//! of the deterministic store; a node answers a command once its replica has applied it, so
+//! the answer is what every replica computes. Reads are answered from the local replica at the
 //! time of the last entry applied: store time travels in the log, never in a node's clock.
 //! A node that starts late or restarts replays the stream from its first entry.
 //!
@@ -20,13 +20,23 @@
 //! when, what to do when a message is not acknowledged, and what each message read back means
 //! for the replica and for this node's waiting calls. The tasks here move bytes between it and
 //! NATS, and the seeded simulation drives the same code under faults.
+//!
+//! Through the loss of any one server a node keeps answering. A nats-server that dies takes
+//! with it the consumers on it and the connections to it: a node notices within a second (two
+//! missed heartbeats; its client reconnects to another server at once), reads on from any
+//! other server of the stream message by message while a new consumer is made from the last
+//! sequence it applied, and sends again, with the same id, any message whose acknowledgement
+//! did not come. The stream's leader's death stops every commit until Raft elects another
+//! (seconds): commands wait that long, or are told to try again after [`ANSWER_WITHIN`]. A
+//! store node's death costs the others nothing.
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use async_nats::jetstream::{self, consumer::pull::OrderedConfig, stream};
+use async_nats::jetstream::consumer::{pull, AckPolicy, DeliverPolicy};
+use async_nats::jetstream::{self, stream};
 use futures_util::StreamExt;
 use store_contract::{codes, ApiError, StoreRequest, StoreResponse};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -39,6 +49,27 @@ pub mod replication;
 
 pub const STREAM: &str = "SALE";
 const SUBJECT: &str = "sale.log";
+/// How long the stream remembers a message's id: a copy sent again within this long of the
+/// first is dropped. A node sends a message again for at most [`ANSWER_WITHIN`], well inside.
+const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
+const _: () = assert!(ANSWER_WITHIN.as_secs() * 4 <= DUPLICATE_WINDOW.as_secs());
+/// A node reads the stream through a pull consumer of its own whose server sends a heartbeat
+/// this often while it has nothing new: two missed heartbeats (a second) and the node reads
+/// again from a new consumer, on whichever server is alive.
+const HEARTBEAT: Duration = Duration::from_millis(500);
+/// How long one pull request waits for messages (at least two heartbeats, as the server
+/// requires).
+const PULL_EXPIRES: Duration = Duration::from_secs(2);
+/// How often a node without a consumer asks the stream's servers for the messages after the
+/// last it applied.
+const DIRECT_EVERY: Duration = Duration::from_millis(20);
+/// A consumer that no node pulls from any more (its node moved to a new one, or died) is
+/// removed by the servers after this long.
+const CONSUMER_UNUSED: Duration = Duration::from_secs(5);
+/// How long a JetStream request (a publish's acknowledgement, a new consumer) may take before
+/// it counts as failed and is made again: on loopback they take well under a millisecond, and
+/// one that went to a server as it died, or to a group electing its leader, is never answered.
+const JETSTREAM_WITHIN: Duration = Duration::from_secs(1);
 /// A starting node serves once it is within this many messages of the stream's end.
 const CLOSE_ENOUGH: u64 = 16;
 /// A node that has seen no entry for this long publishes a tick, so reads see time pass.
@@ -91,12 +122,18 @@ impl Cluster {
         demo: bool,
     ) -> Result<Cluster, String> {
         let client = crate::nats::connect(urls, credentials).await?;
-        let jetstream = jetstream::new(client);
+        let jetstream = jetstream::ContextBuilder::new()
+            .timeout(JETSTREAM_WITHIN)
+            .build(client);
         let config = stream::Config {
             name: STREAM.into(),
             subjects: vec![SUBJECT.into()],
             num_replicas: 3,
             storage: stream::StorageType::File,
+            duplicate_window: DUPLICATE_WINDOW,
+            // Any server of the stream answers a read of one message (a node between consumers
+            // reads so), not only its leader.
+            allow_direct: true,
             ..Default::default()
         };
         // A cluster that has just started elects its JetStream leader first, and a stream
@@ -138,17 +175,8 @@ impl Cluster {
         } else {
             last
         };
-        let mut messages = loop {
-            let attempt = async {
-                let consumer = log
-                    .create_consumer(OrderedConfig {
-                        deliver_policy: jetstream::consumer::DeliverPolicy::All,
-                        ..Default::default()
-                    })
-                    .await?;
-                Ok::<_, async_nats::Error>(consumer.messages().await?)
-            };
-            match attempt.await {
+        let messages = loop {
+            match reader(&log, 1).await {
                 Ok(messages) => break messages,
                 Err(problem) if asking.elapsed() < Duration::from_secs(30) => {
                     eprintln!("store-server: waiting for JetStream ({problem})");
@@ -167,33 +195,12 @@ impl Cluster {
         let waiting: Arc<Mutex<Waiting>> = Arc::default();
         let (tell, applied) = watch::channel(0u64);
         let started = Instant::now();
-        {
-            let (applier, waiting) = (applier.clone(), waiting.clone());
-            tokio::spawn(async move {
-                while let Some(message) = messages.next().await {
-                    let message = match message {
-                        Ok(message) => message,
-                        Err(problem) => {
-                            // The ordered consumer recreates itself after a lost server.
-                            eprintln!("store-server: reading the stream: {problem}");
-                            continue;
-                        }
-                    };
-                    let sequence = message.info().map_or(0, |i| i.stream_sequence);
-                    let applied = applier
-                        .lock()
-                        .expect("the store's lock")
-                        .apply(sequence, &message.payload);
-                    if let Applied::Applied { answers, problems } = applied {
-                        for problem in problems {
-                            eprintln!("store-server: {problem}");
-                        }
-                        answer(&waiting, answers);
-                        tell.send_replace(sequence);
-                    }
-                }
-            });
-        }
+        let reading = Reading {
+            applier: applier.clone(),
+            waiting: waiting.clone(),
+            tell,
+        };
+        tokio::spawn(read(log.clone(), messages, reading));
         let mut caught_up = applied.clone();
         caught_up
             .wait_for(|&s| s >= last)
@@ -341,6 +348,142 @@ impl Cluster {
                 eprintln!("store-server: a tick was not published: {problem}");
             }
         }
+    }
+}
+
+/// A pull consumer of this node's own from stream sequence `next`, and its messages: an
+/// ephemeral consumer in memory on one server, which the servers remove once unused.
+async fn reader(log: &stream::Stream, next: u64) -> Result<pull::Stream, async_nats::Error> {
+    let consumer = log
+        .create_consumer(pull::Config {
+            deliver_policy: DeliverPolicy::ByStartSequence {
+                start_sequence: next,
+            },
+            ack_policy: AckPolicy::None,
+            memory_storage: true,
+            num_replicas: 1,
+            inactive_threshold: CONSUMER_UNUSED,
+            ..Default::default()
+        })
+        .await?;
+    Ok(consumer
+        .stream()
+        .heartbeat(HEARTBEAT)
+        .expires(PULL_EXPIRES)
+        .messages()
+        .await?)
+}
+
+/// This node's applying: its replica, its calls waiting for answers, and the watch that tells
+/// how far it has applied the stream (closed once the node is gone).
+struct Reading {
+    applier: Arc<Mutex<Applier>>,
+    waiting: Arc<Mutex<Waiting>>,
+    tell: watch::Sender<u64>,
+}
+
+impl Reading {
+    /// The stream sequence to read next.
+    fn next(&self) -> u64 {
+        self.applier.lock().expect("the store's lock").applied() + 1
+    }
+
+    /// Applies the message at `sequence` (or skips it, applied before) and hands this node's
+    /// calls their answers; `Err` with the sequence to read again from when it came early.
+    fn take(&self, sequence: u64, payload: &[u8]) -> Result<(), u64> {
+        let applied = self
+            .applier
+            .lock()
+            .expect("the store's lock")
+            .apply(sequence, payload);
+        match applied {
+            Applied::Applied { answers, problems } => {
+                for problem in problems {
+                    eprintln!("store-server: {problem}");
+                }
+                answer(&self.waiting, answers);
+                self.tell.send_replace(sequence);
+                Ok(())
+            }
+            Applied::Again => Ok(()),
+            Applied::Gap { next } => Err(next),
+        }
+    }
+
+    /// Applies the messages after the last one applied, one request each, from whichever of
+    /// the stream's servers answers first, until there is none (or a request fails).
+    async fn read_directly(&self, log: &stream::Stream) {
+        loop {
+            let Ok(message) = log.direct_get(self.next()).await else {
+                return;
+            };
+            if self.take(message.sequence, &message.payload).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Applies the stream to this node's replica, message after message, and hands this node's
+/// calls their answers. When the consumer fails (a missed heartbeat: its server or the
+/// connection died; an error; a gap in the sequence), the node makes a new one from the message
+/// after the last it applied, waiting a little longer after each failure without a message in
+/// between (100 ms doubling to 1 s). Making a consumer takes JetStream's metadata leader, which
+/// may be the server that died (a new one is elected within seconds), so meanwhile the node
+/// reads on message by message from any server of the stream every [`DIRECT_EVERY`]. Ends
+/// once the node is gone.
+async fn read(log: stream::Stream, mut messages: pull::Stream, reading: Reading) {
+    let mut failures = 0u32;
+    loop {
+        let problem = loop {
+            let message = tokio::select! {
+                message = messages.next() => message,
+                () = reading.tell.closed() => return,
+            };
+            let message = match message {
+                Some(Ok(message)) => message,
+                Some(Err(problem)) => break problem.to_string(),
+                None => break "the consumer ended".to_string(),
+            };
+            let Ok(sequence) = message.info().map(|i| i.stream_sequence) else {
+                break "a message came without its stream sequence".to_string();
+            };
+            failures = 0;
+            if let Err(next) = reading.take(sequence, &message.payload) {
+                break format!("the stream skipped from {next} to {sequence}");
+            }
+        };
+        eprintln!(
+            "store-server: reading the stream: {problem}; reading again from {}",
+            reading.next()
+        );
+        messages = loop {
+            let next = reading.next();
+            let wait = match failures {
+                0 => Duration::ZERO,
+                n => Duration::from_millis(50).saturating_mul(1 << n.min(5)),
+            };
+            failures += 1;
+            let making = async {
+                tokio::time::sleep(wait.min(Duration::from_secs(1))).await;
+                reader(&log, next).await
+            };
+            tokio::pin!(making);
+            let mut every = tokio::time::interval(DIRECT_EVERY);
+            let made = loop {
+                tokio::select! {
+                    made = &mut making => break made,
+                    _ = every.tick() => reading.read_directly(&log).await,
+                    () = reading.tell.closed() => return,
+                }
+            };
+            match made {
+                Ok(messages) => break messages,
+                Err(problem) => {
+                    eprintln!("store-server: no consumer of the stream from {next}: {problem}")
+                }
+            }
+        };
     }
 }
 

@@ -1,18 +1,30 @@
 //! Three store nodes on a 3-node NATS JetStream cluster of their own (loopback ports): a
 //! command through one node is seen by the others, and a node started late catches up by
 //! replaying the stream; the nats-servers take no client and no route without the cluster's
-//! credentials, and a store node without them does not start. Needs Debian's `nats-server`
-//! (`make test-native` installs it).
+//! credentials, and a store node without them does not start; store nodes keep answering
+//! commands through the `kill -9` of any one nats-server or store node. Needs Debian's
+//! `nats-server` (`make test-native` installs it).
 mod support;
 
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::Duration;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
 use store_contract::demo::DemoSettings;
 use store_contract::*;
+use store_server::cluster::replication::{Published, ANSWER_WITHIN};
+use store_server::cluster::STREAM;
 use store_server::nats::{Credentials, NatsCluster};
+use store_server::replica::Entry;
 use support::*;
 
 /// Polls a node's view of the shopper every 50 ms until `done` says so: a node answers reads
@@ -202,4 +214,387 @@ fn an_unknown_flag_is_an_error_with_the_usage() {
     assert_eq!(run.status.code(), Some(2), "{said}");
     assert!(said.contains("unexpected argument '--nats-url'"), "{said}");
     assert!(said.contains("Usage: store-server"), "{said}");
+}
+
+/// A store node in a process of its own, so that it can be killed with `kill -9` (and is, when
+/// dropped): its address is read from its first words on stderr, and the rest is passed on to
+/// the test's stderr.
+struct StoreProcess {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl StoreProcess {
+    fn start(name: &str, data: &Path, dist: &Path, nats: &NatsCluster) -> StoreProcess {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_store-server"))
+            .args(["--addr", "127.0.0.1:0", "--demo", "--nats", &nats.urls()])
+            .arg("--nats-credentials")
+            .arg(nats.credentials())
+            .arg("--dist")
+            .arg(dist)
+            .arg("--data")
+            .arg(data.join(name))
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("store-server runs");
+        let stderr = child.stderr.take().expect("its stderr");
+        let (started, addr) = std::sync::mpsc::channel();
+        let name = name.to_string();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(at) = line.strip_prefix("store-server: http://") {
+                    let _ = started.send(at.split(' ').next().unwrap_or_default().parse());
+                }
+                eprintln!("[{name}] {line}");
+            }
+        });
+        let mut node = StoreProcess {
+            child,
+            addr: "127.0.0.1:0".parse().unwrap(),
+        };
+        node.addr = addr
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the store node starts")
+            .expect("its address");
+        node
+    }
+}
+
+impl Drop for StoreProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One command sent during a failure: when it left, when its answer came and its status (0:
+/// no answer at all).
+struct Sent {
+    to: SocketAddr,
+    /// Its idempotency key, which the stream's entry carries.
+    key: String,
+    left: Instant,
+    answered: Instant,
+    status: u16,
+}
+
+/// Commands sent back to back to each of `nodes`, two at a time a node, until stopped: a code
+/// for a new phone number each time (a command every replica applies).
+struct Load {
+    sent: Arc<Mutex<Vec<Sent>>>,
+    stop: Arc<AtomicBool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+static PHONES: AtomicU64 = AtomicU64::new(0);
+
+impl Load {
+    fn start(nodes: &[SocketAddr]) -> Load {
+        let sent: Arc<Mutex<Vec<Sent>>> = Arc::default();
+        let stop: Arc<AtomicBool> = Arc::default();
+        let http: Client<HttpConnector, Full<bytes::Bytes>> =
+            Client::builder(TokioExecutor::new()).build_http();
+        let tasks = nodes
+            .iter()
+            .flat_map(|&to| [to, to])
+            .map(|to| {
+                let (sent, stop, http) = (sent.clone(), stop.clone(), http.clone());
+                tokio::spawn(async move {
+                    while !stop.load(Ordering::Relaxed) {
+                        let phone = PHONES.fetch_add(1, Ordering::Relaxed);
+                        let key = format!("failover-{phone}");
+                        let request = hyper::Request::post(format!("http://{to}/api/auth/code"))
+                            .header("Idempotency-Key", &key)
+                            .body(Full::new(
+                                format!(r#"{{"phone":"+4477{phone:08}"}}"#).into(),
+                            ))
+                            .unwrap();
+                        let left = Instant::now();
+                        // Longer than a node ever keeps a call waiting (10 s).
+                        let answer =
+                            tokio::time::timeout(Duration::from_secs(30), http.request(request));
+                        let status = match answer.await {
+                            Ok(Ok(response)) => {
+                                let status = response.status().as_u16();
+                                let _ = response.into_body().collect().await;
+                                status
+                            }
+                            _ => 0,
+                        };
+                        let answered = Instant::now();
+                        sent.lock().unwrap().push(Sent {
+                            to,
+                            key,
+                            left,
+                            answered,
+                            status,
+                        });
+                    }
+                })
+            })
+            .collect();
+        Load { sent, stop, tasks }
+    }
+
+    /// Waits until every node has answered `count` commands sent after `since` (at most 60 s).
+    async fn answered_after(&self, nodes: &[SocketAddr], since: Instant, count: usize) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let done = {
+                let sent = self.sent.lock().unwrap();
+                nodes.iter().all(|node| {
+                    sent.iter()
+                        .filter(|s| s.to == *node && s.left >= since && s.status == 200)
+                        .count()
+                        >= count
+                })
+            };
+            if done {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no answers for 60 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn stop(self) -> Vec<Sent> {
+        self.stop.store(true, Ordering::Relaxed);
+        for task in self.tasks {
+            task.await.unwrap();
+        }
+        Arc::try_unwrap(self.sent)
+            .ok()
+            .unwrap()
+            .into_inner()
+            .unwrap()
+    }
+}
+
+/// What a failure cost the nodes that survived it.
+#[derive(Debug)]
+struct Outage {
+    /// The longest time a surviving node went without answering a command with 200, around
+    /// the failure.
+    stalled: Duration,
+    /// The longest any one command waited for its answer.
+    longest_wait: Duration,
+    /// Commands answered with something else than 200 (503: try again).
+    refused: usize,
+    /// Commands that had no answer at all.
+    unanswered: usize,
+}
+
+fn outage(sent: &[Sent], nodes: &[SocketAddr], failed: Instant) -> Outage {
+    let after: Vec<&Sent> = sent.iter().filter(|s| s.answered >= failed).collect();
+    let stalled = nodes
+        .iter()
+        .map(|node| {
+            let mut times: Vec<Instant> = sent
+                .iter()
+                .filter(|s| s.to == *node && s.status == 200)
+                .map(|s| s.answered)
+                .collect();
+            times.sort();
+            // From the last answer before the failure to the first after it, and every gap after.
+            let first = times.iter().rposition(|&t| t < failed).unwrap_or(0);
+            times[first..]
+                .windows(2)
+                .map(|pair| pair[1] - pair[0])
+                .max()
+                .unwrap_or_default()
+        })
+        .max()
+        .unwrap_or_default();
+    Outage {
+        stalled,
+        longest_wait: after
+            .iter()
+            .map(|s| s.answered - s.left)
+            .max()
+            .unwrap_or_default(),
+        refused: after
+            .iter()
+            .filter(|s| s.status != 200 && s.status != 0)
+            .count(),
+        unanswered: after.iter().filter(|s| s.status == 0).count(),
+    }
+}
+
+/// Commands to `nodes` before, through and after `failure`, until every node has answered 20
+/// sent after it: what it cost them. Every command is answered, if only with "try again".
+async fn through(nodes: &[SocketAddr], sent: &mut Vec<Sent>, failure: impl FnOnce()) -> Outage {
+    let load = Load::start(nodes);
+    load.answered_after(nodes, Instant::now(), 5).await;
+    let failed = Instant::now();
+    failure();
+    load.answered_after(nodes, failed, 20).await;
+    let during = load.stop().await;
+    let figures = outage(&during, nodes, failed);
+    assert_eq!(figures.unanswered, 0, "{figures:?}");
+    // A node answers within ANSWER_WITHIN, if only with "try again" (and HTTP takes a moment).
+    assert!(
+        figures.longest_wait < ANSWER_WITHIN + Duration::from_secs(1),
+        "{figures:?}"
+    );
+    assert!(during.iter().all(|s| [0, 200, 503].contains(&s.status)));
+    sent.extend(during);
+    figures
+}
+
+async fn stream_info(
+    jetstream: &async_nats::jetstream::Context,
+) -> Result<async_nats::jetstream::stream::Info, async_nats::Error> {
+    let stream = jetstream.get_stream(STREAM).await?;
+    Ok(stream.get_info().await?)
+}
+
+/// The nats-server (0, 1 or 2) that leads the stream, and the one that leads JetStream's
+/// metadata (from the servers' logs, the latest that any of them names: no client request
+/// tells it).
+async fn leaders(jetstream: &async_nats::jetstream::Context, nats_dir: &Path) -> (usize, usize) {
+    let number = |name: &str| name.strip_prefix('n').and_then(|n| n.parse().ok());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let stream = loop {
+        let info = stream_info(jetstream);
+        match info.await.map(|i| i.cluster.and_then(|c| c.leader)) {
+            Ok(Some(leader)) => break number(&leader).expect("a server's name"),
+            _ if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(100)).await,
+            other => panic!("no stream leader: {other:?}"),
+        }
+    };
+    const NEW_LEADER: &str = "JetStream cluster new metadata leader: ";
+    let meta = (0..3)
+        .filter_map(|i| std::fs::read_to_string(nats_dir.join(format!("n{i}.log"))).ok())
+        .flat_map(|log| {
+            log.lines()
+                .filter_map(|line| {
+                    // `[pid] 2026/12/04 18:40:01.123456 [INF] JetStream cluster new ...: n1/sale`
+                    let time = line.split_once("] ")?.1.get(..26)?.to_string();
+                    let leader = line.split_once(NEW_LEADER)?.1.split('/').next()?;
+                    Some((time, number(leader)?))
+                })
+                .collect::<Vec<_>>()
+        })
+        .max()
+        .expect("a metadata leader in the servers' logs")
+        .1;
+    (stream, meta)
+}
+
+/// Waits until every replica of the stream is current again after a restart.
+async fn all_current(jetstream: &async_nats::jetstream::Context) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let info = stream_info(jetstream);
+        if let Ok(info) = info.await {
+            if let Some(cluster) = info.cluster {
+                if cluster.leader.is_some()
+                    && cluster.replicas.len() == 2
+                    && cluster.replicas.iter().all(|p| p.current && !p.offline)
+                {
+                    return;
+                }
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the stream's replicas are not current"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_nodes_keep_answering_through_the_loss_of_any_one_server() {
+    let (dist, data) = dist_and_data("failover");
+    // Beside the other tests' clusters: clients on base + 6..8, routes on base + 16..18.
+    let base_port = 21_000 + (std::process::id() % 400) as u16 * 20 + 6;
+    let nats_dir = data.join("nats");
+    let mut nats = NatsCluster::start(&nats_dir, base_port).expect("nats-server starts");
+    let mut stores: Vec<StoreProcess> = ["a", "b", "c"]
+        .iter()
+        .map(|name| StoreProcess::start(name, &data, &dist, &nats))
+        .collect();
+    let all: Vec<SocketAddr> = stores.iter().map(|node| node.addr).collect();
+    let client = store_server::nats::connect(&nats.urls(), nats.credentials())
+        .await
+        .unwrap();
+    let jetstream = async_nats::jetstream::new(client);
+
+    let mut report = Vec::new();
+    let mut sent = Vec::new();
+    for failure in [
+        "a nats-server that leads nothing",
+        "the metadata leader",
+        "the stream's leader",
+    ] {
+        let (stream_leader, meta_leader) = leaders(&jetstream, &nats_dir).await;
+        let victim = match failure {
+            "the stream's leader" => Some(stream_leader),
+            "the metadata leader" => Some(meta_leader).filter(|&m| m != stream_leader),
+            _ => (0..3).find(|&i| i != stream_leader && i != meta_leader),
+        };
+        let Some(victim) = victim else {
+            report.push(format!("{failure}: n{meta_leader} leads the stream too"));
+            continue;
+        };
+        let figures = through(&all, &mut sent, || nats.kill(victim)).await;
+        report.push(format!(
+            "kill -9 of {failure} (n{victim}; the stream's leader n{stream_leader}, the \
+             metadata leader n{meta_leader}): {figures:?}"
+        ));
+        // A command waits for a new stream leader, which Raft elects within seconds: by then a
+        // node may have told some to try again. Without the leader's loss, none waits long.
+        if failure == "the stream's leader" {
+            assert!(figures.stalled < ANSWER_WITHIN, "{failure}: {figures:?}");
+        } else {
+            assert!(
+                figures.stalled < Duration::from_secs(5),
+                "{failure}: {figures:?}"
+            );
+            assert_eq!(figures.refused, 0, "{failure}: {figures:?}");
+        }
+        nats.restart(victim).expect("nats-server starts again");
+        all_current(&jetstream).await;
+    }
+
+    let killed = stores.pop().unwrap();
+    let at = killed.addr;
+    let figures = through(&all[..2], &mut sent, || drop(killed)).await;
+    report.push(format!("kill -9 of the store node at {at}: {figures:?}"));
+    assert!(figures.stalled < Duration::from_secs(5), "{figures:?}");
+    assert_eq!(figures.refused, 0, "{figures:?}");
+    for line in &report {
+        eprintln!("failover: {line}");
+    }
+
+    // Every command answered 200 is in the stream once, and none is there twice, however often
+    // a node sent its message again: the stream keeps one copy of each message id.
+    let stream = jetstream.get_stream(STREAM).await.unwrap();
+    let last = stream.get_info().await.unwrap().state.last_sequence;
+    let mut ids = HashSet::new();
+    let mut copies: HashMap<String, usize> = HashMap::new();
+    for sequence in 1..=last {
+        let message = stream.direct_get(sequence).await.unwrap();
+        if let Some(id) = message.headers.get(async_nats::header::NATS_MESSAGE_ID) {
+            assert!(ids.insert(id.to_string()), "message {id} stored twice");
+        }
+        for (_, entry) in Published::read(&message.payload).unwrap().entries {
+            if let Entry::Call { call, .. } = entry {
+                *copies
+                    .entry(call.idempotency_key.unwrap_or_default())
+                    .or_default() += 1;
+            }
+        }
+    }
+    for command in &sent {
+        let copies = copies.get(&command.key).copied().unwrap_or_default();
+        assert!(copies <= 1, "{} applied {copies} times", command.key);
+        if command.status == 200 {
+            assert_eq!(copies, 1, "{} answered but not in the stream", command.key);
+        }
+    }
+    drop(stores);
+    drop(nats);
+    clean_up(&dist);
 }
