@@ -61,8 +61,21 @@ pub struct StoredReply {
     pub request: u64,
     pub status: u16,
     pub body: ReplyBody,
-    /// Store time after which the answer is forgotten.
-    pub kept_until: Millis,
+    /// Store time after which the answer is forgotten, in whole seconds: a window of a day
+    /// needs no finer grain, and 4 bytes less a kept answer is 8 less a registered shopper.
+    pub kept_until_s: u32,
+}
+
+impl StoredReply {
+    /// Store time (ms) after which the answer is forgotten.
+    pub fn kept_until(&self) -> Millis {
+        Millis::from(self.kept_until_s) * 1_000
+    }
+
+    /// Whole seconds of store time for `until_ms`, rounded up: an answer is never forgotten early.
+    pub fn seconds(until_ms: Millis) -> u32 {
+        u32::try_from(until_ms.div_ceil(1_000)).unwrap_or(u32::MAX)
+    }
 }
 
 /// A kept answer's body.
@@ -111,13 +124,13 @@ pub struct Replies {
 impl Replies {
     /// The answer kept under `key`, unless its window has passed.
     pub fn get(&self, key: &ReplyKey, now: Millis) -> Option<&StoredReply> {
-        self.by_key.get(key).filter(|r| r.kept_until >= now)
+        self.by_key.get(key).filter(|r| r.kept_until() >= now)
     }
 
     /// Keeps `reply` under `key`, and forgets the answers whose window has passed.
     pub fn remember(&mut self, key: ReplyKey, reply: StoredReply, now: Millis) {
         if now >= self.next_sweep {
-            self.by_key.retain(|_, r| r.kept_until >= now);
+            self.by_key.retain(|_, r| r.kept_until() >= now);
             self.next_sweep = now + SWEEP_EVERY_MS;
         }
         self.by_key.insert(key, reply);
@@ -231,11 +244,12 @@ mod tests {
     use super::*;
 
     fn reply(body: &str, kept_until: Millis) -> StoredReply {
+        let kept_until_s = StoredReply::seconds(kept_until);
         StoredReply {
             request: 1,
             status: 200,
             body: ReplyBody::Text(body.into()),
-            kept_until,
+            kept_until_s,
         }
     }
 
@@ -264,7 +278,7 @@ mod tests {
         let read: Replies = serde_json::from_str(&text).unwrap();
         assert_eq!(read.get(&[0xab; 16], 0), kept.get(&[0xab; 16], 0));
         assert!(serde_json::from_str::<Replies>(
-            r#"[["xyz",{"request":1,"status":200,"body":{"Text":"a"},"kept_until":9}]]"#
+            r#"[["xyz",{"request":1,"status":200,"body":{"Text":"a"},"kept_until_s":9}]]"#
         )
         .is_err());
     }

@@ -428,7 +428,7 @@ impl Store {
                     request: fingerprint,
                     status,
                     body,
-                    kept_until: self.reply_window_end(route.as_ref(), now),
+                    kept_until_s: StoredReply::seconds(self.reply_window_end(route.as_ref(), now)),
                 };
                 self.saved.replies.remember(key, reply, now);
             }
