@@ -839,7 +839,8 @@ async fn unregistered_shopper_is_told_why(ctx: &Ctx, b: &Browser) -> Result<()> 
 }
 
 /// Moves the demo store's clock to half a second after the K7 sale's `moment` (a field of its
-/// summary), through `POST /api/dev/clock`.
+/// summary), through `POST /api/dev/clock`, then reloads the page: outside the dev panel, a
+/// page learns of a jump at the poll the store last asked for, up to 30 s later.
 async fn jump_store_clock(b: &Browser, moment: &str) -> Result<()> {
     let jumped = b
         .js(
@@ -851,6 +852,11 @@ async fn jump_store_clock(b: &Browser, moment: &str) -> Result<()> {
         jumped == json!(200),
         "jumping the store clock to {moment} answered {jumped}"
     );
+    b.js(
+        "setTimeout(() => location.reload(), 0); return true;",
+        vec![],
+    )
+    .await?;
     Ok(())
 }
 

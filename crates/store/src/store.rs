@@ -822,8 +822,7 @@ impl Store {
             sale_id: world.id().to_string(),
             // In device time: a demo clock running fast asks as much sooner.
             poll_after_ms: Some(
-                (views::poll_after(&status, paying, world.tick, world.sale.config().starts_at)
-                    as f64
+                (views::poll_after(&status, paying, world.tick, world.sale.config()) as f64
                     / self.saved.clock.speed)
                     .ceil() as u64,
             ),

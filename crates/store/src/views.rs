@@ -9,7 +9,7 @@ use store_contract::{
 
 use crate::catalog::CatalogSale;
 use crate::world::SaleWorld;
-use sale_engine::Millis;
+use sale_engine::{Millis, SaleConfig};
 
 pub fn phase(phase: engine::Phase) -> Phase {
     match phase {
@@ -48,11 +48,26 @@ pub const POLL_SELDOM_MS: u64 = 30_000;
 /// is live. Places move by admissions, so a shopper polls about four times in the wait the
 /// store estimates for them: the line's front and anyone holding or paying ask every second,
 /// a shopper a million places back every 30 s instead of every second, and a shopper whose
-/// part is over every 30 s. Before the start every shopper asks every second: schedule
-/// changes, the close of registration and the check-in must show at once.
-pub fn poll_after(status: &ShopperStatus, paying: bool, now: Millis, starts_at: Millis) -> u64 {
-    if paying || now < starts_at {
+/// part is over every 30 s. Before the start nothing moves but the clock, which the page keeps
+/// itself: a shopper asks about four times in what is left until the schedule's next moment
+/// (registration opening or closing, the start), at most every 30 s, and never later than that
+/// moment, so the close of registration, the check-in and the start show at once.
+pub fn poll_after(status: &ShopperStatus, paying: bool, now: Millis, schedule: &SaleConfig) -> u64 {
+    if paying {
         return POLL_SOON_MS;
+    }
+    if now < schedule.starts_at {
+        let next = [schedule.registration_opens, schedule.registration_closes]
+            .into_iter()
+            .filter(|moment| *moment > now)
+            .fold(schedule.starts_at, Millis::min);
+        let until = next - now;
+        let key = match status {
+            ShopperStatus::Registered { number } => *number,
+            ShopperStatus::PreQueue { ticket, .. } => *ticket,
+            _ => 0,
+        };
+        return spread((until / 4).clamp(POLL_SOON_MS, POLL_SELDOM_MS), key).min(until);
     }
     match status {
         ShopperStatus::Waiting {
@@ -293,7 +308,7 @@ mod poll_tests {
 
     #[test]
     fn the_back_of_a_long_line_asks_seldom_and_its_front_every_second() {
-        let live = |status: &ShopperStatus| poll_after(status, false, 10_000, 5_000);
+        let live = |status: &ShopperStatus| poll_after(status, false, 400_000, &schedule());
         let about = |ms: u64| ms - ms / 4..=ms + ms / 4;
         let far_back = live(&waiting(400_000, Some(400_000_000)));
         assert!(about(POLL_SELDOM_MS).contains(&far_back), "{far_back}");
@@ -322,11 +337,58 @@ mod poll_tests {
         assert!(*first < 23_000 && *last > 37_000, "{first}..{last}");
     }
 
+    /// Registration opens at 0, closes at 200 s, the sale starts at 300 s.
+    fn schedule() -> SaleConfig {
+        SaleConfig {
+            id: "k7".into(),
+            product: "K7".into(),
+            variants: vec![engine::Variant {
+                id: "graphite".into(),
+                name: "Graphite".into(),
+                stock: 10,
+                price_cents: 29_900,
+            }],
+            registration_opens: 0,
+            registration_closes: 200_000,
+            starts_at: 300_000,
+            ends_at: 900_000,
+            per_account_limit: 1,
+            admission_per_second: 100,
+            hold_ms: 120_000,
+            hold_extension_ms: None,
+            seed: [7; 32],
+        }
+    }
+
     #[test]
-    fn before_the_start_and_while_paying_everyone_asks_every_second() {
+    fn while_paying_everyone_asks_every_second() {
         let far_back = waiting(400_000, Some(400_000_000));
-        assert_eq!(poll_after(&far_back, true, 10_000, 5_000), POLL_SOON_MS);
+        assert_eq!(
+            poll_after(&far_back, true, 400_000, &schedule()),
+            POLL_SOON_MS
+        );
+    }
+
+    #[test]
+    fn before_the_start_a_shopper_asks_seldom_but_never_after_the_next_moment() {
         let registered = ShopperStatus::Registered { number: 7 };
-        assert_eq!(poll_after(&registered, false, 1_000, 5_000), POLL_SOON_MS);
+        let checked_in = ShopperStatus::PreQueue {
+            number: 7,
+            ticket: 3,
+            pre_queue_len: 10,
+        };
+        let before = |status: &ShopperStatus, now| poll_after(status, false, now, &schedule());
+        let far = before(&registered, 10_000);
+        assert!(
+            (22_500..=37_500).contains(&far),
+            "far from any moment: {far}"
+        );
+        assert!(
+            before(&registered, 190_000) <= 10_000,
+            "registration closes in 10 s"
+        );
+        assert_eq!(before(&registered, 199_500), 500, "closes in 500 ms");
+        assert_eq!(before(&checked_in, 296_000), POLL_SOON_MS, "starts in 4 s");
+        assert_eq!(before(&checked_in, 299_900), 100, "starts in 100 ms");
     }
 }

@@ -360,19 +360,29 @@ pub fn SalePage() -> impl IntoView {
     let shop = use_shop();
     let session = shop.client().session;
     let sale_id = use_address().named(Page::Sale);
-    // Another sale or another shopper is fetched at once; otherwise the beat fetches when the
-    // store's last answer asked (every beat while signed out).
-    Effect::new(move |shown: Option<(String, Option<String>)>| {
-        beat.track();
-        let now_shown = (
-            sale_id.get(),
-            session.with(|s| s.as_ref().map(|s| s.token.clone())),
-        );
-        if shown.as_ref() != Some(&now_shown) || now_shown.1.is_none() || data.poll_due() {
-            data.refresh(now_shown.0.clone());
-        }
-        now_shown
+    // The store clock as last synced, to the second: it moves only when the demo's controls
+    // jump or speed it, and then the schedule may have moved past a moment the store's last
+    // answer did not expect.
+    let clock = shop.client().clock;
+    let clock_moved = Memo::new(move |_| {
+        clock.with(|c| c.map(|c| ((c.store_at_sync - c.device_at_sync * c.rate) / 1_000.0) as i64))
     });
+    // Another sale, another shopper or a moved clock is fetched at once; otherwise the beat
+    // fetches when the store's last answer asked (every beat while signed out).
+    Effect::new(
+        move |shown: Option<(String, Option<String>, Option<i64>)>| {
+            beat.track();
+            let now_shown = (
+                sale_id.get(),
+                session.with(|s| s.as_ref().map(|s| s.token.clone())),
+                clock_moved.get(),
+            );
+            if shown.as_ref() != Some(&now_shown) || now_shown.1.is_none() || data.poll_due() {
+                data.refresh(now_shown.0.clone());
+            }
+            now_shown
+        },
+    );
     // The variant choice belongs to one sale: another sale's variant 2 may not exist here.
     Effect::new(move |_| {
         let saved = shop
