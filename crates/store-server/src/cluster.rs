@@ -4,7 +4,9 @@
 //! whole stream in order through a pull consumer of its own and applies it to its own replica
 //! of the deterministic store; a node answers a command once its replica has applied it, so
 //! the answer is what every replica computes. Reads are answered from the local replica at the
-//! time of the last entry applied: store time travels in the log, never in a node's clock.
+//! time of the last entry applied (store time travels in the log, never in a node's clock),
+//! and only while that entry is recent: a node that was stopped or cut off says it is behind
+//! rather than answer from what may no longer be so.
 //! A node that starts late or restarts replays the stream from its first entry.
 //!
 //! A node publishes the commands it takes in batches: one stream message holds every command
@@ -74,6 +76,13 @@ const JETSTREAM_WITHIN: Duration = Duration::from_secs(1);
 const CLOSE_ENOUGH: u64 = 16;
 /// A node that has seen no entry for this long publishes a tick, so reads see time pass.
 pub const TICK_AFTER_MS: f64 = 100.0;
+/// A node whose last applied entry is older than this (by its own clock) does not answer
+/// reads: with a tick every [`TICK_AFTER_MS`] of quiet, a current replica is never this far
+/// behind, so the node was stopped, cut off or is replaying, and what it holds may no longer
+/// be so. It answers again once it has caught up; a command is always answered after its own
+/// entry is applied, so it needs no such check. The stream's leader's loss stops every entry,
+/// ticks too, and reads wait for the new leader with the commands.
+pub const STALE_AFTER_MS: f64 = 2_000.0;
 
 /// The calls of this node waiting for their answer (or for why it will not come).
 type Waiting = HashMap<u64, oneshot::Sender<Result<StoreResponse, String>>>;
@@ -286,19 +295,23 @@ impl Cluster {
                 let mut applier = self.applier.lock().expect("the store's lock");
                 applier.replica().map(|r| {
                     let at = r.at_ms();
-                    r.read(request, at)
+                    (real_now() - at <= STALE_AFTER_MS).then(|| r.read(request, at))
                 })
             };
             return match read {
                 // At the last entry's time everything due has settled, so a read changes
                 // nothing; if one ever did, a tick makes every replica change the same way.
-                Some((response, changed)) => {
+                Some(Some((response, changed))) => {
                     if changed {
                         let at_ms = self.replica_time();
                         let _ = self.publish(Entry::Tick { at_ms }).await;
                     }
                     response
                 }
+                Some(None) => unavailable(
+                    "This store node is behind the others and catching up. Try again: another \
+                     node may answer now.",
+                ),
                 None => unavailable("The store is still opening."),
             };
         }

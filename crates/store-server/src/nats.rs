@@ -76,7 +76,16 @@ pub async fn connect(urls: &str, credentials: &Path) -> Result<async_nats::Clien
     let servers: Vec<&str> = urls.split(',').collect();
     let asking = Instant::now();
     loop {
-        let options = ConnectOptions::with_user_and_password(user.clone(), password.clone());
+        // Sized for a sale, decided in seconds: a server that stops answering (a hung machine
+        // keeps its socket open) is left after two unanswered pings a second apart instead of
+        // the client's default two minutes, and another is tried within half a second.
+        let options = ConnectOptions::with_user_and_password(user.clone(), password.clone())
+            .ping_interval(Duration::from_secs(1))
+            .connection_timeout(Duration::from_secs(2))
+            .request_timeout(Some(Duration::from_secs(2)))
+            .reconnect_delay_callback(|attempts| {
+                Duration::from_millis(50 * attempts.min(10) as u64)
+            });
         match options.connect(servers.as_slice()).await {
             Ok(client) => return Ok(client),
             Err(problem)
@@ -99,6 +108,22 @@ pub async fn connect(urls: &str, credentials: &Path) -> Result<async_nats::Clien
             Err(problem) => return Err(format!("cannot reach NATS at {urls}: {problem}")),
         }
     }
+}
+
+/// `stream`'s info, as its leader has it.
+pub async fn stream_info(
+    jetstream: &async_nats::jetstream::Context,
+    stream: &str,
+) -> Result<async_nats::jetstream::stream::Info, String> {
+    let mut stream = jetstream
+        .get_stream(stream)
+        .await
+        .map_err(|e| format!("the stream {stream}: {e}"))?;
+    stream
+        .info()
+        .await
+        .cloned()
+        .map_err(|e| format!("the stream's info: {e}"))
 }
 
 /// Creates `path` with `contents`, readable and writable by its owner only.
@@ -170,6 +195,53 @@ impl NatsCluster {
     /// The credentials file a client connects with (`store-server --nats-credentials`).
     pub fn credentials(&self) -> &Path {
         &self.credentials
+    }
+
+    /// The server (0, 1 or 2) that leads `stream`, from the stream's info, once it has one
+    /// (within 30 s).
+    pub async fn stream_leader(&self, stream: &str) -> Result<usize, String> {
+        let jetstream = async_nats::jetstream::new(connect(&self.urls(), &self.credentials).await?);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let cluster = stream_info(&jetstream, stream)
+                .await
+                .ok()
+                .and_then(|i| i.cluster);
+            let leader = cluster.and_then(|c| c.leader);
+            match leader.and_then(|name| name.strip_prefix('n')?.parse().ok()) {
+                Some(leader) => return Ok(leader),
+                None if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await
+                }
+                None => return Err(format!("the stream {stream} has no leader after 30 s")),
+            }
+        }
+    }
+
+    /// Waits (up to a minute) until `stream` has a leader and both its other replicas are
+    /// online and current: after a restart, the cluster is whole again.
+    pub async fn all_current(&self, stream: &str) -> Result<(), String> {
+        let jetstream = async_nats::jetstream::new(connect(&self.urls(), &self.credentials).await?);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let cluster = stream_info(&jetstream, stream)
+                .await
+                .ok()
+                .and_then(|i| i.cluster);
+            if cluster.is_some_and(|c| {
+                c.leader.is_some()
+                    && c.replicas.len() == 2
+                    && c.replicas.iter().all(|p| p.current && !p.offline)
+            }) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "the stream {stream}'s replicas are not current after 60 s"
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Node `i`'s configuration file.

@@ -441,27 +441,12 @@ async fn through(nodes: &[SocketAddr], sent: &mut Vec<Sent>, failure: impl FnOnc
     figures
 }
 
-async fn stream_info(
-    jetstream: &async_nats::jetstream::Context,
-) -> Result<async_nats::jetstream::stream::Info, async_nats::Error> {
-    let stream = jetstream.get_stream(STREAM).await?;
-    Ok(stream.get_info().await?)
-}
-
 /// The nats-server (0, 1 or 2) that leads the stream, and the one that leads JetStream's
 /// metadata (from the servers' logs, the latest that any of them names: no client request
 /// tells it).
-async fn leaders(jetstream: &async_nats::jetstream::Context, nats_dir: &Path) -> (usize, usize) {
+async fn leaders(nats: &NatsCluster, nats_dir: &Path) -> (usize, usize) {
     let number = |name: &str| name.strip_prefix('n').and_then(|n| n.parse().ok());
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let stream = loop {
-        let info = stream_info(jetstream);
-        match info.await.map(|i| i.cluster.and_then(|c| c.leader)) {
-            Ok(Some(leader)) => break number(&leader).expect("a server's name"),
-            _ if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(100)).await,
-            other => panic!("no stream leader: {other:?}"),
-        }
-    };
+    let stream = nats.stream_leader(STREAM).await.expect("a stream leader");
     const NEW_LEADER: &str = "JetStream cluster new metadata leader: ";
     let meta = (0..3)
         .filter_map(|i| std::fs::read_to_string(nats_dir.join(format!("n{i}.log"))).ok())
@@ -479,29 +464,6 @@ async fn leaders(jetstream: &async_nats::jetstream::Context, nats_dir: &Path) ->
         .expect("a metadata leader in the servers' logs")
         .1;
     (stream, meta)
-}
-
-/// Waits until every replica of the stream is current again after a restart.
-async fn all_current(jetstream: &async_nats::jetstream::Context) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let info = stream_info(jetstream);
-        if let Ok(info) = info.await {
-            if let Some(cluster) = info.cluster {
-                if cluster.leader.is_some()
-                    && cluster.replicas.len() == 2
-                    && cluster.replicas.iter().all(|p| p.current && !p.offline)
-                {
-                    return;
-                }
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the stream's replicas are not current"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -528,7 +490,7 @@ async fn store_nodes_keep_answering_through_the_loss_of_any_one_server() {
         "the metadata leader",
         "the stream's leader",
     ] {
-        let (stream_leader, meta_leader) = leaders(&jetstream, &nats_dir).await;
+        let (stream_leader, meta_leader) = leaders(&nats, &nats_dir).await;
         let victim = match failure {
             "the stream's leader" => Some(stream_leader),
             "the metadata leader" => Some(meta_leader).filter(|&m| m != stream_leader),
@@ -559,7 +521,9 @@ async fn store_nodes_keep_answering_through_the_loss_of_any_one_server() {
             assert_eq!(figures.refused, 0, "{failure}: {figures:?}");
         }
         nats.restart(victim).expect("nats-server starts again");
-        all_current(&jetstream).await;
+        nats.all_current(STREAM)
+            .await
+            .expect("the stream whole again");
     }
 
     let killed = stores.pop().unwrap();

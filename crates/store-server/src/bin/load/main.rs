@@ -12,6 +12,7 @@
 //! prints every budget. Exits with 1 when a budget is not met and with 2 when a run could not
 //! be finished; either way every process it started has been stopped.
 mod client;
+mod nemesis;
 mod phases;
 mod processes;
 mod report;
@@ -198,7 +199,7 @@ async fn make_runs(args: &Args, setup: &Setup, runs: &mut Runs) -> Result<(), St
     }
     for (run, label) in [
         (Run::Three, "3 nodes"),
-        (Run::Kill, "3 nodes, kill -9 mid-sale"),
+        (Run::Kill, "3 nodes, a nemesis mid-sale"),
     ] {
         if !wants(run) {
             continue;

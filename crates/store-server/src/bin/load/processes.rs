@@ -132,6 +132,22 @@ impl Nodes {
         self.children.iter().flatten().map(Child::id).collect()
     }
 
+    /// Sends store node `i` `signal` (`STOP` freezes it as a hung machine would, `CONT` lets
+    /// it go on).
+    pub fn signal(&self, i: usize, signal: &str) -> Result<(), String> {
+        let pid = self
+            .pid(i)
+            .ok_or(format!("store node {} is not running", i + 1))?;
+        let sent = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(pid.to_string())
+            .status()
+            .map_err(|e| format!("kill -{signal}: {e}"))?;
+        sent.success()
+            .then_some(())
+            .ok_or(format!("kill -{signal} {pid}: {sent}"))
+    }
+
     /// `kill -9` of store node `i`.
     pub fn kill(&mut self, i: usize) {
         if let Some(mut child) = self.children[i].take() {

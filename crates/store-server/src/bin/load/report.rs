@@ -38,7 +38,7 @@ pub struct SaleRun {
     pub stream_messages: Option<u64>,
     pub checkouts: Checkouts,
     pub invariants: Invariants,
-    pub faults: Option<Faults>,
+    pub faults: Option<Vec<FaultRun>>,
 }
 
 #[derive(Serialize)]
@@ -91,11 +91,19 @@ pub struct NodeCounts {
     pub acknowledged_orders_present: usize,
 }
 
+/// One fault of the kill run's nemesis and what it cost.
 #[derive(Serialize)]
-pub struct Faults {
-    pub killed: [&'static str; 2],
-    pub restarted_node_ready_ms: f64,
-    pub longest_refusing_ms_nodes_1_and_2: [f64; 2],
+pub struct FaultRun {
+    pub fault: &'static str,
+    pub surviving_nodes: Vec<String>,
+    /// The longest stretch each surviving node refused or left unanswered a command.
+    pub longest_refusing_ms: Vec<f64>,
+    pub budget_ms: f64,
+    /// From the restart (or SIGCONT) until the process serves again and, for a nats-server,
+    /// the stream's replicas are all current.
+    pub healed_ms: f64,
+    /// Reads the stopped node answered from before its stop once let go on (the stop only).
+    pub stale_reads: Option<u64>,
 }
 
 /// The scale run: one node, a Mi 3-sized crowd.
@@ -324,6 +332,26 @@ pub fn judge(runs: &Runs) -> Vec<Budget> {
             kept.places_kept as f64,
             Limit::Exactly(made.shoppers as f64),
         );
+    }
+    for fault in runs.kill.iter().flat_map(|run| run.faults.iter().flatten()) {
+        budget(
+            "kill",
+            fault.fault,
+            fault
+                .longest_refusing_ms
+                .iter()
+                .copied()
+                .fold(0.0, f64::max),
+            Limit::AtMost(fault.budget_ms),
+        );
+        if let Some(stale) = fault.stale_reads {
+            budget(
+                "kill",
+                "reads answered by the stopped node from before its stop",
+                stale as f64,
+                Limit::AtMost(0.0),
+            );
+        }
     }
     if let Some(scale) = &runs.scale {
         budget(

@@ -1,15 +1,15 @@
 //! The one-node, three-node and kill runs: shoppers sign in and register; the trivial answer
 //! (`/healthz`) and status polls are measured closed-loop on the first node; every shopper
 //! joins at once; then the sale: each shopper polls their status every second and checks out
-//! when holding; the kill run kills a store node and a nats-server in the middle of it. At the
-//! end the invariants are checked on every node.
+//! when holding; the kill run sets its nemesis on the cluster in the middle of it. At the end
+//! the invariants are checked on every node.
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use crate::client::{send, Http};
+use crate::nemesis::nemesis;
 use crate::phases::*;
 use crate::processes::{Nats, Nodes};
-use crate::report::{Faults, SaleRun};
+use crate::report::SaleRun;
 use crate::sale::{Pace, Sale};
 
 const SALE: &str = "k7-first-drop";
@@ -98,7 +98,7 @@ pub async fn sale_run(
     jump_to(http, &urls, summary.starts_at + 100).await?;
     let sale = Sale::start(http, &urls, SALE, &shoppers, &tickets, Pace::EverySecond);
     let faults = match nats.as_deref_mut() {
-        Some(nats) if spec.faults => Some(kill_mid_sale(http, nodes, nats).await?),
+        Some(nats) if spec.faults => Some(nemesis(http, nodes, nats).await?),
         _ => None,
     };
     let end = sale.end().await?;
@@ -143,68 +143,4 @@ async fn stream_messages(nats: &Nats) -> Result<u64, String> {
         .await
         .map_err(|e| format!("the stream's info: {e}"))?;
     Ok(info.state.last_sequence)
-}
-
-/// In the middle of the sale, `kill -9` of store node 3 and nats-server n1, both started again
-/// three seconds later.
-async fn kill_mid_sale(http: &Http, nodes: &mut Nodes, nats: &mut Nats) -> Result<Faults, String> {
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    println!("  kill -9: store node 3 and nats-server n1");
-    nodes.kill(2);
-    nats.kill(1);
-    // How long nodes 1 and 2 refuse commands around the nats-server's death and restart:
-    // every 100 ms each is sent a command the store refuses for its own reasons (a phone
-    // number that is not one, no idempotency key): any answer but a 503 or no answer means the
-    // node got it through the stream.
-    let probes: Vec<_> = nodes.urls[..2]
-        .iter()
-        .map(|url| {
-            let (http, url) = (http.clone(), url.clone());
-            tokio::spawn(async move {
-                let (mut longest, mut since) = (Duration::ZERO, None::<Instant>);
-                let probing = Instant::now();
-                while probing.elapsed() < Duration::from_secs(20) {
-                    let sent = Instant::now();
-                    let body = Some(r#"{"phone":"not a number"}"#);
-                    let answer =
-                        send(&http, &url, "POST", "/api/auth/code", None, None, body).await;
-                    match answer {
-                        Ok(a) if a.status != 503 => {
-                            if let Some(from) = since.take() {
-                                longest = longest.max(from.elapsed());
-                            }
-                        }
-                        _ => {
-                            since.get_or_insert(sent);
-                        }
-                    }
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                if let Some(from) = since {
-                    longest = longest.max(from.elapsed());
-                }
-                ms(longest)
-            })
-        })
-        .collect();
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    nats.restart(1)?;
-    let restarted = Instant::now();
-    nodes.spawn(2)?;
-    nodes.wait_answering(http, 2, "/healthz").await?;
-    let caught_up_ms = ms(restarted.elapsed());
-    println!("  store node 3 back and caught up in {caught_up_ms:.0} ms");
-    let mut refusing_ms = [0.0; 2];
-    for (longest, probe) in refusing_ms.iter_mut().zip(probes) {
-        *longest = probe.await.map_err(|e| e.to_string())?;
-    }
-    println!(
-        "  longest stretch of refused commands, nodes 1 and 2: {:.0} ms, {:.0} ms",
-        refusing_ms[0], refusing_ms[1]
-    );
-    Ok(Faults {
-        killed: ["store node 3", "nats-server n1"],
-        restarted_node_ready_ms: caught_up_ms,
-        longest_refusing_ms_nodes_1_and_2: refusing_ms,
-    })
 }
