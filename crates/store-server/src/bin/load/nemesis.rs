@@ -164,8 +164,8 @@ async fn inflict(
     })
 }
 
-/// The longest stretch, while `probing`, in which `url` answered a command with a 503 or not
-/// at all. The command is one the store refuses for its own reasons (a phone number that is
+/// The longest stretch, while `probing`, in which `url` answered a command with a 503, late or
+/// not at all. The command is one the store refuses for its own reasons (a phone number that is
 /// not one): any answer but a 503 means the node got it through the stream.
 async fn longest_refusal(http: Http, url: String, probing: Arc<AtomicBool>) -> f64 {
     let (mut longest, mut since) = (Duration::ZERO, None::<Instant>);
@@ -174,10 +174,11 @@ async fn longest_refusal(http: Http, url: String, probing: Arc<AtomicBool>) -> f
         let body = Some(r#"{"phone":"not a number"}"#);
         let answer = send(&http, &url, "POST", "/api/auth/code", None, None, body).await;
         match answer {
+            // The stretch ends with this answer: it began at the first command of it, or at
+            // this one's sending when only this one waited (for a new stream leader, say).
             Ok(a) if a.status != 503 => {
-                if let Some(from) = since.take() {
-                    longest = longest.max(from.elapsed());
-                }
+                let from = since.take().unwrap_or(sent);
+                longest = longest.max(from.elapsed());
             }
             _ => {
                 since.get_or_insert(sent);
