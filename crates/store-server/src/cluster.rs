@@ -44,10 +44,12 @@ use store_contract::{codes, ApiError, StoreRequest, StoreResponse};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::node::real_now;
-use crate::replica::{Call, Entry};
+use crate::replica::{Call, Entry, Replica};
 use replication::{Applied, Applier, Message, Next, Publisher, Waiter, ANSWER_WITHIN};
+use snapshots::{Shared, Taking};
 
 pub mod replication;
+pub mod snapshots;
 
 pub const STREAM: &str = "SALE";
 const SUBJECT: &str = "sale.log";
@@ -184,8 +186,38 @@ impl Cluster {
         } else {
             last
         };
+        let shared = Shared::open(&jetstream, log.clone(), DUPLICATE_WINDOW).await?;
+        let name = {
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
+            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        };
+        // From the newest snapshot any node stored, and the stream after it; from the stream's
+        // first message while there is none.
+        let (applier, from) = match shared.newest().await? {
+            Some((sequence, snapshot)) => {
+                let mut replica = Replica::restore(snapshot)?;
+                let at_ms = replica.at_ms();
+                replica.advance(at_ms);
+                (Applier::resume(&name, replica, sequence), sequence)
+            }
+            None => (Applier::new(&name), 0),
+        };
+        let first = log
+            .info()
+            .await
+            .map_err(|e| format!("cannot read the stream {STREAM}: {e}"))?
+            .state
+            .first_sequence;
+        if first > from + 1 {
+            return Err(format!(
+                "the stream {STREAM} starts at message {first}, and no snapshot in {} covers the \
+                 messages before it: restore the bucket, or start the cluster afresh",
+                snapshots::BUCKET
+            ));
+        }
         let messages = loop {
-            match reader(&log, 1).await {
+            match reader(&log, from + 1).await {
                 Ok(messages) => break messages,
                 Err(problem) if asking.elapsed() < Duration::from_secs(30) => {
                     eprintln!("store-server: waiting for JetStream ({problem})");
@@ -195,19 +227,16 @@ impl Cluster {
             }
         };
 
-        let name = {
-            let mut bytes = [0u8; 8];
-            getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
-            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        };
-        let applier = Arc::new(Mutex::new(Applier::new(&name)));
+        let applier = Arc::new(Mutex::new(applier));
         let waiting: Arc<Mutex<Waiting>> = Arc::default();
-        let (tell, applied) = watch::channel(0u64);
+        let (tell, applied) = watch::channel(from);
         let started = Instant::now();
         let reading = Reading {
             applier: applier.clone(),
             waiting: waiting.clone(),
             tell,
+            taking: Arc::new(Taking::new(shared.clone(), from)),
+            shared,
         };
         tokio::spawn(read(log.clone(), messages, reading));
         let mut caught_up = applied.clone();
@@ -241,7 +270,13 @@ impl Cluster {
             ));
         }
         eprintln!(
-            "store-server: replayed {} stream messages in {} ms",
+            "store-server: {}replayed stream messages {}..={} in {} ms",
+            if from > 0 {
+                format!("restored the snapshot at {from} and ")
+            } else {
+                String::new()
+            },
+            from + 1,
             *caught_up.borrow(),
             started.elapsed().as_millis()
         );
@@ -393,6 +428,8 @@ struct Reading {
     applier: Arc<Mutex<Applier>>,
     waiting: Arc<Mutex<Waiting>>,
     tell: watch::Sender<u64>,
+    taking: Arc<Taking>,
+    shared: Shared,
 }
 
 impl Reading {
@@ -410,16 +447,63 @@ impl Reading {
             .expect("the store's lock")
             .apply(sequence, payload);
         match applied {
-            Applied::Applied { answers, problems } => {
+            Applied::Applied {
+                answers,
+                problems,
+                mine,
+            } => {
                 for problem in problems {
                     eprintln!("store-server: {problem}");
                 }
                 answer(&self.waiting, answers);
                 self.tell.send_replace(sequence);
+                if self.taking.due(payload.len(), mine) {
+                    tokio::spawn(self.taking.clone().take(self.applier.clone()));
+                }
                 Ok(())
             }
             Applied::Again => Ok(()),
             Applied::Gap { next } => Err(next),
+        }
+    }
+
+    /// When the stream was trimmed past the message this node needs next (it was stopped or
+    /// cut off while snapshots were taken), restores the newest snapshot: the calls it still
+    /// waits for are told to try again (their answers are kept by the store).
+    async fn restore_if_trimmed(&self, log: &stream::Stream) {
+        let next = self.next();
+        let Ok(info) = log.clone().info().await.map(|i| i.state.first_sequence) else {
+            return;
+        };
+        if info <= next {
+            return;
+        }
+        match self.shared.newest().await {
+            Ok(Some((sequence, snapshot))) if sequence >= next => {
+                let restored = Replica::restore(snapshot).map(|mut replica| {
+                    let at_ms = replica.at_ms();
+                    replica.advance(at_ms);
+                    replica
+                });
+                match restored {
+                    Ok(replica) => {
+                        self.applier
+                            .lock()
+                            .expect("the store's lock")
+                            .restore(replica, sequence);
+                        self.tell.send_replace(sequence);
+                        eprintln!(
+                            "store-server: the stream starts at {info}, past {next}: restored \
+                             the snapshot at {sequence}"
+                        );
+                    }
+                    Err(problem) => eprintln!("store-server: the newest snapshot: {problem}"),
+                }
+            }
+            Ok(_) => eprintln!(
+                "store-server: the stream starts at {info}, past {next}, and no snapshot covers it"
+            ),
+            Err(problem) => eprintln!("store-server: the snapshots: {problem}"),
         }
     }
 
@@ -470,6 +554,7 @@ async fn read(log: stream::Stream, mut messages: pull::Stream, reading: Reading)
             "store-server: reading the stream: {problem}; reading again from {}",
             reading.next()
         );
+        reading.restore_if_trimmed(&log).await;
         messages = loop {
             let next = reading.next();
             let wait = match failures {

@@ -22,6 +22,7 @@ use hyper_util::rt::TokioExecutor;
 use store_contract::demo::DemoSettings;
 use store_contract::*;
 use store_server::cluster::replication::{Published, ANSWER_WITHIN};
+use store_server::cluster::snapshots::BUCKET;
 use store_server::cluster::STREAM;
 use store_server::nats::{Credentials, NatsCluster};
 use store_server::replica::Entry;
@@ -96,6 +97,87 @@ async fn every_node_applies_the_same_stream_and_a_late_node_catches_up() {
     }
 
     for running in [a, b, c, late] {
+        running.stop().await;
+    }
+    drop(nats);
+    clean_up(&dist);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_starts_from_the_newest_snapshot_and_reads_only_the_stream_after_it() {
+    let (dist, data) = dist_and_data("cluster-snapshot");
+    // Above the other tests' clusters (21,000-28,999) and below the ephemeral ports.
+    let base_port = 29_000 + (std::process::id() % 150) as u16 * 20;
+    let nats = NatsCluster::start(&data.join("nats"), base_port).expect("nats-server starts");
+    let urls = Some((nats.urls(), nats.credentials().to_path_buf()));
+    let a = node(&dist, &data.join("a"), true, urls.clone()).await;
+    let on_a = Shop::at(&a);
+    let session = on_a.sign_in("+447700900451").await;
+    let registered = on_a.act(&session, "registration", None::<()>).await;
+
+    // Over 4 MiB of stream: commands the store refuses (no such phone number) but every
+    // replica applies, each carrying 15 KB the store ignores.
+    let pad = "x".repeat(15_000);
+    let body = format!(r#"{{"phone":"not a number","pad":"{pad}"}}"#);
+    let client = store_server::nats::connect(&nats.urls(), nats.credentials())
+        .await
+        .unwrap();
+    let jetstream = async_nats::jetstream::new(client);
+    let snapshot = loop {
+        let sent: Vec<_> = (0..20)
+            .map(|_| on_a.send("POST", "/api/auth/code", None, Some(body.clone())))
+            .collect();
+        for answer in futures_util::future::join_all(sent).await {
+            assert_eq!(answer.status, 422, "{}", answer.body);
+        }
+        let kept = match jetstream.get_object_store(BUCKET).await {
+            Ok(bucket) => {
+                let mut list = bucket.list().await.unwrap();
+                let mut names = Vec::new();
+                while let Some(info) = futures_util::StreamExt::next(&mut list).await {
+                    names.push(info.unwrap().name);
+                }
+                names
+            }
+            Err(_) => Vec::new(),
+        };
+        if let Some(name) = kept.first() {
+            break name.strip_prefix("at-").unwrap().parse::<u64>().unwrap();
+        }
+        let stream = jetstream.get_stream(STREAM).await.unwrap();
+        let bytes = stream.get_info().await.unwrap().state.bytes;
+        assert!(
+            bytes < 40 << 20,
+            "no snapshot after {bytes} bytes of stream"
+        );
+    };
+    // A command after the snapshot, then the stream trimmed through the snapshot's sequence:
+    // a node that replayed from the first message could not start.
+    let other = on_a.sign_in("+447700900452").await;
+    let second = on_a.act(&other, "registration", None::<()>).await;
+    let stream = jetstream.get_stream(STREAM).await.unwrap();
+    stream.purge().sequence(snapshot + 1).await.unwrap();
+    assert_eq!(
+        stream.get_info().await.unwrap().state.first_sequence,
+        snapshot + 1
+    );
+
+    let late = node(&dist, &data.join("late"), true, urls.clone()).await;
+    let on_late = Shop::at(&late);
+    assert_eq!(
+        on_late.me(&session).await.registration_number,
+        registered.registration_number
+    );
+    assert_eq!(
+        on_late.me(&other).await.registration_number,
+        second.registration_number
+    );
+    // And it takes commands like any node.
+    let third = on_late.sign_in("+447700900453").await;
+    let seen = me_on(&on_a, &third, |_| true).await;
+    assert_eq!(seen.registration_number, None);
+
+    for running in [a, late] {
         running.stop().await;
     }
     drop(nats);

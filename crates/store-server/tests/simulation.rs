@@ -628,7 +628,9 @@ impl Sim {
             let payload = self.stream.messages[sequence as usize - 1].1.clone();
             let applied = self.nodes[node].applier.apply(sequence, &payload);
             match applied {
-                Applied::Applied { answers, problems } => {
+                Applied::Applied {
+                    answers, problems, ..
+                } => {
                     assert!(problems.is_empty(), "message {sequence}: {problems:?}");
                     assert_eq!(sequence, before + 1, "applied out of order");
                     self.nodes[node].cursor = sequence + 1;

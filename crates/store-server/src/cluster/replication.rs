@@ -79,6 +79,8 @@ pub enum Applied {
     Applied {
         answers: Vec<(u64, StoreResponse)>,
         problems: Vec<String>,
+        /// Whether this node published the message.
+        mine: bool,
     },
     /// A message applied before: skipped.
     Again,
@@ -140,7 +142,11 @@ impl Applier {
             Ok(published) => published,
             Err(problem) => {
                 problems.push(format!("entry {sequence} is unreadable: {problem}"));
-                return Applied::Applied { answers, problems };
+                return Applied::Applied {
+                    answers,
+                    problems,
+                    mine: false,
+                };
             }
         };
         // Only the node that published a message has calls waiting for its answers.
@@ -160,7 +166,18 @@ impl Applier {
                 answers.push((call, answer));
             }
         }
-        Applied::Applied { answers, problems }
+        Applied::Applied {
+            answers,
+            problems,
+            mine,
+        }
+    }
+
+    /// Starts again from `replica` as of stream sequence `applied`: the messages before it
+    /// were trimmed from the stream while this node was behind.
+    pub fn restore(&mut self, replica: Replica, applied: u64) {
+        self.replica = Some(replica);
+        self.applied = applied;
     }
 }
 
@@ -458,7 +475,10 @@ mod tests {
             node.apply(2, &mine.payload),
             Applied::Gap { next: 1 }
         ));
-        let Applied::Applied { answers, problems } = node.apply(1, &open_stream()) else {
+        let Applied::Applied {
+            answers, problems, ..
+        } = node.apply(1, &open_stream())
+        else {
             panic!("the opening is not applied");
         };
         assert!(answers.is_empty() && problems.is_empty(), "{problems:?}");
