@@ -74,10 +74,11 @@ test-e2e-server: build
 	E2E_STORE=server E2E_STORE_SERVER=target/server/store-server CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p e2e --test journeys
 
 ## load: bounded load runs at the sale moment on loopback: one node, three nodes on a 3-node
-## JetStream cluster, three nodes with kill -9 of a store node and a nats-server node mid-sale,
-## and one node with a crowd of SCALE shoppers (sign-ups, memory, snapshot, hinted polls, a
-## restart); writes target/load.json and fails when a budget is not met (SHOPPERS=N changes the
-## first three runs' crowd, SCALE=N the scale run's, RUNS=one,scale makes only those)
+## JetStream cluster, three nodes under a nemesis mid-sale (kill -9 of a store node, of a
+## nats-server, of the stream's leader, SIGSTOP of a store node), one node with a crowd of SCALE
+## shoppers (sign-ups, memory, snapshot, hinted polls, a restart), and that crowd on three nodes
+## under the nemesis; writes target/load.json and fails when a budget is not met (SHOPPERS=N
+## changes the first three runs' crowd, SCALE=N the scale runs', RUNS=one,scale makes only those)
 load: build tools-nats
 	cargo build --profile server -p store-server
 	target/server/load --shoppers $(or $(SHOPPERS),12000) --scale $(or $(SCALE),200000) $(if $(RUNS),--runs $(RUNS)) --server target/server/store-server --dist dist

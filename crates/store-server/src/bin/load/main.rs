@@ -38,6 +38,7 @@ enum Run {
     Three,
     Kill,
     Scale,
+    ScaleThree,
 }
 
 /// Load runs against the store server on loopback; writes target/load.json.
@@ -50,7 +51,7 @@ struct Args {
     /// Units on sale in every run.
     #[arg(long, value_name = "N", default_value_t = 150)]
     stock: u32,
-    /// Shoppers in the scale run.
+    /// Shoppers in the scale runs (one node, and three nodes with the nemesis).
     #[arg(long, value_name = "N", default_value_t = 200_000)]
     scale: usize,
     /// The store server (built with the server profile).
@@ -68,7 +69,7 @@ struct Args {
         long,
         value_enum,
         value_delimiter = ',',
-        default_values_t = [Run::One, Run::Three, Run::Kill, Run::Scale]
+        default_values_t = [Run::One, Run::Three, Run::Kill, Run::Scale, Run::ScaleThree]
     )]
     runs: Vec<Run>,
 }
@@ -237,6 +238,19 @@ async fn make_runs(args: &Args, setup: &Setup, runs: &mut Runs) -> Result<(), St
             .map_err(named)?;
         let made = scale::scale_run(&http, &mut nodes, args.scale, args.stock).await;
         runs.scale = Some(made.map_err(named)?);
+    }
+    if wants(Run::ScaleThree) {
+        let named = |e| format!("scale on 3 nodes: {e}");
+        let mut nats = Nats::start(&setup.work.join("nats-scale"), NATS_PORT).map_err(named)?;
+        let commands = (THREE_PORTS.iter().enumerate())
+            .map(|(i, &port)| setup.node_args(port, &format!("scale{i}"), Some(&nats)))
+            .collect();
+        let mut nodes = Nodes::start(&http, setup.server.clone(), commands, &THREE_PORTS)
+            .await
+            .map_err(named)?;
+        let made =
+            scale::cluster_scale_run(&http, &mut nodes, &mut nats, args.scale, args.stock).await;
+        runs.scale_three = Some(made.map_err(named)?);
     }
     Ok(())
 }

@@ -95,7 +95,7 @@ async fn inflict(
         .iter()
         .map(|url| tokio::spawn(longest_refusal(http.clone(), url.clone(), probing.clone())))
         .collect();
-    let mut stale_reads = None;
+    let (mut stale_reads, mut serving_after_restart_ms) = (None, None);
     let healing = match fault {
         Fault::KillStoreNode => {
             nodes.kill(VICTIM);
@@ -103,6 +103,7 @@ async fn inflict(
             let healing = Instant::now();
             nodes.spawn(VICTIM)?;
             nodes.wait_answering(http, VICTIM, "/healthz").await?;
+            serving_after_restart_ms = Some(ms(healing.elapsed()));
             healing
         }
         Fault::KillNatsServer | Fault::KillStreamLeader => {
@@ -161,6 +162,7 @@ async fn inflict(
         },
         healed_ms,
         stale_reads,
+        serving_after_restart_ms,
     })
 }
 

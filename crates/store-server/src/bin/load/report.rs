@@ -18,6 +18,7 @@ pub struct Runs {
     pub three: Option<SaleRun>,
     pub kill: Option<SaleRun>,
     pub scale: Option<ScaleRun>,
+    pub scale_three: Option<ClusterScaleRun>,
 }
 
 /// A run of the one-node, three-node or kill kind.
@@ -104,6 +105,22 @@ pub struct FaultRun {
     pub healed_ms: f64,
     /// Reads the stopped node answered from before its stop once let go on (the stop only).
     pub stale_reads: Option<u64>,
+    /// From `kill -9` of a store node's restart to its serving (that fault only).
+    pub serving_after_restart_ms: Option<f64>,
+}
+
+/// The scale run on three nodes: the same crowd, through the stream, with the nemesis during
+/// the sale.
+#[derive(Serialize)]
+pub struct ClusterScaleRun {
+    pub shoppers: usize,
+    pub stock: u32,
+    pub sale: &'static str,
+    pub sign_ups: SignUps,
+    pub joins: Joins,
+    pub checkouts: Checkouts,
+    pub invariants: Invariants,
+    pub faults: Vec<FaultRun>,
 }
 
 /// The scale run: one node, a Mi 3-sized crowd.
@@ -333,9 +350,13 @@ pub fn judge(runs: &Runs) -> Vec<Budget> {
             Limit::Exactly(made.shoppers as f64),
         );
     }
-    for fault in runs.kill.iter().flat_map(|run| run.faults.iter().flatten()) {
+    let kill_faults = runs.kill.iter().flat_map(|run| run.faults.iter().flatten());
+    let scale_faults = runs.scale_three.iter().flat_map(|run| &run.faults);
+    for (run, fault) in
+        (kill_faults.map(|f| ("kill", f))).chain(scale_faults.map(|f| ("scale-three", f)))
+    {
         budget(
-            "kill",
+            run,
             fault.fault,
             fault
                 .longest_refusing_ms
@@ -346,12 +367,47 @@ pub fn judge(runs: &Runs) -> Vec<Budget> {
         );
         if let Some(stale) = fault.stale_reads {
             budget(
-                "kill",
+                run,
                 "reads answered by the stopped node from before its stop",
                 stale as f64,
                 Limit::AtMost(0.0),
             );
         }
+        if let (Some(serving), "scale-three") = (fault.serving_after_restart_ms, run) {
+            budget(
+                run,
+                "a killed store node serving again after its restart (ms)",
+                serving,
+                Limit::AtMost(3_000.0),
+            );
+        }
+    }
+    if let Some(made) = &runs.scale_three {
+        let kept = &made.invariants;
+        budget(
+            "scale-three",
+            "oversold",
+            kept.oversold as f64,
+            Limit::AtMost(0.0),
+        );
+        budget(
+            "scale-three",
+            "duplicate orders",
+            kept.duplicate_orders as f64,
+            Limit::AtMost(0.0),
+        );
+        budget(
+            "scale-three",
+            "acknowledged orders missing on some node",
+            kept.acknowledged_orders_missing_on_a_node as f64,
+            Limit::AtMost(0.0),
+        );
+        budget(
+            "scale-three",
+            "places kept",
+            kept.places_kept as f64,
+            Limit::Exactly(made.shoppers as f64),
+        );
     }
     if let Some(scale) = &runs.scale {
         budget(
@@ -404,7 +460,7 @@ pub fn judge(runs: &Runs) -> Vec<Budget> {
         );
     }
     // Each run's budgets together, in the order the runs are made.
-    let order = ["one", "three", "kill", "scale"];
+    let order = ["one", "three", "kill", "scale", "scale-three"];
     budgets.sort_by_key(|b| order.iter().position(|&run| run == b.run));
     budgets
 }

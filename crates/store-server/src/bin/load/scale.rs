@@ -3,14 +3,16 @@
 //! up, the node's memory is read before and after, every shopper joins at the sale moment, and
 //! in the sale each polls again when its last answer's `poll_after_ms` says. A snapshot is
 //! written once every shopper has signed up; after the sale the node is killed (`kill -9`) and
-//! started again on its data, and every acknowledged order must still be there.
+//! started again on its data, and every acknowledged order must still be there. The same crowd
+//! then comes to three nodes of a JetStream cluster, with the kill run's nemesis in the sale.
 use std::sync::Arc;
 use std::time::Instant;
 
 use crate::client::{send, Http};
+use crate::nemesis::nemesis;
 use crate::phases::*;
-use crate::processes::{peak_rss_bytes, rss_bytes, Nodes};
-use crate::report::{HintedPolls, Memory, Restart, ScaleRun, SignUps, Snapshot};
+use crate::processes::{peak_rss_bytes, rss_bytes, Nats, Nodes};
+use crate::report::{ClusterScaleRun, HintedPolls, Memory, Restart, ScaleRun, SignUps, Snapshot};
 use crate::sale::{Pace, Sale, SaleEnd};
 
 /// Its registration stays open for hours of store time, so a crowd of any size signs up
@@ -155,6 +157,69 @@ pub async fn scale_run(
         invariants,
         snapshot,
         restart,
+    })
+}
+
+/// The scale run on three nodes of a JetStream cluster: the same crowd signs up and joins
+/// through the stream, and in the sale the nemesis kills and stops what it kills and stops in
+/// the kill run, at this size (a store node restarts from the newest snapshot in the bucket).
+pub async fn cluster_scale_run(
+    http: &Http,
+    nodes: &mut Nodes,
+    nats: &mut Nats,
+    count: usize,
+    stock: u32,
+) -> Result<ClusterScaleRun, String> {
+    let urls = nodes.urls.clone();
+    println!(
+        "== scale: 3 nodes, a nemesis mid-sale ({count} shoppers, stock {stock}, sale {SALE})"
+    );
+    reset(http, &urls, stock).await?;
+    let detail = detail(http, &urls, SALE).await?;
+    let summary = &detail.summary;
+    jump_to(http, &urls, summary.registration_opens + 1_000).await?;
+    let signed = sign_up(http, &urls, SALE, count).await?;
+    let (first_tenth_per_s, last_tenth_per_s) = signed.first_and_last_tenth_per_s();
+    let sign_ups = SignUps {
+        seconds: signed.seconds(),
+        per_s: signed.per_s(),
+        first_tenth_per_s,
+        last_tenth_per_s,
+        last_over_first: last_tenth_per_s / first_tenth_per_s,
+    };
+    println!(
+        "  sign-ups {:.0}/s in {:.1} s (first tenth {first_tenth_per_s:.0}/s, last tenth {last_tenth_per_s:.0}/s)",
+        sign_ups.per_s, sign_ups.seconds
+    );
+    let shoppers = Arc::new(signed.shoppers);
+    jump_to(http, &urls, summary.registration_closes + 1_000).await?;
+    let charged = Charged {
+        store_nodes: nodes.pids(),
+        nats_servers: nats.cluster().pids(),
+    };
+    let (tickets, joins) = join_all(
+        http,
+        &urls,
+        SALE,
+        detail.variants.len(),
+        &shoppers,
+        &charged,
+    )
+    .await?;
+    jump_to(http, &urls, summary.starts_at + 100).await?;
+    let sale = Sale::start(http, &urls, SALE, &shoppers, &tickets, Pace::AsHinted);
+    let faults = nemesis(http, nodes, nats).await?;
+    let end = sale.end().await?;
+    let invariants = invariants(http, &urls, SALE, stock, &shoppers, &tickets, &end.ended).await?;
+    Ok(ClusterScaleRun {
+        shoppers: count,
+        stock,
+        sale: SALE,
+        sign_ups,
+        joins,
+        checkouts: end.checkouts,
+        invariants,
+        faults,
     })
 }
 
