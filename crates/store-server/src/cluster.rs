@@ -46,7 +46,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use crate::node::real_now;
 use crate::replica::{Call, Entry, Replica};
 use replication::{Applied, Applier, Message, Next, Publisher, Waiter, ANSWER_WITHIN};
-use snapshots::{Shared, Taking};
+use snapshots::{Point, Shared, Taking};
 
 pub mod replication;
 pub mod snapshots;
@@ -194,14 +194,22 @@ impl Cluster {
         };
         // From the newest snapshot any node stored, and the stream after it; from the stream's
         // first message while there is none.
+        let restoring = Instant::now();
         let (applier, from) = match shared.newest().await? {
-            Some((sequence, snapshot)) => {
+            Some((point, snapshot)) => {
+                let fetched_ms = restoring.elapsed().as_millis();
                 let mut replica = Replica::restore(snapshot)?;
                 let at_ms = replica.at_ms();
                 replica.advance(at_ms);
-                (Applier::resume(&name, replica, sequence), sequence)
+                eprintln!(
+                    "store-server: the snapshot at {} fetched and read in {fetched_ms} ms, \
+                     restored in {} ms",
+                    point.sequence,
+                    restoring.elapsed().as_millis() - fetched_ms
+                );
+                (Applier::resume(&name, replica, point.sequence), point)
             }
-            None => (Applier::new(&name), 0),
+            None => (Applier::new(&name), Point::default()),
         };
         let first = log
             .info()
@@ -209,7 +217,7 @@ impl Cluster {
             .map_err(|e| format!("cannot read the stream {STREAM}: {e}"))?
             .state
             .first_sequence;
-        if first > from + 1 {
+        if first > from.sequence + 1 {
             return Err(format!(
                 "the stream {STREAM} starts at message {first}, and no snapshot in {} covers the \
                  messages before it: restore the bucket, or start the cluster afresh",
@@ -217,7 +225,7 @@ impl Cluster {
             ));
         }
         let messages = loop {
-            match reader(&log, from + 1).await {
+            match reader(&log, from.sequence + 1).await {
                 Ok(messages) => break messages,
                 Err(problem) if asking.elapsed() < Duration::from_secs(30) => {
                     eprintln!("store-server: waiting for JetStream ({problem})");
@@ -229,13 +237,13 @@ impl Cluster {
 
         let applier = Arc::new(Mutex::new(applier));
         let waiting: Arc<Mutex<Waiting>> = Arc::default();
-        let (tell, applied) = watch::channel(from);
+        let (tell, applied) = watch::channel(from.sequence);
         let started = Instant::now();
         let reading = Reading {
             applier: applier.clone(),
             waiting: waiting.clone(),
             tell,
-            taking: Arc::new(Taking::new(shared.clone(), from)),
+            taking: Taking::new(shared.clone(), from),
             shared,
         };
         tokio::spawn(read(log.clone(), messages, reading));
@@ -271,12 +279,12 @@ impl Cluster {
         }
         eprintln!(
             "store-server: {}replayed stream messages {}..={} in {} ms",
-            if from > 0 {
-                format!("restored the snapshot at {from} and ")
+            if from.sequence > 0 {
+                format!("restored the snapshot at {} and ", from.sequence)
             } else {
                 String::new()
             },
-            from + 1,
+            from.sequence + 1,
             *caught_up.borrow(),
             started.elapsed().as_millis()
         );
@@ -428,7 +436,7 @@ struct Reading {
     applier: Arc<Mutex<Applier>>,
     waiting: Arc<Mutex<Waiting>>,
     tell: watch::Sender<u64>,
-    taking: Arc<Taking>,
+    taking: Taking,
     shared: Shared,
 }
 
@@ -441,25 +449,27 @@ impl Reading {
     /// Applies the message at `sequence` (or skips it, applied before) and hands this node's
     /// calls their answers; `Err` with the sequence to read again from when it came early.
     fn take(&self, sequence: u64, payload: &[u8]) -> Result<(), u64> {
-        let applied = self
-            .applier
-            .lock()
-            .expect("the store's lock")
-            .apply(sequence, payload);
+        let mut applier = self.applier.lock().expect("the store's lock");
+        let applied = applier.apply(sequence, payload);
+        // A snapshot falls due at a message: cloned here, at exactly that message, under the
+        // lock (the apply loop's one pause for it), and stored off it.
+        if let Applied::Applied { mine, .. } = &applied {
+            if let Some(point) = self.taking.due(sequence, payload.len(), *mine) {
+                if let Some(replica) = applier.replica() {
+                    self.taking.store(point, replica.snapshot());
+                }
+            }
+        }
+        drop(applier);
         match applied {
             Applied::Applied {
-                answers,
-                problems,
-                mine,
+                answers, problems, ..
             } => {
                 for problem in problems {
                     eprintln!("store-server: {problem}");
                 }
                 answer(&self.waiting, answers);
                 self.tell.send_replace(sequence);
-                if self.taking.due(payload.len(), mine) {
-                    tokio::spawn(self.taking.clone().take(self.applier.clone()));
-                }
                 Ok(())
             }
             Applied::Again => Ok(()),
@@ -479,7 +489,7 @@ impl Reading {
             return;
         }
         match self.shared.newest().await {
-            Ok(Some((sequence, snapshot))) if sequence >= next => {
+            Ok(Some((point, snapshot))) if point.sequence >= next => {
                 let restored = Replica::restore(snapshot).map(|mut replica| {
                     let at_ms = replica.at_ms();
                     replica.advance(at_ms);
@@ -490,11 +500,13 @@ impl Reading {
                         self.applier
                             .lock()
                             .expect("the store's lock")
-                            .restore(replica, sequence);
-                        self.tell.send_replace(sequence);
+                            .restore(replica, point.sequence);
+                        self.taking.restart_from(point);
+                        self.tell.send_replace(point.sequence);
                         eprintln!(
                             "store-server: the stream starts at {info}, past {next}: restored \
-                             the snapshot at {sequence}"
+                             the snapshot at {}",
+                            point.sequence
                         );
                     }
                     Err(problem) => eprintln!("store-server: the newest snapshot: {problem}"),

@@ -142,7 +142,9 @@ async fn a_node_starts_from_the_newest_snapshot_and_reads_only_the_stream_after_
             Err(_) => Vec::new(),
         };
         if let Some(name) = kept.first() {
-            break name.strip_prefix("at-").unwrap().parse::<u64>().unwrap();
+            // `at-<sequence>-<bytes>`
+            let (sequence, _) = name.strip_prefix("at-").unwrap().split_once('-').unwrap();
+            break sequence.parse::<u64>().unwrap();
         }
         let stream = jetstream.get_stream(STREAM).await.unwrap();
         let bytes = stream.get_info().await.unwrap().state.bytes;

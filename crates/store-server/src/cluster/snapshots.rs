@@ -4,18 +4,16 @@
 //! newest are kept and the stream is trimmed behind the older of them, so the stream's disk
 //! use follows the store's size rather than the sale's history.
 //!
-//! A snapshot is taken on the rule a single node's log follows ([`crate::snapshot`]: the stream
-//! has grown by a third of the last snapshot's size since it, and by 4 MiB at least), by a node
-//! that publishes a message once it falls due and finds no newer snapshot in the bucket than
-//! the one it counts from. Its replica is cloned under its lock, then encoded (in the snapshot
-//! file's format, checksummed) and stored off the lock as object `at-<sequence>`. Nodes that
-//! fall due together may each store one; the newest two are kept.
+//! Snapshots fall due at messages every node finds alike (see [`Taking`]), and the node that
+//! published the message takes it: its replica is cloned under its lock, then encoded (in the
+//! snapshot file's format, checksummed), compressed with zstd and stored off the lock as object
+//! `at-<sequence>-<bytes>`.
 //!
 //! Trimming waits until the last message it removes is older than the stream's duplicate
 //! window: the stream recognises a message sent again by the ids of the messages in that
 //! window, so none of those is removed.
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::object_store::{self, ObjectStore};
@@ -23,18 +21,34 @@ use async_nats::jetstream::{self, stream};
 use futures_util::StreamExt;
 use tokio::io::AsyncReadExt;
 
-use super::replication::Applier;
 use crate::replica::Snapshot;
 use crate::snapshot::{decode, encode, MIN_TAIL_BYTES, TAIL_SHARE};
 
 pub const BUCKET: &str = "SALE_SNAPSHOTS";
 
-fn object_name(sequence: u64) -> String {
-    format!("at-{sequence:020}")
+/// How hard zstd works on a snapshot: its fastest level already makes JSON about a tenth.
+const ZSTD_LEVEL: i32 = 1;
+
+/// Where a snapshot stands in the stream: after message `sequence`, with `bytes` of messages'
+/// payloads applied from the first message through it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Point {
+    pub sequence: u64,
+    pub bytes: u64,
 }
 
-fn sequence_of(name: &str) -> Option<u64> {
-    name.strip_prefix("at-")?.parse().ok()
+impl Point {
+    fn object_name(self) -> String {
+        format!("at-{:020}-{:020}", self.sequence, self.bytes)
+    }
+
+    fn of(name: &str) -> Option<Point> {
+        let (sequence, bytes) = name.strip_prefix("at-")?.split_once('-')?;
+        Some(Point {
+            sequence: sequence.parse().ok()?,
+            bytes: bytes.parse().ok()?,
+        })
+    }
 }
 
 /// The snapshots every node of the cluster reaches, and the stream they let it trim.
@@ -71,8 +85,8 @@ impl Shared {
         })
     }
 
-    /// The stream sequences of the snapshots kept, newest first.
-    pub async fn kept(&self) -> Result<Vec<u64>, String> {
+    /// Where the snapshots kept stand, newest first.
+    pub async fn kept(&self) -> Result<Vec<Point>, String> {
         let mut list = self
             .bucket
             .list()
@@ -81,60 +95,70 @@ impl Shared {
         let mut kept = Vec::new();
         while let Some(info) = list.next().await {
             let info = info.map_err(|e| format!("cannot list {BUCKET}: {e}"))?;
-            kept.extend(sequence_of(&info.name).filter(|_| !info.deleted));
+            kept.extend(Point::of(&info.name).filter(|_| !info.deleted));
         }
         kept.sort_unstable_by(|a, b| b.cmp(a));
         Ok(kept)
     }
 
-    /// The newest snapshot that reads back whole, with its stream sequence; an older one when
-    /// the newest is damaged.
-    pub async fn newest(&self) -> Result<Option<(u64, Snapshot)>, String> {
-        for sequence in self.kept().await? {
-            match self.fetch(sequence).await {
-                Ok(snapshot) => return Ok(Some((sequence, snapshot))),
+    /// The newest snapshot that reads back whole, and where it stands; an older one when the
+    /// newest is damaged.
+    pub async fn newest(&self) -> Result<Option<(Point, Snapshot)>, String> {
+        for point in self.kept().await? {
+            match self.fetch(point).await {
+                Ok(snapshot) => return Ok(Some((point, snapshot))),
                 Err(problem) => eprintln!(
                     "store-server: snapshot {} of {BUCKET} {problem}; trying an older one",
-                    object_name(sequence)
+                    point.object_name()
                 ),
             }
         }
         Ok(None)
     }
 
-    async fn fetch(&self, sequence: u64) -> Result<Snapshot, String> {
+    async fn fetch(&self, point: Point) -> Result<Snapshot, String> {
+        let sequence = point.sequence;
         let mut object = self
             .bucket
-            .get(object_name(sequence))
+            .get(point.object_name())
             .await
             .map_err(|e| format!("cannot be read: {e}"))?;
+        let started = Instant::now();
         let mut data = Vec::new();
         object
             .read_to_end(&mut data)
             .await
             .map_err(|e| format!("cannot be read: {e}"))?;
-        let decoded = tokio::task::spawn_blocking(move || decode(&data, sequence));
+        eprintln!(
+            "store-server: fetched the snapshot at {sequence} ({} bytes) in {} ms",
+            data.len(),
+            started.elapsed().as_millis()
+        );
+        let decoded = tokio::task::spawn_blocking(move || {
+            let json = zstd::decode_all(&data[..]).map_err(|e| format!("does not unpack: {e}"))?;
+            decode(&json, sequence)
+        });
         decoded.await.map_err(|e| e.to_string())?
     }
 
-    /// Stores `data`, a snapshot as of stream sequence `sequence`; keeps the newest two and
-    /// trims the stream behind the older.
-    async fn store(&self, sequence: u64, data: &[u8]) -> Result<(), String> {
+    /// Stores `data`, a compressed snapshot as of `point`; keeps the newest two and trims the
+    /// stream behind the older.
+    async fn store(&self, point: Point, data: &[u8]) -> Result<(), String> {
         self.bucket
-            .put(object_name(sequence).as_str(), &mut &data[..])
+            .put(point.object_name().as_str(), &mut &data[..])
             .await
             .map_err(|e| format!("cannot store it: {e}"))?;
         let kept = self.kept().await?;
         for older in kept.iter().skip(2) {
-            if let Err(problem) = self.bucket.delete(object_name(*older)).await {
+            if let Err(problem) = self.bucket.delete(older.object_name()).await {
                 eprintln!(
                     "store-server: snapshot {} is not needed but stays: {problem}",
-                    object_name(*older)
+                    older.object_name()
                 );
             }
         }
         match kept.get(1) {
-            Some(&older) => self.trim_through(older).await,
+            Some(older) => self.trim_through(older.sequence).await,
             None => Ok(()),
         }
     }
@@ -158,75 +182,83 @@ impl Shared {
     }
 }
 
-/// When this node takes the next snapshot, and whether one is on its way.
+/// When the next snapshot falls due, and whether this node's is on its way.
+///
+/// Every node counts the same bytes of the same messages from the same points, so every node
+/// finds the same message at which a snapshot falls due; the node that published that message
+/// takes it, and the others go on. A node that is down when its message falls due leaves that
+/// point without one; the next point falls to whichever node published its message.
 pub struct Taking {
     shared: Shared,
-    tail_bytes: AtomicU64,
-    last_bytes: AtomicU64,
-    /// The newest snapshot this node knows of (its own or another node's).
-    newest: AtomicU64,
-    busy: AtomicBool,
+    /// Payload bytes of every message applied, from the stream's first.
+    bytes: AtomicU64,
+    /// `bytes` at the last point a snapshot fell due (taken or not).
+    last_point: AtomicU64,
+    busy: Arc<AtomicBool>,
 }
 
 impl Taking {
-    pub fn new(shared: Shared, newest: u64) -> Taking {
+    /// Counting from `from`, where this node's replica stands (the snapshot it restored, or
+    /// the stream's start).
+    pub fn new(shared: Shared, from: Point) -> Taking {
         Taking {
             shared,
-            tail_bytes: AtomicU64::new(0),
-            last_bytes: AtomicU64::new(0),
-            newest: AtomicU64::new(newest),
-            busy: AtomicBool::new(false),
+            bytes: AtomicU64::new(from.bytes),
+            last_point: AtomicU64::new(from.bytes),
+            busy: Arc::default(),
         }
     }
 
-    /// Counts a message of `bytes` applied; whether to see about a snapshot now: the stream
-    /// has grown enough since the last, this node published the message (`mine`: of nodes
-    /// that fall due together, the first to publish takes it), and none is on its way.
-    pub fn due(&self, bytes: usize, mine: bool) -> bool {
-        let tail = self.tail_bytes.fetch_add(bytes as u64, Ordering::Relaxed) + bytes as u64;
-        let threshold = MIN_TAIL_BYTES.max(self.last_bytes.load(Ordering::Relaxed) / TAIL_SHARE);
-        mine && tail >= threshold && !self.busy.swap(true, Ordering::AcqRel)
+    /// Counts from `point` again: the node restored the snapshot there.
+    pub fn restart_from(&self, point: Point) {
+        self.bytes.store(point.bytes, Ordering::Relaxed);
+        self.last_point.store(point.bytes, Ordering::Relaxed);
     }
 
-    /// Once [`Taking::due`]: unless another node has stored a snapshot since the newest this
-    /// node knows of (then counting starts again from it), clones the replica under the lock
-    /// and encodes and stores it off the lock, then trims.
-    pub async fn take(self: Arc<Self>, applier: Arc<Mutex<Applier>>) {
-        let started = Instant::now();
-        let outcome = self.take_unless_taken(&applier).await;
-        crate::release_freed_memory();
-        self.busy.store(false, Ordering::Release);
-        match outcome {
-            Ok(Some(sequence)) => eprintln!(
-                "store-server: snapshot at stream sequence {sequence} stored in {} ms",
-                started.elapsed().as_millis()
-            ),
-            Ok(None) => {}
-            Err(problem) => eprintln!("store-server: no snapshot: {problem}"),
+    /// Counts the message just applied (`bytes` long, published by this node when `mine`):
+    /// where it stands when a snapshot falls due at it and this node is to take it. The
+    /// stream grows by a third of what it held at the last point before the next (a
+    /// snapshot's size follows the log that made it), and by 4 MiB at least.
+    pub fn due(&self, sequence: u64, bytes: usize, mine: bool) -> Option<Point> {
+        let total = self.bytes.fetch_add(bytes as u64, Ordering::Relaxed) + bytes as u64;
+        let last = self.last_point.load(Ordering::Relaxed);
+        if total - last < MIN_TAIL_BYTES.max(last / TAIL_SHARE) {
+            return None;
         }
+        self.last_point.store(total, Ordering::Relaxed);
+        (mine && !self.busy.swap(true, Ordering::AcqRel)).then_some(Point {
+            sequence,
+            bytes: total,
+        })
     }
 
-    async fn take_unless_taken(&self, applier: &Mutex<Applier>) -> Result<Option<u64>, String> {
-        let newest = self.shared.kept().await?.first().copied().unwrap_or(0);
-        if newest > self.newest.load(Ordering::Relaxed) {
-            self.newest.store(newest, Ordering::Relaxed);
-            self.tail_bytes.store(0, Ordering::Relaxed);
-            return Ok(None);
-        }
-        let (sequence, snapshot) = {
-            let mut applier = applier.lock().expect("the store's lock");
-            let sequence = applier.applied();
-            let Some(replica) = applier.replica() else {
-                return Ok(None);
+    /// Compresses and stores `snapshot` (the replica at `point`) off the apply loop, then
+    /// trims.
+    pub fn store(&self, point: Point, snapshot: Snapshot) {
+        let (shared, busy) = (self.shared.clone(), self.busy.clone());
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let encoding = tokio::task::spawn_blocking(move || {
+                zstd::encode_all(&encode(&snapshot, point.sequence)[..], ZSTD_LEVEL)
+            });
+            let stored = match encoding.await {
+                Ok(Ok(data)) => shared.store(point, &data).await.map(|()| data.len()),
+                Ok(Err(problem)) => Err(problem.to_string()),
+                Err(problem) => Err(problem.to_string()),
             };
-            self.tail_bytes.store(0, Ordering::Relaxed);
-            (sequence, replica.snapshot())
-        };
-        let encoding = tokio::task::spawn_blocking(move || encode(&snapshot, sequence));
-        let data = encoding.await.map_err(|e| e.to_string())?;
-        self.last_bytes.store(data.len() as u64, Ordering::Relaxed);
-        self.shared.store(sequence, &data).await?;
-        self.newest.store(sequence, Ordering::Relaxed);
-        Ok(Some(sequence))
+            crate::release_freed_memory();
+            busy.store(false, Ordering::Release);
+            match stored {
+                Ok(size) => eprintln!(
+                    "store-server: snapshot at stream sequence {} ({size} bytes) stored in {} ms",
+                    point.sequence,
+                    started.elapsed().as_millis()
+                ),
+                Err(problem) => eprintln!(
+                    "store-server: no snapshot at stream sequence {}: {problem}",
+                    point.sequence
+                ),
+            }
+        });
     }
 }
