@@ -45,8 +45,9 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::node::real_now;
 use crate::replica::{Call, Entry, Replica};
+use replication::Point;
 use replication::{Applied, Applier, Message, Next, Publisher, Waiter, ANSWER_WITHIN};
-use snapshots::{Point, Shared, Taking};
+use snapshots::{Shared, Taking};
 
 pub mod replication;
 pub mod snapshots;

@@ -5,8 +5,12 @@
 //! publisher sends the same message again, with the same id), which deliveries come twice or
 //! not at all (a gap: the node reads again from where it was), how publishes from different
 //! nodes interleave, when a node stops reading for a while, when the stream has no leader for
-//! seconds (publishers give up after `ANSWER_WITHIN`), and when nodes are killed and start
-//! again (from the stream's start or from a snapshot of their replica). Shoppers sign in
+//! seconds (publishers give up after `ANSWER_WITHIN`), when nodes are killed and start again
+//! (from the stream's start or from the newest snapshot in the shared bucket), and when a node
+//! hangs for up to 30 s. Snapshots fall due where [`SnapshotPoints`] says, are taken by the
+//! node that published that message (or lost), the bucket keeps the newest two, and the stream
+//! is trimmed behind the older, forgetting the trimmed messages' ids; a node that finds the
+//! stream trimmed past it restores the newest snapshot. Shoppers sign in
 //! (codes from `/api/dev/codes` on a `--demo` store), register, join and check out through
 //! random nodes while an operator resets the demo and moves its clock.
 //!
@@ -30,7 +34,8 @@ use rand_core::{RngCore, SeedableRng};
 use store_contract::demo::{ClockChange, CodesRequest, DemoSettings, DevState, IssuedCode};
 use store_contract::*;
 use store_server::cluster::replication::{
-    opening, Applied, Applier, Message, Next, Published, Publisher, Waiter, ANSWER_WITHIN,
+    opening, Applied, Applier, Message, Next, Point, Published, Publisher, SnapshotPoints, Waiter,
+    ANSWER_WITHIN,
 };
 use store_server::cluster::TICK_AFTER_MS;
 use store_server::replica::{Call, Entry, Replica, Snapshot};
@@ -45,6 +50,15 @@ const DUPLICATE_WINDOW_MS: u64 = 120_000;
 /// A request whose answer is lost counts as failed after this long (the node's JetStream
 /// timeout).
 const REQUEST_TIMEOUT_MS: u64 = 1_000;
+/// Snapshots fall due once the stream has grown by this much (4 MiB in a real cluster): a
+/// seed's run stores several.
+const SNAPSHOT_BYTES: u64 = 1_000;
+/// The stream is trimmed behind the older kept snapshot once its last message is this old:
+/// the longest a publisher sends a message again, and a request's timeout. The real stream
+/// waits out its whole duplicate window, far longer; the simulation trims as early as its
+/// publishers allow, so a message sent again after its trim would show (the stream forgets
+/// a trimmed message's id).
+const TRIM_AFTER_MS: u64 = ANSWER_WITHIN.as_millis() as u64 + REQUEST_TIMEOUT_MS;
 /// The simulation must be over by then, or something never finishes.
 const GIVE_UP_AT_MS: u64 = 600_000;
 
@@ -76,13 +90,20 @@ struct Faults {
     skip: u64,
     /// When the stream has no leader: publishes fail, at once or after the timeout.
     leaderless: Option<(u64, u64)>,
+    /// The longest an actor waits between steps: a slow crowd's sale lasts long enough for
+    /// the stream to be trimmed behind its snapshots.
+    think_ms: u64,
 }
 
 /// The stream: messages in order (sequence = index + 1), and the ids it has seen lately.
 struct Stream {
     messages: Vec<(String, Bytes)>,
+    /// When each message was stored.
+    stored_at: Vec<u64>,
     /// When each id was first stored.
     ids: HashMap<String, u64>,
+    /// Messages 1..=trimmed are gone, their ids with them: a node must not need them again.
+    trimmed: u64,
 }
 
 impl Stream {
@@ -96,8 +117,17 @@ impl Stream {
         }
         self.messages
             .push((message.id.clone(), message.payload.clone()));
+        self.stored_at.push(now);
         self.ids.insert(message.id.clone(), now);
         true
+    }
+
+    /// Removes messages up to `last`, and what the stream remembers of their ids.
+    fn trim_through(&mut self, last: u64) {
+        for (id, _) in &self.messages[self.trimmed as usize..last as usize] {
+            self.ids.remove(id);
+        }
+        self.trimmed = last;
     }
 
     fn last(&self) -> u64 {
@@ -122,9 +152,8 @@ struct Node {
     stalled_until: u64,
     /// When a `Publish` event is due for it, if one is.
     publish_at: Option<u64>,
-    /// The snapshot of its replica it last wrote, and the sequence it was taken at: kept over
-    /// a kill, like a file.
-    saved: Option<(Snapshot, u64)>,
+    /// Where snapshots fall due, counted from where its replica started.
+    points: SnapshotPoints,
     /// Its clock's distance from the simulation's, in ms.
     skew: i64,
 }
@@ -164,8 +193,6 @@ enum Event {
     /// `kill -9`.
     Kill(usize),
     Start(usize),
-    /// The node writes a snapshot of its replica.
-    Save(usize),
     /// The node stops reading for a while.
     Stall(usize),
     /// An actor's next step.
@@ -212,8 +239,13 @@ struct Seen {
     delivered_again: u64,
     gaps: u64,
     kills: u64,
-    /// Lives started from a snapshot.
+    /// Lives started from the newest snapshot in the bucket.
     restored: u64,
+    /// Snapshots stored in the bucket, and trims of the stream behind them.
+    snapshots: u64,
+    trims: u64,
+    /// Running nodes that found the stream trimmed past them and restored the newest snapshot.
+    restored_behind: u64,
     stalls: u64,
 }
 
@@ -226,6 +258,9 @@ impl Seen {
         self.gaps += other.gaps;
         self.kills += other.kills;
         self.restored += other.restored;
+        self.snapshots += other.snapshots;
+        self.trims += other.trims;
+        self.restored_behind += other.restored_behind;
         self.stalls += other.stalls;
     }
 
@@ -238,6 +273,9 @@ impl Seen {
             self.gaps,
             self.kills,
             self.restored,
+            self.snapshots,
+            self.trims,
+            self.restored_behind,
             self.stalls,
         ]
         .iter()
@@ -261,6 +299,8 @@ struct Sim {
     scheduled: u64,
     faults: Faults,
     stream: Stream,
+    /// The snapshots every node reaches (JetStream's object store), newest first: two kept.
+    bucket: Vec<(Point, Snapshot)>,
     nodes: Vec<Node>,
     actors: Vec<Actor>,
     acknowledged: Vec<Acknowledged>,
@@ -291,12 +331,15 @@ impl Sim {
                 let from = rng.between(0, 3_000);
                 (from, from + rng.between(500, 12_000))
             }),
+            think_ms: if rng.chance(30) { 4_000 } else { 300 },
         };
         let mut secret = [0u8; 32];
         rng.0.fill_bytes(&mut secret);
         let mut stream = Stream {
             messages: Vec::new(),
+            stored_at: Vec::new(),
             ids: HashMap::new(),
+            trimmed: 0,
         };
         let open = Message {
             id: "open".into(),
@@ -323,7 +366,7 @@ impl Sim {
                     cursor: 1,
                     stalled_until: 0,
                     publish_at: None,
-                    saved: None,
+                    points: SnapshotPoints::new(Point::default(), SNAPSHOT_BYTES),
                     skew,
                 }
             })
@@ -349,6 +392,7 @@ impl Sim {
             scheduled: 0,
             faults,
             stream,
+            bucket: Vec::new(),
             nodes,
             actors,
             acknowledged: Vec::new(),
@@ -362,10 +406,6 @@ impl Sim {
             for _ in 0..sim.rng.below(2) {
                 let at = sim.rng.between(0, 5_000);
                 sim.at(at, Event::Kill(node));
-            }
-            for _ in 0..sim.rng.below(3) {
-                let at = sim.rng.between(0, 5_000);
-                sim.at(at, Event::Save(node));
             }
             if sim.rng.chance(30) {
                 let at = sim.rng.between(0, 5_000);
@@ -430,16 +470,16 @@ impl Sim {
             }
             Event::Kill(node) => self.kill(node),
             Event::Start(node) => self.start(node),
-            Event::Save(node) => {
-                let n = &mut self.nodes[node];
-                let applied = n.applier.applied();
-                if let (true, Some(replica)) = (n.up, n.applier.replica()) {
-                    n.saved = Some((replica.snapshot(), applied));
-                }
-            }
             Event::Stall(node) => {
                 self.seen.stalls += 1;
-                let until = self.now + self.rng.between(50, 3_000);
+                // Now and then a hung machine (`SIGSTOP`): long enough, in a slow crowd's sale,
+                // for the stream to be trimmed past where the node stands.
+                let stopped = self.faults.think_ms > 1_000 && self.rng.chance(50);
+                let until = self.now
+                    + match stopped {
+                        true => self.rng.between(10_000, 30_000),
+                        false => self.rng.between(50, 3_000),
+                    };
                 self.nodes[node].stalled_until = until;
                 self.at(until, Event::Deliver(node));
             }
@@ -447,28 +487,35 @@ impl Sim {
         }
     }
 
-    /// A node's new life: a new name, a replica from its snapshot (if it saved one and the
-    /// seed says so) or from the stream's start, and nothing of its old calls.
+    /// A node's new life: a new name, a replica from the newest snapshot in the bucket (when
+    /// the stream is trimmed, or when the seed says so) or from the stream's start, and nothing
+    /// of its old calls.
     fn start(&mut self, node: usize) {
-        let resume = self.rng.chance(50);
+        let resume = self.stream.trimmed > 0 || self.rng.chance(50);
         let n = &mut self.nodes[node];
         if n.up {
             return;
         }
         n.life += 1;
         n.name = format!("n{node}.{}", n.life);
-        n.applier = match (&n.saved, resume) {
-            (Some((snapshot, applied)), true) => {
+        (n.applier, n.points) = match (self.bucket.first(), resume) {
+            (Some((point, snapshot)), true) => {
                 self.seen.restored += 1;
-                let mut replica = Replica::restore(snapshot.clone()).expect("a snapshot restores");
-                let at = replica.at_ms();
-                assert!(
-                    !replica.advance(at),
-                    "a restored replica changes at its own time"
-                );
-                Applier::resume(&n.name, replica, *applied)
+                (
+                    Applier::resume(&n.name, restored(snapshot), point.sequence),
+                    SnapshotPoints::new(*point, SNAPSHOT_BYTES),
+                )
             }
-            _ => Applier::new(&n.name),
+            _ => {
+                assert_eq!(
+                    self.stream.trimmed, 0,
+                    "trimmed with no snapshot to start from"
+                );
+                (
+                    Applier::new(&n.name),
+                    SnapshotPoints::new(Point::default(), SNAPSHOT_BYTES),
+                )
+            }
         };
         n.publisher = Publisher::new(&n.name);
         n.waiting.clear();
@@ -621,6 +668,22 @@ impl Sim {
             if sequence > last {
                 return;
             }
+            if sequence <= self.stream.trimmed {
+                // Trimmed past this node (it was stalled or down through two snapshots): it
+                // restores the newest, as `cluster` does when the stream starts after it.
+                let (point, snapshot) = self.bucket.first().expect("trimmed behind a snapshot");
+                assert!(
+                    point.sequence >= sequence,
+                    "trimmed past the newest snapshot"
+                );
+                let replica = restored(snapshot);
+                let n = &mut self.nodes[node];
+                n.applier.restore(replica, point.sequence);
+                n.points = SnapshotPoints::new(*point, SNAPSHOT_BYTES);
+                n.cursor = point.sequence + 1;
+                self.seen.restored_behind += 1;
+                continue;
+            }
             if self.faults_on() && sequence < last && self.rng.chance(self.faults.skip) {
                 sequence += 1;
             }
@@ -629,11 +692,17 @@ impl Sim {
             let applied = self.nodes[node].applier.apply(sequence, &payload);
             match applied {
                 Applied::Applied {
-                    answers, problems, ..
+                    answers,
+                    problems,
+                    mine,
                 } => {
                     assert!(problems.is_empty(), "message {sequence}: {problems:?}");
                     assert_eq!(sequence, before + 1, "applied out of order");
                     self.nodes[node].cursor = sequence + 1;
+                    let due = self.nodes[node].points.count(sequence, payload.len());
+                    if let (Some(point), true) = (due, mine) {
+                        self.take_snapshot(node, point);
+                    }
                     for (call, answer) in answers {
                         let n = &mut self.nodes[node];
                         if let Some(actor) = n.waiting.remove(&call) {
@@ -671,6 +740,29 @@ impl Sim {
         if self.nodes[node].cursor <= last {
             let wait = self.rng.between(0, 3);
             self.after(wait, Event::Deliver(node));
+        }
+    }
+
+    /// The node that published the message at `point` stores its replica there, unless the
+    /// seed loses it (the node dies first, or the store fails); the bucket keeps the newest two,
+    /// and the stream is trimmed behind the older once its last message is old enough that no
+    /// publisher sends it again.
+    fn take_snapshot(&mut self, node: usize, point: Point) {
+        if self.faults_on() && self.rng.chance(10) {
+            return;
+        }
+        let replica = self.nodes[node].applier.replica().expect("applied");
+        self.bucket.insert(0, (point, replica.snapshot()));
+        self.bucket
+            .sort_by_key(|(point, _)| std::cmp::Reverse(*point));
+        self.bucket.truncate(2);
+        self.seen.snapshots += 1;
+        if let Some(&(older, _)) = self.bucket.get(1) {
+            let stored_at = self.stream.stored_at[older.sequence as usize - 1];
+            if older.sequence > self.stream.trimmed && self.now - stored_at >= TRIM_AFTER_MS {
+                self.stream.trim_through(older.sequence);
+                self.seen.trims += 1;
+            }
         }
     }
 
@@ -896,7 +988,7 @@ impl Sim {
                 };
             }
         }
-        let wait = self.rng.between(0, 300);
+        let wait = self.rng.between(0, self.faults.think_ms);
         self.after(wait, Event::Act(actor));
     }
 
@@ -965,6 +1057,17 @@ impl Sim {
 /// the sale engine's memory by the capacity of its collections, which differs between a
 /// replica restored from a snapshot and one that replayed the log. Everything else must be
 /// equal.
+/// The replica a snapshot holds, as a starting node has it before it serves.
+fn restored(snapshot: &Snapshot) -> Replica {
+    let mut replica = Replica::restore(snapshot.clone()).expect("a snapshot restores");
+    let at = replica.at_ms();
+    assert!(
+        !replica.advance(at),
+        "a restored replica changes at its own time"
+    );
+    replica
+}
+
 fn without_memory_figures(text: &str) -> String {
     const KEY: &str = "engine_bytes";
     let mut kept = String::with_capacity(text.len());

@@ -366,6 +366,57 @@ impl Publisher {
     }
 }
 
+/// Where a snapshot stands in the stream: after message `sequence`, with `bytes` of messages'
+/// payloads applied from the first message through it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Point {
+    pub sequence: u64,
+    pub bytes: u64,
+}
+
+/// The messages at which snapshots fall due. Every node counts the same bytes of the same
+/// messages from the same points, so every node finds the same messages: the stream has grown
+/// by a third of what it held at the last point (a snapshot's size follows the log that made
+/// it), and by `min_bytes` at least.
+pub struct SnapshotPoints {
+    /// Payload bytes of every message applied, from the stream's first.
+    bytes: u64,
+    /// `bytes` at the last point a snapshot fell due (taken or not).
+    last_point: u64,
+    min_bytes: u64,
+}
+
+impl SnapshotPoints {
+    /// Counting from `from`, where a replica stands (a snapshot it restored, or the stream's
+    /// start).
+    pub fn new(from: Point, min_bytes: u64) -> SnapshotPoints {
+        SnapshotPoints {
+            bytes: from.bytes,
+            last_point: from.bytes,
+            min_bytes,
+        }
+    }
+
+    /// Counts the message at `sequence`, `bytes` long, just applied: the point, when a
+    /// snapshot falls due at it.
+    pub fn count(&mut self, sequence: u64, bytes: usize) -> Option<Point> {
+        self.bytes += bytes as u64;
+        let grown = self.bytes - self.last_point;
+        if grown
+            < self
+                .min_bytes
+                .max(self.last_point / crate::snapshot::TAIL_SHARE)
+        {
+            return None;
+        }
+        self.last_point = self.bytes;
+        Some(Point {
+            sequence,
+            bytes: self.bytes,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,8 +12,8 @@
 //! Trimming waits until the last message it removes is older than the stream's duplicate
 //! window: the stream recognises a message sent again by the ids of the messages in that
 //! window, so none of those is removed.
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::object_store::{self, ObjectStore};
@@ -21,21 +21,14 @@ use async_nats::jetstream::{self, stream};
 use futures_util::StreamExt;
 use tokio::io::AsyncReadExt;
 
+use super::replication::{Point, SnapshotPoints};
 use crate::replica::Snapshot;
-use crate::snapshot::{decode, encode, MIN_TAIL_BYTES, TAIL_SHARE};
+use crate::snapshot::{decode, encode, MIN_TAIL_BYTES};
 
 pub const BUCKET: &str = "SALE_SNAPSHOTS";
 
 /// How hard zstd works on a snapshot: its fastest level already makes JSON about a tenth.
 const ZSTD_LEVEL: i32 = 1;
-
-/// Where a snapshot stands in the stream: after message `sequence`, with `bytes` of messages'
-/// payloads applied from the first message through it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Point {
-    pub sequence: u64,
-    pub bytes: u64,
-}
 
 impl Point {
     fn object_name(self) -> String {
@@ -182,54 +175,40 @@ impl Shared {
     }
 }
 
-/// When the next snapshot falls due, and whether this node's is on its way.
-///
-/// Every node counts the same bytes of the same messages from the same points, so every node
-/// finds the same message at which a snapshot falls due; the node that published that message
-/// takes it, and the others go on. A node that is down when its message falls due leaves that
-/// point without one; the next point falls to whichever node published its message.
+/// When the next snapshot falls due ([`SnapshotPoints`]: every node finds the same messages),
+/// and whether this node's is on its way. The node that published the message at a point takes
+/// the snapshot there, and the others go on; a node that is down when its message falls due
+/// leaves that point without one, and the next falls to whichever node published its message.
 pub struct Taking {
     shared: Shared,
-    /// Payload bytes of every message applied, from the stream's first.
-    bytes: AtomicU64,
-    /// `bytes` at the last point a snapshot fell due (taken or not).
-    last_point: AtomicU64,
+    points: Mutex<SnapshotPoints>,
     busy: Arc<AtomicBool>,
 }
 
 impl Taking {
-    /// Counting from `from`, where this node's replica stands (the snapshot it restored, or
-    /// the stream's start).
+    /// Counting from `from`, where this node's replica stands.
     pub fn new(shared: Shared, from: Point) -> Taking {
         Taking {
             shared,
-            bytes: AtomicU64::new(from.bytes),
-            last_point: AtomicU64::new(from.bytes),
+            points: Mutex::new(SnapshotPoints::new(from, MIN_TAIL_BYTES)),
             busy: Arc::default(),
         }
     }
 
     /// Counts from `point` again: the node restored the snapshot there.
     pub fn restart_from(&self, point: Point) {
-        self.bytes.store(point.bytes, Ordering::Relaxed);
-        self.last_point.store(point.bytes, Ordering::Relaxed);
+        *self.points.lock().expect("the points' lock") = SnapshotPoints::new(point, MIN_TAIL_BYTES);
     }
 
     /// Counts the message just applied (`bytes` long, published by this node when `mine`):
-    /// where it stands when a snapshot falls due at it and this node is to take it. The
-    /// stream grows by a third of what it held at the last point before the next (a
-    /// snapshot's size follows the log that made it), and by 4 MiB at least.
+    /// where it stands when a snapshot falls due at it and this node is to take it.
     pub fn due(&self, sequence: u64, bytes: usize, mine: bool) -> Option<Point> {
-        let total = self.bytes.fetch_add(bytes as u64, Ordering::Relaxed) + bytes as u64;
-        let last = self.last_point.load(Ordering::Relaxed);
-        if total - last < MIN_TAIL_BYTES.max(last / TAIL_SHARE) {
-            return None;
-        }
-        self.last_point.store(total, Ordering::Relaxed);
-        (mine && !self.busy.swap(true, Ordering::AcqRel)).then_some(Point {
-            sequence,
-            bytes: total,
-        })
+        let point = self
+            .points
+            .lock()
+            .expect("the points' lock")
+            .count(sequence, bytes)?;
+        (mine && !self.busy.swap(true, Ordering::AcqRel)).then_some(point)
     }
 
     /// Compresses and stores `snapshot` (the replica at `point`) off the apply loop, then
