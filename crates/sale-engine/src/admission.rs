@@ -60,6 +60,24 @@ impl Admission {
             Turn::Away { account }
         })
     }
+
+    /// When the rate next allows a turn, if someone is waiting for one that stock allows
+    /// now. Only for a line that has been drawn and already admitted up to the sale's time:
+    /// whoever waits then waits for the rate alone. Stock that comes back does so at a hold's
+    /// expiry or through a call, which is when to ask again.
+    pub fn next_due(
+        &self,
+        config: &SaleConfig,
+        line: &Line,
+        stock: &[Stock],
+        available: u32,
+    ) -> Option<Millis> {
+        let someone_waits = line.front().is_some() || back_in_stock(line, stock).is_some();
+        if !line.drawn || available == 0 || !someone_waits {
+            return None;
+        }
+        first_allowing(config, self.admitted + 1)
+    }
 }
 
 /// Turns allowed by `now`: `admission_per_second` at the start (so the front of the
@@ -73,6 +91,14 @@ fn allowed(config: &SaleConfig, now: Millis) -> u64 {
         Some(product) => rate.saturating_add(product / 1000),
         None => u64::MAX,
     }
+}
+
+/// The earliest time at which [`allowed`] reaches `turns` (`None` past the end of time).
+fn first_allowing(config: &SaleConfig, turns: u64) -> Option<Millis> {
+    let rate = u64::from(config.admission_per_second);
+    // The allowance grows by one each time elapsed time x rate passes a multiple of 1000.
+    let steps = turns.saturating_sub(rate).checked_mul(1000)?;
+    config.starts_at.checked_add(steps.div_ceil(rate))
 }
 
 /// A variant in stock with shoppers on its waitlist: they go before the line.
@@ -92,5 +118,55 @@ fn pick_variant(stock: &[Stock], wanted: u8, accept_other: bool) -> Option<u8> {
         stock.iter().position(|s| s.available > 0).map(|v| v as u8)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Variant;
+
+    fn config(rate: u32) -> SaleConfig {
+        SaleConfig {
+            id: "t".into(),
+            product: "p".into(),
+            variants: vec![Variant {
+                id: "v".into(),
+                name: "v".into(),
+                stock: 1,
+                price_cents: 1,
+            }],
+            registration_opens: 0,
+            registration_closes: 1,
+            starts_at: 10_000,
+            ends_at: 20_000,
+            per_account_limit: 1,
+            admission_per_second: rate,
+            hold_ms: 1,
+            hold_extension_ms: None,
+            seed: [0; 32],
+        }
+    }
+
+    #[test]
+    fn first_allowing_is_the_first_millisecond_of_each_allowance() {
+        for rate in [1, 3, 7, 1000, 1500] {
+            let c = config(rate);
+            for turns in 1..3 * u64::from(rate) {
+                let at = first_allowing(&c, turns).unwrap();
+                assert!(
+                    allowed(&c, at) >= turns,
+                    "rate {rate}, {turns} turns at {at}"
+                );
+                if at > c.starts_at {
+                    assert!(allowed(&c, at - 1) < turns, "rate {rate}, {turns} turns");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn first_allowing_has_no_time_past_the_end_of_time() {
+        assert_eq!(first_allowing(&config(1), u64::MAX), None);
     }
 }

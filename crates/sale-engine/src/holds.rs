@@ -1,6 +1,6 @@
 //! Holds in flight. Only about as many exist as there are units, so a slab plus an expiry
-//! heap is small; expiry entries are checked on the way out instead of being removed when
-//! a hold is extended, paid for or released.
+//! heap is small; an expiry entry is left in the heap when its hold is extended, paid for or
+//! released, and dropped once it reaches the top.
 
 use core::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -46,6 +46,8 @@ impl HoldRec {
     }
 }
 
+/// The heap's top is always a live hold, not in payment, at its current deadline: every
+/// change that can make it stale prunes it, so the earliest expiry is known without a walk.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Holds {
     recs: Vec<HoldRec>,
@@ -94,6 +96,7 @@ impl Holds {
         rec.deadline += extra;
         let hold = rec.hold();
         self.schedule(idx);
+        self.prune();
         Ok(hold)
     }
 
@@ -105,6 +108,7 @@ impl Holds {
         }
         rec.paying = true;
         let hold = rec.hold();
+        self.prune();
         Ok(hold)
     }
 
@@ -128,21 +132,34 @@ impl Holds {
     pub fn close(&mut self, idx: u32) {
         self.recs[idx as usize].live = false;
         self.free.push(idx);
+        self.prune();
     }
 
-    /// The next hold whose deadline is at or before `now`, skipping stale heap entries.
+    /// When the earliest hold runs out, if any can.
+    pub fn next_expiry(&self) -> Option<Millis> {
+        self.expiry.peek().map(|&Reverse((deadline, _))| deadline)
+    }
+
+    /// The next hold whose deadline is at or before `now`.
     pub fn pop_due(&mut self, now: Millis) -> Option<u32> {
+        let &Reverse((deadline, idx)) = self.expiry.peek()?;
+        if deadline > now {
+            return None;
+        }
+        self.expiry.pop();
+        self.prune();
+        Some(idx)
+    }
+
+    /// Drops heap entries left behind by holds that were extended, paid for or released.
+    fn prune(&mut self) {
         while let Some(&Reverse((deadline, idx))) = self.expiry.peek() {
-            if deadline > now {
-                return None;
-            }
-            self.expiry.pop();
             let rec = &self.recs[idx as usize];
             if rec.live && !rec.paying && rec.deadline == deadline {
-                return Some(idx);
+                return;
             }
+            self.expiry.pop();
         }
-        None
     }
 
     /// Live holds not in payment, for releasing everything when the sale ends.

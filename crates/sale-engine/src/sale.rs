@@ -1,6 +1,7 @@
-//! The sale as one state machine: its books, and time running forward (the draw, holds
-//! running out, turns at the admission rate, the end). The calls shoppers make are in
-//! `registration` and `checkout`, what they are told in `status`.
+//! The sale as one state machine: its books, time running forward (the draw, holds
+//! running out, turns at the admission rate, the end) and when that next changes anything.
+//! The calls shoppers make are in `registration` and `checkout`, what they are told in
+//! `status`.
 
 use std::collections::VecDeque;
 
@@ -266,6 +267,33 @@ impl Sale {
         if self.line.drawn {
             self.admit(now);
         }
+    }
+
+    /// The store time at which the sale next changes on its own, without a call: registration
+    /// opens or closes, the start draws the pre-queue, the admission rate allows the next
+    /// turn for someone waiting, the earliest hold runs out, or the end. [`Sale::advance`]
+    /// to that time changes what callers see (a phase, events, a status or the draw record);
+    /// to any earlier time it changes nothing but [`Sale::now`]. Always later than
+    /// [`Sale::now`]; `None` once the sale has ended, when only calls change it. Like any
+    /// answer it holds until the next call, so a driver asks again after each one.
+    pub fn poll_timeout(&self) -> Option<Millis> {
+        if self.ended_at.is_some() {
+            return None;
+        }
+        let c = &self.config;
+        let registration = [c.registration_opens, c.registration_closes]
+            .into_iter()
+            .filter(|&at| at > self.now);
+        let start = (!self.line.drawn).then_some(c.starts_at);
+        let turn = self
+            .admission
+            .next_due(&self.config, &self.line, &self.stock, self.available);
+        registration
+            .chain(start)
+            .chain(turn)
+            .chain(self.holds.next_expiry())
+            .chain([c.ends_at])
+            .min()
     }
 
     /// The next event, oldest first.
