@@ -61,6 +61,7 @@ lint: rust-version
 	cargo fmt --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p flash-sale -p store-worker --all-targets -- -D warnings
+	scripts/no-debug-format src
 
 test-native: rust-version tools-nats
 	cargo test --workspace --exclude e2e --exclude bench-counter
