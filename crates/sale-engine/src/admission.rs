@@ -61,10 +61,10 @@ impl Admission {
         })
     }
 
-    /// When the rate next allows a turn, if someone is waiting for one that stock allows
-    /// now. Only for a line that has been drawn and already admitted up to the sale's time:
-    /// whoever waits then waits for the rate alone. Stock that comes back does so at a hold's
-    /// expiry or through a call, which is when to ask again.
+    /// When the rate next allows a turn, if someone waiting could take one with the stock
+    /// there is now. Turns are taken up to the sale's time by every call, so whoever still
+    /// waits then waits for the rate alone; stock comes back only at a hold's expiry or
+    /// through a call, after which the answer is asked for again.
     pub fn next_due(
         &self,
         config: &SaleConfig,
