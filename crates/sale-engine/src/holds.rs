@@ -1,12 +1,29 @@
 //! Holds in flight. Only about as many exist as there are units, so a slab plus an expiry
-//! heap is small; expiry entries are checked on the way out instead of being removed when
-//! a hold is extended, paid for or released.
+//! heap is small; an expiry entry is left in the heap when its hold is extended, paid for or
+//! released, and dropped once it reaches the top.
 
 use core::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::sale::Hold;
-use crate::Millis;
+use serde::{Deserialize, Serialize};
+
+use crate::{Millis, SaleError};
+
+/// How long a shopper whose card was declined keeps the hold to try again, at least.
+pub(crate) const DECLINE_GRACE_MS: u64 = 30_000;
+
+/// A unit reserved for a shopper until `deadline` (never expires while `paying`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hold {
+    /// Index of the held variant in [`SaleConfig::variants`](crate::SaleConfig::variants).
+    pub variant: u8,
+    /// When the hold ends unless paid for or extended (store time).
+    pub deadline: Millis,
+    /// Whether the one extension was used.
+    pub extended: bool,
+    /// Whether a payment is in flight (the hold then does not expire).
+    pub paying: bool,
+}
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct HoldRec {
@@ -29,6 +46,8 @@ impl HoldRec {
     }
 }
 
+/// The heap's top is always a live hold, not in payment, at its current deadline: every
+/// change that can make it stale prunes it, so the earliest expiry is known without a walk.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Holds {
     recs: Vec<HoldRec>,
@@ -64,12 +83,48 @@ impl Holds {
         &self.recs[idx as usize]
     }
 
-    pub fn get_mut(&mut self, idx: u32) -> &mut HoldRec {
-        &mut self.recs[idx as usize]
+    /// Adds `extra` to the deadline, once per hold and not while paying.
+    pub fn extend(&mut self, idx: u32, extra: Millis) -> Result<Hold, SaleError> {
+        let rec = &mut self.recs[idx as usize];
+        if rec.paying {
+            return Err(SaleError::PaymentInFlight);
+        }
+        if rec.extended {
+            return Err(SaleError::ExtensionUsed);
+        }
+        rec.extended = true;
+        rec.deadline += extra;
+        let hold = rec.hold();
+        self.schedule(idx);
+        self.prune();
+        Ok(hold)
+    }
+
+    /// Marks the hold as in payment, which stops it expiring until the payment settles.
+    pub fn start_paying(&mut self, idx: u32) -> Result<Hold, SaleError> {
+        let rec = &mut self.recs[idx as usize];
+        if rec.paying {
+            return Err(SaleError::PaymentInFlight);
+        }
+        rec.paying = true;
+        let hold = rec.hold();
+        self.prune();
+        Ok(hold)
+    }
+
+    /// The card was declined: the hold runs again, with at least [`DECLINE_GRACE_MS`] left
+    /// so the shopper can try another card.
+    pub fn decline(&mut self, idx: u32, now: Millis) -> Hold {
+        let rec = &mut self.recs[idx as usize];
+        rec.paying = false;
+        rec.deadline = rec.deadline.max(now + DECLINE_GRACE_MS);
+        let hold = rec.hold();
+        self.schedule(idx);
+        hold
     }
 
     /// Must follow every deadline change (and the end of a payment) so the hold can expire.
-    pub fn schedule(&mut self, idx: u32) {
+    fn schedule(&mut self, idx: u32) {
         self.expiry
             .push(Reverse((self.recs[idx as usize].deadline, idx)));
     }
@@ -77,21 +132,34 @@ impl Holds {
     pub fn close(&mut self, idx: u32) {
         self.recs[idx as usize].live = false;
         self.free.push(idx);
+        self.prune();
     }
 
-    /// The next hold whose deadline is at or before `now`, skipping stale heap entries.
+    /// When the earliest hold runs out, if any can.
+    pub fn next_expiry(&self) -> Option<Millis> {
+        self.expiry.peek().map(|&Reverse((deadline, _))| deadline)
+    }
+
+    /// The next hold whose deadline is at or before `now`.
     pub fn pop_due(&mut self, now: Millis) -> Option<u32> {
+        let &Reverse((deadline, idx)) = self.expiry.peek()?;
+        if deadline > now {
+            return None;
+        }
+        self.expiry.pop();
+        self.prune();
+        Some(idx)
+    }
+
+    /// Drops heap entries left behind by holds that were extended, paid for or released.
+    fn prune(&mut self) {
         while let Some(&Reverse((deadline, idx))) = self.expiry.peek() {
-            if deadline > now {
-                return None;
-            }
-            self.expiry.pop();
             let rec = &self.recs[idx as usize];
             if rec.live && !rec.paying && rec.deadline == deadline {
-                return Some(idx);
+                return;
             }
+            self.expiry.pop();
         }
-        None
     }
 
     /// Live holds not in payment, for releasing everything when the sale ends.

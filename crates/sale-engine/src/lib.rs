@@ -16,6 +16,8 @@
 //! sale with it.
 #![warn(missing_docs)]
 
+mod admission;
+mod checkout;
 mod config;
 mod crowd;
 mod draw_log;
@@ -24,10 +26,13 @@ mod holds;
 mod line;
 mod odds;
 mod payments;
+mod registration;
 mod report;
 mod sale;
+mod shoppers;
 mod simulation;
 mod status;
+mod stock;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,9 +40,12 @@ pub use config::{ConfigError, SaleConfig, Variant};
 pub use crowd::{Crowd, CrowdConfig, Progress};
 pub use error::SaleError;
 pub use fair_draw::{seed_from_hex, sha256_hex, shuffle_tickets, DrawRecord};
+pub use holds::Hold;
 pub use odds::{odds_of_getting_one, RETURN_PRIOR};
+pub use payments::{Order, Settlement};
 pub use report::{Counters, SaleReport, VariantReport};
-pub use sale::{Event, Hold, Order, Phase, Preference, Sale, Settlement, ShopperStatus};
+pub use sale::{Event, Phase, Sale};
+pub use shoppers::{Preference, ShopperStatus};
 pub use simulation::{
     simulate_sale, simulation_config, Simulation, SimulationOutcome, DEFAULT_ADMISSION_PER_SECOND,
 };

@@ -4,9 +4,38 @@
 //! checkouts, not shoppers.
 
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
-use crate::sale::{Hold, Settlement};
-use crate::SaleError;
+use crate::holds::Hold;
+use crate::{AccountId, Millis, SaleError};
+
+/// A paid unit. Numbers start at 1 and increase per sale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    /// The order's number in this sale, from 1.
+    pub number: u32,
+    /// The account that paid.
+    pub account: AccountId,
+    /// Index of the variant bought.
+    pub variant: u8,
+    /// The price paid, in cents.
+    pub price_cents: u32,
+    /// When the payment settled (store time).
+    pub at: Millis,
+}
+
+/// The outcome of a payment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Settlement {
+    /// The payment went through: the unit is sold.
+    Ordered(Order),
+    /// The card was declined: the hold is back (not paying) with at least
+    /// 30 s left, so the shopper can try again.
+    Declined {
+        /// The hold, back to not paying.
+        hold: Hold,
+    },
+}
 
 #[derive(Clone, Debug)]
 pub(crate) struct Payment {

@@ -3,7 +3,8 @@
 use fair_draw::to_hex;
 use serde::{Deserialize, Serialize};
 
-use crate::{Millis, Phase, Sale};
+use crate::sale::{Phase, Sale};
+use crate::Millis;
 
 /// Live totals, cheap to read on every frame.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,8 +2,10 @@
 //! whole line instead of being written to every waiting shopper.
 
 use crate::odds::{odds_of_getting_one, return_rate};
-use crate::sale::{SellOut, Shopper, State};
-use crate::{AccountId, Millis, Phase, Sale, ShopperStatus};
+use crate::sale::{Phase, Sale};
+use crate::shoppers::{Shopper, ShopperStatus, State};
+use crate::stock::SellOut;
+use crate::{AccountId, Millis};
 
 impl Sale {
     /// The shopper's situation at `now` (a time not yet passed to the sale is taken into

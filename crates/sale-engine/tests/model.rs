@@ -215,7 +215,8 @@ impl Model {
             }
         }
         self.absorb_events(sale)?;
-        self.check(sale)
+        self.check(sale)?;
+        check_poll_timeout(sale)
     }
 
     /// A key already used with another request hash must be refused as reused.
@@ -347,12 +348,66 @@ impl Model {
         );
         prop_assert_eq!(sale.counters().held, 0);
         prop_assert_eq!(sale.phase(self.now), Phase::Ended);
+        check_poll_timeout(sale)?;
         let record = sale.draw_record(self.now);
         prop_assert_eq!(&record.admitted, &self.admitted_tickets);
         let verdict = fair_draw::verify(&record, None);
         prop_assert!(verdict.is_verified(), "{}: {:?}", verdict, record);
         tampering_is_detected(&record)
     }
+}
+
+/// What callers can see of a sale at the time it has reached, after ticking it at `ticks`.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    phase: Phase,
+    events: Vec<Event>,
+    counters: Counters,
+    stock: Vec<(u32, u32, u32)>,
+    statuses: Vec<ShopperStatus>,
+    record: DrawRecord,
+}
+
+fn seen_after(sale: &Sale, ticks: &[Millis]) -> Seen {
+    let mut sale = sale.clone();
+    for &at in ticks {
+        sale.advance(at);
+    }
+    let now = sale.now();
+    Seen {
+        phase: sale.phase(now),
+        events: std::iter::from_fn(|| sale.poll_event()).collect(),
+        counters: sale.counters(),
+        stock: (0..sale.config().variants.len() as u8)
+            .map(|v| (sale.available(v), sale.held(v), sale.sold(v)))
+            .collect(),
+        statuses: (0..ACCOUNTS)
+            .map(|a| sale.status(AccountId(a), now))
+            .collect(),
+        record: sale.draw_record(now),
+    }
+}
+
+/// `poll_timeout` names the first time a tick changes what callers see: ticks before it
+/// change nothing, a tick at it changes something, and with `None` no tick ever does.
+fn check_poll_timeout(sale: &Sale) -> Result<(), TestCaseError> {
+    let now = sale.now();
+    let unchanged = seen_after(sale, &[]);
+    match sale.poll_timeout() {
+        Some(due) => {
+            prop_assert!(due > now, "due at {} with the sale at {}", due, now);
+            let before = [now + (due - now) / 2, due - 1];
+            prop_assert_eq!(
+                &seen_after(sale, &before),
+                &unchanged,
+                "changed before {}",
+                due
+            );
+            prop_assert_ne!(&seen_after(sale, &[due]), &unchanged, "nothing at {}", due);
+        }
+        None => prop_assert_eq!(&seen_after(sale, &[Millis::MAX]), &unchanged),
+    }
+    Ok(())
 }
 
 /// Every way of tampering that changes who was let in before whom fails the check.

@@ -803,3 +803,109 @@ fn crowd_forwards_events_caused_by_a_real_shopper() {
     }
     assert!(sale.counters().sold <= 5);
 }
+
+#[test]
+fn poll_timeout_names_the_next_change_on_the_timeline() {
+    let mut sale = Sale::new(config(&[2])).unwrap();
+    assert_eq!(sale.poll_timeout(), Some(OPENS));
+    for a in 0..3 {
+        sale.register(AccountId(a), OPENS).unwrap();
+    }
+    assert_eq!(sale.poll_timeout(), Some(CLOSES));
+    for a in 0..3 {
+        sale.join(AccountId(a), pref(0), CLOSES).unwrap();
+    }
+    assert_eq!(sale.poll_timeout(), Some(START), "the draw");
+    sale.advance(START);
+    let first = admitted(&mut sale);
+    assert_eq!(first.len(), 1, "one a second, the first at the start");
+    assert_eq!(sale.poll_timeout(), Some(START + 1_000), "the next turn");
+    sale.advance(START + 1_000);
+    let second = admitted(&mut sale);
+    assert_eq!(second.len(), 1);
+    assert_eq!(
+        sale.poll_timeout(),
+        Some(START + HOLD),
+        "no stock left for the third: the first hold running out is next"
+    );
+    sale.checkout(AccountId(first[0]), 1, 1, START + 2_000)
+        .unwrap();
+    assert_eq!(
+        sale.poll_timeout(),
+        Some(START + 1_000 + HOLD),
+        "then the second's"
+    );
+    sale.extend_hold(AccountId(second[0]), START + 2_000)
+        .unwrap();
+    assert_eq!(sale.poll_timeout(), Some(START + 11_000 + HOLD), "extended");
+    sale.begin_checkout(AccountId(second[0]), 2, 2, START + 3_000)
+        .unwrap();
+    assert_eq!(
+        sale.poll_timeout(),
+        Some(END),
+        "a hold in payment does not run out"
+    );
+    sale.settle_payment(AccountId(second[0]), 2, true, START + 4_000)
+        .unwrap();
+    assert_eq!(sale.poll_timeout(), None, "sold out, so over");
+}
+
+/// Runs a sale to its end, ticking at the times `next_tick` names: shoppers join at their
+/// times and every third account pays as soon as it is let through, while the others let
+/// their hold run out. Returns every event with the time it came out, and the ticks it took.
+fn run_to_the_end(
+    mut sale: Sale,
+    joins: &[(Millis, u32, Preference)],
+    next_tick: impl Fn(&Sale) -> Option<Millis>,
+) -> (Vec<(Millis, Event)>, usize) {
+    let (mut log, mut ticks) = (Vec::new(), 0);
+    let mut joins = joins.iter().peekable();
+    loop {
+        let join_at = joins.peek().map(|&&(at, ..)| at);
+        let Some(at) = next_tick(&sale).into_iter().chain(join_at).min() else {
+            return (log, ticks);
+        };
+        if join_at == Some(at) {
+            let &(_, account, preference) = joins.next().unwrap();
+            sale.join(AccountId(account), preference, at).unwrap();
+        } else {
+            sale.advance(at);
+            ticks += 1;
+        }
+        while let Some(event) = sale.poll_event() {
+            if let Event::Admitted { account, .. } = event {
+                if account.0 % 3 == 0 {
+                    sale.checkout(account, 1, 1, at).unwrap();
+                }
+            }
+            log.push((at, event));
+        }
+    }
+}
+
+#[test]
+fn ticking_only_at_poll_timeout_sees_what_ticking_every_millisecond_sees() {
+    let sale = sale_with(&[2, 2], 9);
+    let joins = [
+        (CLOSES, 0, pref(0)),
+        (CLOSES, 1, pref(1)),
+        (CLOSES + 10, 2, any(1)),
+        (CLOSES + 20, 3, pref(0)),
+        (CLOSES + 30, 4, pref(1)),
+        (START + 1_500, 5, any(0)),
+        (START + 2_500, 6, pref(0)),
+        (START + HOLD + 700, 7, pref(1)),
+        (START + 3 * HOLD, 8, any(0)),
+    ];
+    let every_millisecond = run_to_the_end(sale.clone(), &joins, |s| {
+        (s.phase(s.now()) != Phase::Ended).then(|| s.now() + 1)
+    });
+    let on_timeouts = run_to_the_end(sale, &joins, Sale::poll_timeout);
+    assert_eq!(on_timeouts.0, every_millisecond.0);
+    assert!(on_timeouts.1 < 30, "{} ticks", on_timeouts.1);
+    let happened = |kind: fn(&Event) -> bool| on_timeouts.0.iter().any(|(_, e)| kind(e));
+    assert!(happened(|e| matches!(e, Event::HoldExpired { .. })));
+    assert!(happened(|e| matches!(e, Event::Reoffered { .. })));
+    assert!(happened(|e| matches!(e, Event::Ordered { .. })));
+    assert!(happened(|e| matches!(e, Event::Ended { .. })));
+}

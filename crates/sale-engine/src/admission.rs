@@ -1,0 +1,172 @@
+//! Letting shoppers through: how many turns the admission rate allows by a given time, and
+//! what each turn does. A turn goes first to the waitlist of a variant that is back in stock,
+//! then to the front of the line, whose shopper gets a unit, waits on their variant's
+//! waitlist while holds on it are out, or is turned away once it is gone for good.
+
+use crate::line::Line;
+use crate::shoppers::Shopper;
+use crate::stock::Stock;
+use crate::{Millis, SaleConfig};
+
+/// What one turn does to the shopper whose turn it is.
+pub(crate) enum Turn {
+    /// A unit of `variant` is held for `account`.
+    Hold { account: u32, variant: u8 },
+    /// `account`'s variant is out for now, but holds on it may come back.
+    Waitlist { account: u32, variant: u8 },
+    /// `account`'s variant is gone for good.
+    Away { account: u32 },
+}
+
+/// The turns that gave a hold so far, against the rate's allowance.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Admission {
+    admitted: u64,
+}
+
+impl Admission {
+    /// The next turn at `now`, taken off the line or a waitlist, if the rate allows one and
+    /// there is stock for it. `available` is the stock of every variant together.
+    pub fn next_turn(
+        &mut self,
+        config: &SaleConfig,
+        now: Millis,
+        line: &mut Line,
+        stock: &[Stock],
+        available: u32,
+        shoppers: &[Shopper],
+    ) -> Option<Turn> {
+        if self.admitted >= allowed(config, now) || available == 0 {
+            return None;
+        }
+        if let Some(variant) = back_in_stock(line, stock) {
+            let account = line.unpark(variant).expect("waitlist is not empty");
+            self.admitted += 1;
+            return Some(Turn::Hold { account, variant });
+        }
+        let account = line.front()?;
+        line.head += 1;
+        let s = shoppers[account as usize];
+        if let Some(variant) = pick_variant(stock, s.variant, s.accept_other) {
+            self.admitted += 1;
+            return Some(Turn::Hold { account, variant });
+        }
+        Some(if stock[usize::from(s.variant)].held > 0 {
+            Turn::Waitlist {
+                account,
+                variant: s.variant,
+            }
+        } else {
+            Turn::Away { account }
+        })
+    }
+
+    /// When the rate next allows a turn, if someone waiting could take one with the stock
+    /// there is now. Turns are taken up to the sale's time by every call, so whoever still
+    /// waits then waits for the rate alone; stock comes back only at a hold's expiry or
+    /// through a call, after which the answer is asked for again.
+    pub fn next_due(
+        &self,
+        config: &SaleConfig,
+        line: &Line,
+        stock: &[Stock],
+        available: u32,
+    ) -> Option<Millis> {
+        let someone_waits = line.front().is_some() || back_in_stock(line, stock).is_some();
+        if !line.drawn || available == 0 || !someone_waits {
+            return None;
+        }
+        first_allowing(config, self.admitted + 1)
+    }
+}
+
+/// Turns allowed by `now`: `admission_per_second` at the start (so the front of the
+/// pre-queue does not wait a second for nothing) plus `admission_per_second` per second after
+/// it, cumulatively; unused allowance carries over, so units that come back later go out
+/// without delay.
+fn allowed(config: &SaleConfig, now: Millis) -> u64 {
+    let rate = u64::from(config.admission_per_second);
+    let elapsed = now.saturating_sub(config.starts_at);
+    match elapsed.checked_mul(rate) {
+        Some(product) => rate.saturating_add(product / 1000),
+        None => u64::MAX,
+    }
+}
+
+/// The earliest time at which [`allowed`] reaches `turns` (`None` past the end of time).
+fn first_allowing(config: &SaleConfig, turns: u64) -> Option<Millis> {
+    let rate = u64::from(config.admission_per_second);
+    // The allowance grows by one each time elapsed time x rate passes a multiple of 1000.
+    let steps = turns.saturating_sub(rate).checked_mul(1000)?;
+    config.starts_at.checked_add(steps.div_ceil(rate))
+}
+
+/// A variant in stock with shoppers on its waitlist: they go before the line.
+fn back_in_stock(line: &Line, stock: &[Stock]) -> Option<u8> {
+    if line.parked == 0 {
+        return None;
+    }
+    (0..stock.len() as u8)
+        .find(|&v| stock[usize::from(v)].available > 0 && line.waitlist_len(v) > 0)
+}
+
+/// Their own variant if in stock, else (if they accept it) the lowest-numbered one in stock.
+fn pick_variant(stock: &[Stock], wanted: u8, accept_other: bool) -> Option<u8> {
+    if stock[usize::from(wanted)].available > 0 {
+        Some(wanted)
+    } else if accept_other {
+        stock.iter().position(|s| s.available > 0).map(|v| v as u8)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Variant;
+
+    fn config(rate: u32) -> SaleConfig {
+        SaleConfig {
+            id: "t".into(),
+            product: "p".into(),
+            variants: vec![Variant {
+                id: "v".into(),
+                name: "v".into(),
+                stock: 1,
+                price_cents: 1,
+            }],
+            registration_opens: 0,
+            registration_closes: 1,
+            starts_at: 10_000,
+            ends_at: 20_000,
+            per_account_limit: 1,
+            admission_per_second: rate,
+            hold_ms: 1,
+            hold_extension_ms: None,
+            seed: [0; 32],
+        }
+    }
+
+    #[test]
+    fn first_allowing_is_the_first_millisecond_of_each_allowance() {
+        for rate in [1, 3, 7, 1000, 1500] {
+            let c = config(rate);
+            for turns in 1..3 * u64::from(rate) {
+                let at = first_allowing(&c, turns).unwrap();
+                assert!(
+                    allowed(&c, at) >= turns,
+                    "rate {rate}, {turns} turns at {at}"
+                );
+                if at > c.starts_at {
+                    assert!(allowed(&c, at - 1) < turns, "rate {rate}, {turns} turns");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn first_allowing_has_no_time_past_the_end_of_time() {
+        assert_eq!(first_allowing(&config(1), u64::MAX), None);
+    }
+}
