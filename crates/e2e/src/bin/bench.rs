@@ -447,12 +447,9 @@ async fn worker_cold_rebuild(b: &Browser, base: &str) -> Result<Value> {
     }))
 }
 
-/// The page's first load before it spoke two languages (issue #13): `make build` at commit
-/// f398d7b (the last before the languages were merged) measured wasm 322.8 + JS 10.3 + CSS 3.7
-/// = 336.8 KB gzip -9. Two languages may add
-/// at most [`LANGUAGES_BUDGET_KB`] to it.
-const FIRST_LOAD_BEFORE_LANGUAGES_KB: f64 = 336.8;
-const LANGUAGES_BUDGET_KB: f64 = 15.0;
+/// A Chinese reader's first load: the English reader's budget (150 KB) and the zh-CN texts the
+/// page fetches before its first screen, which may take 10 KB gzip.
+const CHINESE_FIRST_LOAD_KB: f64 = 160.0;
 
 fn budget(name: &str, value: f64, limit: f64, unit: &str) -> Value {
     json!({ "name": name, "value": (value * 100.0).round() / 100.0, "limit": limit, "unit": unit, "holds": value.is_finite() && value <= limit })
@@ -638,15 +635,9 @@ async fn run() -> Result<Vec<String>> {
             "ms",
         ),
         budget(
-            "first load grown by English and Simplified Chinese (over 336.8 KB gzip before them)",
-            total_gz as f64 / 1000.0 - FIRST_LOAD_BEFORE_LANGUAGES_KB,
-            LANGUAGES_BUDGET_KB,
-            "KB",
-        ),
-        budget(
-            "a Chinese reader's first load (with the zh-CN texts it fetches) grown over 336.8 KB",
-            zh_total_gz as f64 / 1000.0 - FIRST_LOAD_BEFORE_LANGUAGES_KB,
-            LANGUAGES_BUDGET_KB,
+            "a Chinese reader's first load, gzip -9, with the zh-CN texts it fetches",
+            zh_total_gz as f64 / 1000.0,
+            CHINESE_FIRST_LOAD_KB,
             "KB",
         ),
     ];
@@ -673,22 +664,14 @@ async fn run() -> Result<Vec<String>> {
             String::new(),
         ),
         (
-            "Net growth of the first load since the two languages (over 336.8 KB before them; other savings count)".into(),
+            "A Chinese reader's first load, with the zh-CN texts the page fetches before its first screen".into(),
             format!(
-                "{:+.1} KB",
-                total_gz as f64 / 1000.0 - FIRST_LOAD_BEFORE_LANGUAGES_KB
-            ),
-            format!("≤ {LANGUAGES_BUDGET_KB} KB: {}", verdict(&budgets[5])),
-        ),
-        (
-            "The same for a Chinese reader, with the zh-CN texts the page fetches before its first screen".into(),
-            format!(
-                "{:+.1} KB ({} + {} for the texts)",
-                zh_total_gz as f64 / 1000.0 - FIRST_LOAD_BEFORE_LANGUAGES_KB,
+                "{} ({} + {} for the texts)",
+                kb(zh_total_gz as f64),
                 kb(total_gz as f64),
                 kb(zh_pack_gz as f64)
             ),
-            format!("≤ {LANGUAGES_BUDGET_KB} KB: {}", verdict(&budgets[6])),
+            format!("≤ {CHINESE_FIRST_LOAD_KB} KB: {}", verdict(&budgets[5])),
         ),
         (
             format!(
