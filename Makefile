@@ -44,12 +44,10 @@ serve-server: build
 ## build: release build into dist/ (the page with the release-page profile, see Cargo.toml),
 ## the page cut into the shell and the modules fetched on demand (scripts/split-page), the
 ## .br and .gz siblings the store server sends (scripts/precompress), then the first-load size
-## a phone downloads
+## a phone downloads; skipped in seconds when no source of the page changed (scripts/build-page)
 build: tools-app
 	@scripts/ensure-tools rust-src wasm-split terser brotli
-	trunk build --release --cargo-profile release-page
-	scripts/split-page dist
-	scripts/precompress dist
+	scripts/build-page
 	@scripts/first-load-size dist
 
 ## test: formatting and lints, then every test, native and in headless Chromium
