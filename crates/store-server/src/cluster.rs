@@ -313,6 +313,12 @@ impl Cluster {
             .is_some_and(|r| r.demo)
     }
 
+    /// Every sale's live figures in this node's replica (none while it opens).
+    pub fn figures(&self) -> Vec<sale_store::SaleFigures> {
+        let mut applier = self.applier.lock().expect("the store's lock");
+        applier.replica().map(|r| r.figures()).unwrap_or_default()
+    }
+
     /// The stream sequence this node has applied.
     pub fn applied(&self) -> u64 {
         *self.applied.borrow()

@@ -54,6 +54,7 @@ pub fn router(site: Arc<Site>) -> Router {
     Router::new()
         // The trivial answer: liveness checks, and the load run's yardstick for throughput.
         .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
         .route("/api", any(api))
         .route("/api/", any(api))
         .route("/api/{*call}", any(api))
@@ -91,6 +92,18 @@ async fn api(State(site): State<Arc<Site>>, request: Request) -> Response {
         Ok(call) => respond(site.store.answer(&call).await),
         Err(refused) => error(refused),
     }
+}
+
+/// `GET /metrics`: the live figures for Prometheus (see [`crate::metrics`]).
+async fn metrics(State(site): State<Arc<Site>>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        site.store.metrics(),
+    )
+        .into_response()
 }
 
 /// `GET /api/dev/snapshot` on a `--demo` server with its own log: writes a snapshot now and

@@ -8,6 +8,7 @@
 pub mod cluster;
 pub mod http;
 pub mod log;
+pub mod metrics;
 pub mod nats;
 pub mod node;
 pub mod replica;
@@ -71,6 +72,16 @@ impl Backend {
         match self {
             Backend::Local(node) => node.demo(),
             Backend::Cluster(cluster) => cluster.demo(),
+        }
+    }
+
+    /// The text of `GET /metrics`.
+    pub fn metrics(&self) -> String {
+        match self {
+            Backend::Local(node) => metrics::render(&node.figures(), None),
+            Backend::Cluster(cluster) => {
+                metrics::render(&cluster.figures(), Some(cluster.applied()))
+            }
         }
     }
 

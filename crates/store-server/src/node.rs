@@ -195,6 +195,14 @@ impl Node {
         self.inner.lock().expect("the store's lock").replica.demo
     }
 
+    pub fn figures(&self) -> Vec<sale_store::SaleFigures> {
+        self.inner
+            .lock()
+            .expect("the store's lock")
+            .replica
+            .figures()
+    }
+
     /// Answers one call: a command once the log holds it on disk, a read from memory.
     pub async fn answer(&self, request: &StoreRequest) -> StoreResponse {
         let (response, number, code_for) = {

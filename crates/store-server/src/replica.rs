@@ -165,6 +165,11 @@ impl Replica {
         })
     }
 
+    /// Every sale's live figures at the last entry's time.
+    pub fn figures(&self) -> Vec<sale_store::SaleFigures> {
+        self.store.figures(self.at_ms as u64)
+    }
+
     /// The time of the last entry applied.
     pub fn at_ms(&self) -> f64 {
         self.at_ms

@@ -162,3 +162,45 @@ async fn the_page_is_served_for_every_app_route_and_says_its_store_is_the_server
     running.stop().await;
     clean_up(&dist);
 }
+
+#[tokio::test]
+async fn metrics_count_a_registration_in_the_prometheus_text_format() {
+    let (dist, data) = dist_and_data("metrics");
+    let running = server(&dist, &data, true).await;
+    let shop = Shop::at(&running);
+    let quiet = DemoSettings {
+        crowd: Some(0),
+        ..DemoSettings::default()
+    };
+    let _: serde_json::Value = shop.call("POST", "/api/dev/reset", None, Some(quiet)).await;
+    let registered = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("flashsale_registrations{{sale=\"{SALE}\"}}")))
+            .map(|l| l.rsplit(' ').next().unwrap().to_string())
+    };
+    let before = shop.send("GET", "/metrics", None, None).await;
+    assert_eq!(before.status, 200);
+    assert_eq!(
+        registered(&before.body).as_deref(),
+        Some("0"),
+        "{}",
+        before.body
+    );
+
+    let session = shop.sign_in("+447700900311").await;
+    shop.act(&session, "registration", None::<()>).await;
+    let after = shop.send("GET", "/metrics", None, None).await.body;
+    assert_eq!(registered(&after).as_deref(), Some("1"), "{after}");
+    assert!(
+        after.contains("# TYPE flashsale_variant_stock gauge"),
+        "{after}"
+    );
+    assert!(
+        after.contains(&format!(
+            "flashsale_phase{{sale=\"{SALE}\",phase=\"RegistrationOpen\"}} 1"
+        )),
+        "{after}"
+    );
+    running.stop().await;
+    clean_up(&dist);
+}

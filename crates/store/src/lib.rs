@@ -24,5 +24,5 @@ pub use catalog::Catalog;
 pub use network::{Fault, Passage};
 pub use persistence::{InMemory, Persistence};
 pub use service::{AnswerLost, Service};
-pub use store::Store;
+pub use store::{SaleFigures, Store};
 pub use store_contract::Millis;

@@ -71,6 +71,15 @@ fn fingerprint(request: &StoreRequest) -> u64 {
     u64::from_be_bytes(hasher.finalize()[..8].try_into().expect("8 bytes"))
 }
 
+/// One sale's live figures: where its crowd stands and what it has sold, by variant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SaleFigures {
+    pub id: String,
+    pub phase: Phase,
+    pub counters: Counters,
+    pub variants: Vec<VariantReport>,
+}
+
 pub struct Store {
     catalog: Catalog,
     saved: Saved,
@@ -832,6 +841,19 @@ impl Store {
             payment,
             order: self.saved.payments.order_in(world.id(), account).cloned(),
         }
+    }
+
+    /// Every sale's live figures as of `now`, for an operator's charts (`/metrics`).
+    pub fn figures(&self, now: Millis) -> Vec<SaleFigures> {
+        self.worlds
+            .iter()
+            .map(|w| SaleFigures {
+                id: w.id().to_string(),
+                phase: views::phase(w.sale.phase(now)),
+                counters: views::counters(w.sale.counters()),
+                variants: views::report(w.sale.report(now)).variants,
+            })
+            .collect()
     }
 
     fn dev_state(&self, now: Millis) -> DevState {
