@@ -224,8 +224,13 @@ async fn the_gallery_in_chinese_has_every_screen_and_no_english_sentence() {
         root.query_selector_all(".preview-item").unwrap().length() as usize,
         screen_names().len()
     );
-    // Dates and the sign-in inbox fill in once the first frames have run.
-    sleep_ms(200).await;
+    // The sign-in screens' inboxes fill in once the store has answered.
+    wait_until(&root, "the inboxes' first answers", 3_000.0, |r| {
+        r.query_selector(".inbox[aria-busy=true]")
+            .unwrap()
+            .is_none()
+    })
+    .await;
     let english = latin_sentences(&root);
     assert!(
         english.is_empty(),

@@ -246,12 +246,19 @@ async fn the_sales_list_keeps_focus_through_polls() {
         speed: 60.0,
         ..settings()
     };
-    let (_shop, _handle, root) =
-        mount_at("/", &new_store(busy), Rc::new(PageStorage::memory())).await;
+    let (shop, calls) = watched_shop(&new_store(busy), Rc::new(PageStorage::memory()), None);
+    let (_shop, _handle, root) = mount_shop("/", shop).await;
     let card = wait_for(&root, ".sale-card", 5_000).await;
     card.focus().unwrap();
     let before = root.inner_text();
-    sleep_ms(4_500).await; // two polls
+    // Two polls answered and shown: polls go out 2 s apart and the store answers in a few ms,
+    // so the second has been answered and shown by the time the third is asked for.
+    let polled = count(&calls, Method::Get, "/api/sales");
+    until(10_000.0, "two more polls of the sales list", || {
+        let polls = count(&calls, Method::Get, "/api/sales") - polled;
+        async move { polls >= 3 }
+    })
+    .await;
     assert_ne!(root.inner_text(), before, "the polls brought news");
     assert!(
         find(&root, ".sale-card").unwrap().is_same_node(Some(&card)),
@@ -387,6 +394,7 @@ async fn a_refused_check_in_is_not_retried_in_a_loop() {
     let (shop, calls) = watched_shop(&store.store, storage, Some("/queue"));
     let (_shop, _handle, root) = mount_shop(&format!("/sale/{SALE}"), shop).await;
     wait_for_state(&root, "pre-queue", 5_000).await;
+    // Time must pass here: the fault was a loop of check-ins, which only a count over a while shows.
     sleep_ms(3_000).await;
     let tries = count(&calls, Method::Post, "/queue");
     assert!((1..=3).contains(&tries), "{tries} check-ins in 3 s");

@@ -237,6 +237,30 @@ async fn fill_address(b: &Browser, postcode: bool) -> Result<()> {
     Ok(())
 }
 
+/// The draft a checkout field (`#name`, `#line1`, …) is saved under.
+fn checkout_draft(field: &str) -> String {
+    format!("checkout.{}", field.trim_start_matches('#'))
+}
+
+/// Waits until the page has saved each draft (`checkout.name`, …) with the text typed: drafts
+/// are saved as typed, by an effect that runs after the keystroke.
+async fn wait_for_drafts<K: AsRef<str>>(b: &Browser, drafts: &[(K, &str)]) -> Result<()> {
+    let wanted: serde_json::Map<_, _> = drafts
+        .iter()
+        .map(|(key, text)| (format!("kestrel.v1.draft.{}", key.as_ref()), json!(text)))
+        .collect();
+    b.wait_js(
+        &format!(
+            "Object.entries({}).every(([k, v]) => localStorage.getItem(k) === v)",
+            serde_json::Value::Object(wanted.clone())
+        ),
+        secs(10),
+        &format!("the drafts {}", serde_json::Value::Object(wanted)),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Pays; under faults, pays again when the store's answer was lost and the form is still there.
 async fn pay_until_confirmed(ctx: &Ctx, b: &Browser, timeout: Duration) -> Result<String> {
     b.click("[data-testid=pay]", secs(20)).await?;
@@ -440,8 +464,12 @@ async fn buy_a_unit(ctx: &Ctx, b: &Browser, shopper: &Shopper) -> Result<()> {
         b.type_into(field, text).await?;
     }
     if b.language.is_some() {
-        // Drafts are saved as typed; give the last keystroke's save a moment.
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        let drafts: Vec<_> = shopper
+            .address
+            .iter()
+            .map(|(field, text)| (checkout_draft(field), *text))
+            .collect();
+        wait_for_drafts(b, &drafts).await?;
         switch_language_and_back(ctx, b, "checkout").await?;
     }
     let order = pay_until_confirmed(ctx, b, secs(60)).await?;
@@ -514,8 +542,16 @@ async fn reload_in_checkout_keeps_typed_fields(ctx: &Ctx, b: &Browser) -> Result
     b.wait_state(&["checkout"], secs(10)).await?;
     fill_address(b, false).await?;
     b.click("input[name=payment][value=slow]", secs(5)).await?;
-    // Drafts are saved as typed; give the last keystroke's save a moment.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for_drafts(
+        b,
+        &[
+            ("checkout.name", "Ada Lovelace"),
+            ("checkout.line1", "12 St James's Square"),
+            ("checkout.city", "London"),
+            ("checkout.payment", "slow"),
+        ],
+    )
+    .await?;
     b.client.refresh().await?;
     let state = b
         .wait_state(&["checkout", "your-turn", "hold-expired"], secs(30))
@@ -838,8 +874,8 @@ async fn unregistered_shopper_is_told_why(ctx: &Ctx, b: &Browser) -> Result<()> 
         "the sale to start",
     )
     .await?;
-    // Two of the page's polls after the start.
-    tokio::time::sleep(secs(3)).await;
+    // The page has answers to polls made after the start, the first of them applied.
+    wait_for_polls(b, "/api/sales/k7-first-drop", 2).await?;
     let state = b
         .wait_state(&["registration-closed", "live-queue"], secs(10))
         .await?;
@@ -1081,13 +1117,13 @@ async fn typing_keeps_focus_on_the_sale_page(ctx: &Ctx, b: &Browser) -> Result<(
         vec![],
     )
     .await?;
-    tokio::time::sleep(secs(3)).await;
+    wait_for_polls(b, "/api/sales/k7-first-drop", 3).await?;
     let v = b
         .js("return { same: window.__field === document.querySelector('input#phone'), focused: document.activeElement === document.querySelector('input#phone'), active: document.activeElement.tagName };", vec![])
         .await?;
     ensure!(
         v["same"] == json!(true) && v["focused"] == json!(true),
-        "3 s after clicking into the phone field on the registration-open screen: {v}"
+        "three polls after clicking into the phone field on the registration-open screen: {v}"
     );
     Ok(())
 }
@@ -1105,7 +1141,7 @@ async fn inline_sign_in_keeps_the_code_step(ctx: &Ctx, b: &Browser) -> Result<()
         "the code field",
     )
     .await?;
-    tokio::time::sleep(secs(3)).await;
+    wait_for_polls(b, "/api/sales/k7-first-drop", 3).await?;
     let stage = b
         .js(
             "const f = document.querySelector('.sign-in'); return f ? f.dataset.state : null;",
@@ -1114,7 +1150,7 @@ async fn inline_sign_in_keeps_the_code_step(ctx: &Ctx, b: &Browser) -> Result<()
         .await?;
     ensure!(
         stage == json!("sign-in-code"),
-        "3 s after the code was sent the inline sign-in shows {stage}"
+        "three polls after the code was sent the inline sign-in shows {stage}"
     );
     let code = texted_code(b).await?;
     b.type_into("input#code", &code).await?;
@@ -1315,6 +1351,29 @@ async fn a_stopped_worker_loses_nothing(ctx: &Ctx, b: &Browser) -> Result<()> {
     Ok(())
 }
 
+/// Waits until `n` of the page's calls to `path` made from now on have been answered: the
+/// polls a regression would have shown in. (A call shows in the page's resource timings once
+/// its answer has arrived.)
+async fn wait_for_polls(b: &Browser, path: &str, n: usize) -> Result<()> {
+    let since = b
+        .js(
+            // Room for every call the journey makes (the default keeps only 250 entries).
+            "performance.setResourceTimingBufferSize(100000); return performance.now();",
+            vec![],
+        )
+        .await?;
+    b.wait_js(
+        &format!(
+            "performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === {} && e.startTime > {since}).length >= {n}",
+            json!(path)
+        ),
+        secs(30),
+        &format!("{n} answered calls to {path}"),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Statuses of the calls on each route, in the order they were made.
 fn fates(calls: &[(String, u64)]) -> std::collections::BTreeMap<String, Vec<u64>> {
     let mut by_route = std::collections::BTreeMap::<String, Vec<u64>>::new();
@@ -1331,8 +1390,14 @@ async fn a_replayed_seed_fails_the_same_calls(ctx: &Ctx, b: &Browser) -> Result<
         ctx.scenario(b, "demo=your-turn&speed=2&faults=0.3&seed=42")
             .await?;
         b.wait_state(&["your-turn"], secs(60)).await?;
-        // A few seconds of polling under faults.
-        tokio::time::sleep(secs(6)).await;
+        // Enough polling under faults to compare: 30 calls, 3 of them failed.
+        b.wait_js(
+            "(() => { const calls = performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname.startsWith('/api/')); \
+             return calls.length >= 30 && calls.filter(e => [0, 429, 503].includes(e.responseStatus || 0)).length >= 3; })()",
+            secs(60),
+            "30 calls under faults, 3 of them failed",
+        )
+        .await?;
         runs.push(fates(&api_calls(b).await?));
     }
     let (mut compared, mut failed) = (0, 0);
