@@ -292,27 +292,24 @@ async fn pay_until_confirmed(ctx: &Ctx, b: &Browser, timeout: Duration) -> Resul
     Ok(number)
 }
 
-/// The order links on /account (waits until the orders card has loaded; reloads if loading failed).
+/// The order links on /account, once the orders card has loaded; a card that shows an error
+/// fails the journey with it.
 async fn account_orders(ctx: &Ctx, b: &Browser) -> Result<Vec<String>> {
-    for _ in 0..5 {
-        b.goto(&format!("{}/account", ctx.base)).await?;
-        let loaded = b
-            .wait_js(
-                "(() => { const c = document.querySelector('[data-testid=orders]'); return c && !c.querySelector('.loading') ? (c.querySelector('.form-error') ? 'error' : 'ok') : null; })()",
-                secs(30),
-                "the orders card",
-            )
-            .await?;
-        if loaded == json!("ok") {
-            let v = b.js("return [...document.querySelectorAll('[data-testid=orders] a[href^=\"/orders/\"]')].map(a => a.textContent.trim());", vec![]).await?;
-            return Ok(serde_json::from_value(v)?);
-        }
-        tokio::time::sleep(secs(1)).await;
-    }
-    bail!(
-        "the orders card did not load in 5 tries: {}",
+    b.goto(&format!("{}/account", ctx.base)).await?;
+    let loaded = b
+        .wait_js(
+            "(() => { const c = document.querySelector('[data-testid=orders]'); if (!c || c.querySelector('.loading')) return null; const e = c.querySelector('.form-error'); return e ? 'error: ' + e.textContent.trim() : 'ok'; })()",
+            secs(30),
+            "the orders card",
+        )
+        .await?;
+    ensure!(
+        loaded == json!("ok"),
+        "the orders card on /account shows {loaded}: {}",
         b.describe().await
-    )
+    );
+    let v = b.js("return [...document.querySelectorAll('[data-testid=orders] a[href^=\"/orders/\"]')].map(a => a.textContent.trim());", vec![]).await?;
+    Ok(serde_json::from_value(v)?)
 }
 
 // ---------------------------------------------------------------------------------------------
