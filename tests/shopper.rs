@@ -714,3 +714,22 @@ async fn a_fast_fresh_demo_runs_fast_once_the_shopper_has_registered() {
         sleep_ms(20).await;
     }
 }
+
+// Fault 14: idempotency keys came from `Math.random`, which is not a source of secrets: the
+// keys must come from the browser's cryptographic generator, whatever `Math.random` says.
+#[wasm_bindgen_test]
+fn idempotency_keys_do_not_come_from_math_random() {
+    js("window.__random = Math.random; Math.random = () => 0.5;");
+    let keys = [
+        flash_sale::device::random_key(),
+        flash_sale::device::random_key(),
+    ];
+    js("Math.random = window.__random;");
+    assert_ne!(keys[0], keys[1], "two keys alike with Math.random fixed");
+    for key in &keys {
+        assert!(
+            key.len() == 32 && key.chars().all(|c| c.is_ascii_hexdigit()),
+            "{key} is not 128 bits as hex"
+        );
+    }
+}
