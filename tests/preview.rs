@@ -117,6 +117,16 @@ async fn the_gallery_shows_every_screen_twice() {
     );
 }
 
+/// A scenario link may name the page's language (`&lang=zh-CN`): it is not a demo setting the
+/// page should warn about, and the settings beside it still count.
+#[wasm_bindgen_test]
+fn a_scenario_link_may_name_the_language() {
+    let (scenario, notices) = scenario::parse("?demo=live&lang=zh-CN&crowd=500").unwrap();
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(scenario.preset, "live");
+    assert_eq!(scenario.settings.crowd, Some(500));
+}
+
 #[wasm_bindgen_test]
 async fn each_preset_lands_in_its_state() {
     for (preset, expected) in [
