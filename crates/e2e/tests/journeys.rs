@@ -199,6 +199,9 @@ struct Shopper {
     address: &'static [(&'static str, &'static str)],
     /// A price of the first drop (priced in CNY in the catalog), as the page writes it.
     price: &'static str,
+    /// The colours of the first drop's variants in the shopper's language: every variant's
+    /// name ends with one.
+    colours: [&'static str; 3],
 }
 
 const BRITISH: Shopper = Shopper {
@@ -210,6 +213,7 @@ const BRITISH: Shopper = Shopper {
         ("#postcode", "SW1Y 4JH"),
     ],
     price: "CN¥1,999.00",
+    colours: ["Graphite", "Glacier", "Ember"],
 };
 
 /// Types a Chinese mobile number as people write it, without +86 and with spaces; gives the
@@ -224,6 +228,7 @@ const CHINESE: Shopper = Shopper {
         ("#line1", "中关村大街 27 号"),
     ],
     price: "¥1,999.00",
+    colours: ["石墨黑", "冰川蓝", "余烬橙"],
 };
 
 /// Fills the checkout form's four fields.
@@ -455,6 +460,12 @@ async fn buy_a_unit(ctx: &Ctx, b: &Browser, shopper: &Shopper) -> Result<()> {
         "the unit held reads {held}, not priced {}",
         shopper.price
     );
+    let named = |text: &str| shopper.colours.iter().any(|c| text.contains(c));
+    ensure!(
+        held.as_str().is_some_and(named),
+        "the unit held reads {held}, naming none of {:?}",
+        shopper.colours
+    );
     b.click("[data-testid=go-checkout]", secs(10)).await?;
     ctx.reach(b, &["checkout"], secs(10)).await?;
     for (field, text) in shopper.address {
@@ -470,15 +481,47 @@ async fn buy_a_unit(ctx: &Ctx, b: &Browser, shopper: &Shopper) -> Result<()> {
         switch_language_and_back(ctx, b, "checkout").await?;
     }
     let order = pay_until_confirmed(ctx, b, secs(60)).await?;
+    let confirmed = b
+        .js(
+            "return document.querySelector('section[data-state=order-confirmed]').innerText;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        confirmed.as_str().is_some_and(named),
+        "the confirmed order names none of {:?}: {confirmed}",
+        shopper.colours
+    );
     let orders = account_orders(ctx, b).await?;
-    ctx.shoot(b, "account").await?;
     ensure!(
         orders == vec![order.clone()],
         "/account lists {orders:?}, expected [{order}]"
     );
+    b.wait_js(
+        &format!(
+            "(() => {{ const li = document.querySelector('[data-testid=orders] li'); return li && {}.some(c => li.textContent.includes(c)); }})()",
+            json!(shopper.colours)
+        ),
+        secs(20),
+        &format!("the order on /account to name one of {:?}", shopper.colours),
+    )
+    .await?;
+    ctx.shoot(b, "account").await?;
     b.goto(&format!("{}/orders/{order}", ctx.base)).await?;
     let shown = b.wait_testid("order-number", secs(20)).await?;
     ensure!(shown == order, "/orders/{order} shows {shown:?}");
+    let product = b
+        .wait_js(
+            "(() => { const d = document.querySelector('.details dd'); return d && !d.textContent.trim().endsWith('·') ? d.textContent.trim() : null; })()",
+            secs(20),
+            "the order's product and variant",
+        )
+        .await?;
+    ensure!(
+        product.as_str().is_some_and(named),
+        "/orders/{order} names the product {product}, with none of {:?}",
+        shopper.colours
+    );
     ctx.shoot(b, "order").await?;
     let order_call = format!("/api/orders/{order}");
     ensure_served_by_the_store(ctx, b, &["/api/time", &order_call]).await
