@@ -554,9 +554,11 @@ async fn a_shopper_arriving_after_the_start_is_told_they_join_after_the_draw() {
     wait_for_text(&root, "after the draw", 2_000).await;
 }
 
-// Fault 1: the clock-quality line is about the device, not about the demo's clock.
+// Fault 1: the clock-quality line is about the device against the store's clock: the demo's
+// presets, jumps and speed are not a device error, and its skew (a store clock that disagrees
+// with the device's by that much) is.
 #[wasm_bindgen_test]
-async fn demo_skew_and_jumps_are_not_reported_as_device_error() {
+async fn demo_jumps_are_not_reported_as_device_error_and_skew_is() {
     let skewed = DemoSettings {
         skew_ms: -2_400,
         speed: 20.0,
@@ -568,18 +570,45 @@ async fn demo_skew_and_jumps_are_not_reported_as_device_error() {
     let client = tab(&store.store, None);
     let sync = client.sync_clock().await.unwrap();
     assert!(
-        sync.device_ahead_ms().abs() < 100.0,
-        "device error {} ms for a device with a right clock",
+        (sync.device_ahead_ms() - 2_400.0).abs() < 100.0,
+        "a device 2.4 s ahead of the store clock read as {} ms",
         sync.device_ahead_ms()
     );
     flash_sale::device::set_device_clock_error(-5_000.0);
     let sync = client.sync_clock().await.unwrap();
     flash_sale::device::set_device_clock_error(0.0);
     assert!(
-        (sync.device_ahead_ms() + 5_000.0).abs() < 100.0,
-        "device 5 s slow read as {} ms",
+        (sync.device_ahead_ms() + 2_600.0).abs() < 100.0,
+        "a device 5 s slow, against a store clock 2.4 s slow, read as {} ms",
         sync.device_ahead_ms()
     );
+}
+
+// Fault 15: a store clock 2.4 s behind the device was said to agree with it. The line says
+// how far off the device is, either way, in the shopper's language.
+#[wasm_bindgen_test]
+async fn the_clock_line_says_how_far_the_device_is_from_the_store_clock() {
+    use flash_sale::i18n::Locale::{En, ZhCn};
+    for (skew_ms, locale, says) in [
+        (-2_400, En, "your device clock is 2.4 s fast"),
+        (2_400, En, "your device clock is 2.4 s slow"),
+        (-2_400, ZhCn, "您设备的时钟快了 2.4 秒"),
+        (2_400, ZhCn, "您设备的时钟慢了 2.4 秒"),
+    ] {
+        let store = fresh_store(DemoSettings {
+            skew_ms,
+            ..settings()
+        });
+        let storage = signed_in(&store, "+447700900313").await;
+        act(&store.client, Method::Post, "registration", None::<()>)
+            .await
+            .unwrap();
+        let shop = shop_on(&store.store, storage);
+        shop.locale.set(locale);
+        let (_shop, _handle, root) = mount_shop(&format!("/sale/{SALE}"), shop).await;
+        wait_for_state(&root, "registered", 5_000).await;
+        wait_for_text(&root, says, 5_000).await;
+    }
 }
 
 /// The store's transport, a fixed `delay_ms` slower each way and failing the first `fail` calls

@@ -8,9 +8,10 @@ use crate::Millis;
 pub struct StoreTime {
     pub now_ms: Millis,
     pub rate: f64,
-    /// The store host's own wall-clock time, which the demo's presets, clock jumps, skew and
-    /// speed leave alone: what a device's clock error is measured against. A store whose
-    /// clock is the wall clock may leave it out.
+    /// The store's wall-clock time: the host's, moved by the demo's skew (a store clock that
+    /// disagrees with the device's by that much) but not by its presets, clock jumps or speed.
+    /// What a device's clock error is measured against. A store whose clock is the wall clock
+    /// may leave it out.
     #[serde(default)]
     pub real_ms: Option<Millis>,
 }
