@@ -762,3 +762,64 @@ fn idempotency_keys_do_not_come_from_math_random() {
         );
     }
 }
+
+// Fault 16: a scenario opened after another made the store forget the first one's session
+// while the page's check of it was still being retried; the check's late refusal then signed
+// out the session the scenario had just signed in with. A refusal signs out only the session
+// the call was made with.
+#[wasm_bindgen_test]
+async fn a_late_refusal_of_an_old_session_leaves_the_new_one_signed_in() {
+    let store = fresh_store(settings());
+    let old = sign_in(&store.client, "+447700900314").await;
+    let slow = StoreClient::new(
+        Rc::new(Slow {
+            inner: transport(&store.store),
+            delay_ms: 1_000,
+            fail: Rc::new(RefCell::new(0)),
+        }),
+        Some(old),
+    );
+    let answer = Rc::new(RefCell::new(None));
+    {
+        let (slow, answer) = (slow.clone(), answer.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let orders = slow.get::<Vec<OrderView>>("/api/orders").await;
+            *answer.borrow_mut() = Some(orders);
+        });
+    }
+    // While that call is on its way: the demo is reset (the store forgets every session) and
+    // the shopper signs in again.
+    let _: DevState = store
+        .client
+        .call(Method::Post, "/api/dev/reset", Some(Some(settings())))
+        .await
+        .unwrap();
+    let new = sign_in(&store.client, "+447700900314").await;
+    slow.session.set(Some(new.clone()));
+    until(5_000.0, "the old session's call answered", || {
+        let answered = answer.borrow().is_some();
+        async move { answered }
+    })
+    .await;
+    let status = answer
+        .borrow()
+        .as_ref()
+        .unwrap()
+        .as_ref()
+        .map_err(|e| e.status)
+        .err();
+    assert_eq!(
+        status,
+        Some(401),
+        "the old session was refused after the reset"
+    );
+    assert_eq!(
+        slow.session.get_untracked(),
+        Some(new),
+        "the new session stands"
+    );
+    assert!(
+        !slow.session_refused.get_untracked(),
+        "no notice of a sign-out"
+    );
+}

@@ -334,6 +334,82 @@ async fn chinese_shopper_buys_a_unit(ctx: &Ctx, b: &Browser) -> Result<()> {
     buy_a_unit(ctx, b, &CHINESE).await
 }
 
+/// A scenario opened after another in the same browser, in the same tab or beside the first
+/// one still open, starts with the first one's session saved, which the new scenario's reset
+/// makes the store forget. (Regression: the page once said "您已退出登录" (signed out) above
+/// the new scenario's held unit.) The new scenario's own sign-in must stand, with no such
+/// notice, once the saved session's check and the first tab's polls have had their answers.
+async fn chinese_scenario_after_another_keeps_its_sign_in(ctx: &Ctx, b: &Browser) -> Result<()> {
+    for beside in [false, true] {
+        for first in [
+            "demo=your-turn&faults=0.5&seed=1",
+            "demo=your-turn&faults=0.5&seed=2",
+            "demo=your-turn&faults=0.5&seed=3",
+            "demo=live&faults=0.5&seed=4",
+            "demo=live",
+            "demo=countdown",
+            "demo=sold-out",
+            "demo=your-turn",
+        ] {
+            let first_tab = b.client.window().await?;
+            ctx.scenario(b, first).await?;
+            b.wait_js(
+                "localStorage.getItem('kestrel.v1.session')",
+                secs(30),
+                &format!("the session of ?{first}"),
+            )
+            .await?;
+            let second_tab = if beside {
+                let tab = b.client.new_window(true).await?.handle;
+                b.client.switch_to_window(tab.clone()).await?;
+                Some(tab)
+            } else {
+                None
+            };
+            ctx.scenario(b, "demo=your-turn&lang=zh-CN").await?;
+            b.wait_state(&["your-turn"], secs(30)).await?;
+            // The saved session's check (GET /api/orders) has its last answer: 200, or 401
+            // for a session the reset made the store forget.
+            b.wait_js(
+                "performance.getEntriesByType('resource').some(e => new URL(e.name).pathname === '/api/orders' && [200, 401].includes(e.responseStatus))",
+                secs(30),
+                "the answer to the saved session's check",
+            )
+            .await?;
+            if let Some(tab) = &second_tab {
+                // The first tab's polls, made with the forgotten session, have been answered.
+                b.client.switch_to_window(first_tab.clone()).await?;
+                wait_for_polls(b, "/api/sales/k7-first-drop", 2).await?;
+                b.client.switch_to_window(tab.clone()).await?;
+            }
+            let said = b
+                .js(
+                    "return [...document.querySelectorAll('.notice')].map(e => e.textContent.trim());",
+                    vec![],
+                )
+                .await?;
+            let place = if beside { "beside" } else { "after" };
+            ensure!(
+                !said.to_string().contains("您已退出登录"),
+                "?demo=your-turn opened {place} ?{first} says signed out: {said}"
+            );
+            let session = b
+                .js("return localStorage.getItem('kestrel.v1.session');", vec![])
+                .await?;
+            ensure!(
+                session.is_string() && b.state().await.as_deref() == Some("your-turn"),
+                "?demo=your-turn opened {place} ?{first} lost its sign-in or hold: {}",
+                b.describe().await
+            );
+            if second_tab.is_some() {
+                b.client.close_window().await?;
+                b.client.switch_to_window(first_tab).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Switches the page's language from the header and back, checking that the screen, the
 /// shopper's place or hold and what they typed are still there in the other language.
 async fn switch_language_and_back(ctx: &Ctx, b: &Browser, screen: &str) -> Result<()> {
@@ -1499,6 +1575,7 @@ fn main() {
         two_tabs_pay_at_once_for_one_order,
         a_stopped_worker_loses_nothing,
         a_replayed_seed_fails_the_same_calls,
+        chinese_scenario_after_another_keeps_its_sign_in,
     ];
     // Journeys that show a known app bug: reported, run only when asked for.
     let known_bugs: Vec<(&str, Journey)> = journeys![];
