@@ -340,71 +340,68 @@ async fn chinese_shopper_buys_a_unit(ctx: &Ctx, b: &Browser) -> Result<()> {
 /// the new scenario's held unit.) The new scenario's own sign-in must stand, with no such
 /// notice, once the saved session's check and the first tab's polls have had their answers.
 async fn chinese_scenario_after_another_keeps_its_sign_in(ctx: &Ctx, b: &Browser) -> Result<()> {
-    for beside in [false, true] {
-        for first in [
-            "demo=your-turn&faults=0.5&seed=1",
-            "demo=your-turn&faults=0.5&seed=2",
-            "demo=your-turn&faults=0.5&seed=3",
-            "demo=live&faults=0.5&seed=4",
-            "demo=live",
-            "demo=countdown",
-            "demo=sold-out",
-            "demo=your-turn",
-        ] {
-            let first_tab = b.client.window().await?;
-            ctx.scenario(b, first).await?;
-            b.wait_js(
-                "localStorage.getItem('kestrel.v1.session')",
-                secs(30),
-                &format!("the session of ?{first}"),
-            )
-            .await?;
-            let second_tab = if beside {
-                let tab = b.client.new_window(true).await?.handle;
-                b.client.switch_to_window(tab.clone()).await?;
-                Some(tab)
-            } else {
-                None
-            };
-            ctx.scenario(b, "demo=your-turn&lang=zh-CN").await?;
-            b.wait_state(&["your-turn"], secs(30)).await?;
-            // The saved session's check (GET /api/orders) has its last answer: 200, or 401
-            // for a session the reset made the store forget.
-            b.wait_js(
+    // Under faults the first scenario's store fails the page's check of the saved session,
+    // which is retried after the new scenario's reset (seed 2 showed the regression).
+    for (beside, first) in [
+        (false, "demo=your-turn&faults=0.5&seed=2"),
+        (false, "demo=live&faults=0.5&seed=4"),
+        (false, "demo=countdown"),
+        (true, "demo=your-turn&faults=0.5&seed=2"),
+        (true, "demo=live"),
+    ] {
+        let first_tab = b.client.window().await?;
+        ctx.scenario(b, first).await?;
+        b.wait_js(
+            "localStorage.getItem('kestrel.v1.session')",
+            secs(30),
+            &format!("the session of ?{first}"),
+        )
+        .await?;
+        let second_tab = if beside {
+            let tab = b.client.new_window(true).await?.handle;
+            b.client.switch_to_window(tab.clone()).await?;
+            Some(tab)
+        } else {
+            None
+        };
+        ctx.scenario(b, "demo=your-turn&lang=zh-CN").await?;
+        b.wait_state(&["your-turn"], secs(30)).await?;
+        // The saved session's check (GET /api/orders) has its last answer: 200, or 401
+        // for a session the reset made the store forget.
+        b.wait_js(
                 "performance.getEntriesByType('resource').some(e => new URL(e.name).pathname === '/api/orders' && [200, 401].includes(e.responseStatus))",
                 secs(30),
                 "the answer to the saved session's check",
             )
             .await?;
-            if let Some(tab) = &second_tab {
-                // The first tab's polls, made with the forgotten session, have been answered.
-                b.client.switch_to_window(first_tab.clone()).await?;
-                wait_for_polls(b, "/api/sales/k7-first-drop", 2).await?;
-                b.client.switch_to_window(tab.clone()).await?;
-            }
-            let said = b
-                .js(
-                    "return [...document.querySelectorAll('.notice')].map(e => e.textContent.trim());",
-                    vec![],
-                )
-                .await?;
-            let place = if beside { "beside" } else { "after" };
-            ensure!(
-                !said.to_string().contains("您已退出登录"),
-                "?demo=your-turn opened {place} ?{first} says signed out: {said}"
-            );
-            let session = b
-                .js("return localStorage.getItem('kestrel.v1.session');", vec![])
-                .await?;
-            ensure!(
-                session.is_string() && b.state().await.as_deref() == Some("your-turn"),
-                "?demo=your-turn opened {place} ?{first} lost its sign-in or hold: {}",
-                b.describe().await
-            );
-            if second_tab.is_some() {
-                b.client.close_window().await?;
-                b.client.switch_to_window(first_tab).await?;
-            }
+        if let Some(tab) = &second_tab {
+            // The first tab's polls, made with the forgotten session, have been answered.
+            b.client.switch_to_window(first_tab.clone()).await?;
+            wait_for_polls(b, "/api/sales/k7-first-drop", 2, secs(30)).await?;
+            b.client.switch_to_window(tab.clone()).await?;
+        }
+        let said = b
+            .js(
+                "return [...document.querySelectorAll('.notice')].map(e => e.textContent.trim());",
+                vec![],
+            )
+            .await?;
+        let place = if beside { "beside" } else { "after" };
+        ensure!(
+            !said.to_string().contains("您已退出登录"),
+            "?demo=your-turn opened {place} ?{first} says signed out: {said}"
+        );
+        let session = b
+            .js("return localStorage.getItem('kestrel.v1.session');", vec![])
+            .await?;
+        ensure!(
+            session.is_string() && b.state().await.as_deref() == Some("your-turn"),
+            "?demo=your-turn opened {place} ?{first} lost its sign-in or hold: {}",
+            b.describe().await
+        );
+        if second_tab.is_some() {
+            b.client.close_window().await?;
+            b.client.switch_to_window(first_tab).await?;
         }
     }
     Ok(())
@@ -990,8 +987,9 @@ async fn unregistered_shopper_is_told_why(ctx: &Ctx, b: &Browser) -> Result<()> 
         "the sale to start",
     )
     .await?;
-    // The page has answers to polls made after the start, the first of them applied.
-    wait_for_polls(b, "/api/sales/k7-first-drop", 2).await?;
+    // The page has an answer to a poll made after the start (a shopper whose part is over
+    // is asked to poll every 30 s).
+    wait_for_polls(b, "/api/sales/k7-first-drop", 1, secs(70)).await?;
     let state = b
         .wait_state(&["registration-closed", "live-queue"], secs(10))
         .await?;
@@ -1233,7 +1231,7 @@ async fn typing_keeps_focus_on_the_sale_page(ctx: &Ctx, b: &Browser) -> Result<(
         vec![],
     )
     .await?;
-    wait_for_polls(b, "/api/sales/k7-first-drop", 3).await?;
+    wait_for_polls(b, "/api/sales/k7-first-drop", 3, secs(30)).await?;
     let v = b
         .js("return { same: window.__field === document.querySelector('input#phone'), focused: document.activeElement === document.querySelector('input#phone'), active: document.activeElement.tagName };", vec![])
         .await?;
@@ -1257,7 +1255,7 @@ async fn inline_sign_in_keeps_the_code_step(ctx: &Ctx, b: &Browser) -> Result<()
         "the code field",
     )
     .await?;
-    wait_for_polls(b, "/api/sales/k7-first-drop", 3).await?;
+    wait_for_polls(b, "/api/sales/k7-first-drop", 3, secs(30)).await?;
     let stage = b
         .js(
             "const f = document.querySelector('.sign-in'); return f ? f.dataset.state : null;",
@@ -1470,7 +1468,7 @@ async fn a_stopped_worker_loses_nothing(ctx: &Ctx, b: &Browser) -> Result<()> {
 /// Waits until `n` of the page's calls to `path` made from now on have been answered: the
 /// polls a regression would have shown in. (A call shows in the page's resource timings once
 /// its answer has arrived.)
-async fn wait_for_polls(b: &Browser, path: &str, n: usize) -> Result<()> {
+async fn wait_for_polls(b: &Browser, path: &str, n: usize, timeout: Duration) -> Result<()> {
     let since = b
         .js(
             // Room for every call the journey makes (the default keeps only 250 entries).
@@ -1483,7 +1481,7 @@ async fn wait_for_polls(b: &Browser, path: &str, n: usize) -> Result<()> {
             "performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === {} && e.startTime > {since}).length >= {n}",
             json!(path)
         ),
-        secs(30),
+        timeout,
         &format!("{n} answered calls to {path}"),
     )
     .await?;
