@@ -11,16 +11,18 @@ use crate::shop::use_shop;
 #[component]
 pub fn VariantName(sale_id: String, english: String) -> impl IntoView {
     let locale = use_shop().locale.get_untracked();
-    if locale == Locale::En {
-        return english.into_any();
-    }
-    let detail = use_api::<SaleDetail>(move || format!("/api/sales/{sale_id}"));
-    (move || {
-        detail.with(|d| match d {
-            None => String::new(),
-            Some(Ok(d)) => d.variant_name_in(&english, locale.tag()).to_string(),
-            Some(Err(_)) => english.clone(),
+    let name = if locale == Locale::En {
+        english.into_any()
+    } else {
+        let detail = use_api::<SaleDetail>(move || format!("/api/sales/{sale_id}"));
+        (move || {
+            detail.with(|d| match d {
+                None => String::new(),
+                Some(Ok(d)) => d.variant_name_in(&english, locale.tag()).to_string(),
+                Some(Err(_)) => english.clone(),
+            })
         })
-    })
-    .into_any()
+        .into_any()
+    };
+    view! { <span class="variant-name">{name}</span> }
 }
