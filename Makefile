@@ -30,7 +30,7 @@ tools-nats:
 	@scripts/ensure-tools nats-server
 
 tools-browser: rust-version
-	@scripts/ensure-tools wasm-target wasm-bindgen wasm-pack chromium
+	@scripts/ensure-tools wasm-target wasm-bindgen wasm-pack chromium fonts
 
 ## serve: the storefront at http://127.0.0.1:8080 (rebuilds on change)
 serve: tools-app
@@ -74,14 +74,14 @@ test-browser: tools-browser
 ## test-e2e: the release build served on 127.0.0.1, driven in headless Chromium through
 ## chromedriver (crates/e2e); screenshots of every screen in target/screenshots/
 test-e2e: build
-	@scripts/ensure-tools chromium
+	@scripts/ensure-tools chromium fonts
 	cargo test -p e2e --lib
 	CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p e2e --test journeys
 
 ## test-e2e-server: the same journeys against the real store server (store-server --demo serves
 ## dist/ and /api; no worker), except the three about the worker itself or its simulated faults
 test-e2e-server: build
-	@scripts/ensure-tools chromium
+	@scripts/ensure-tools chromium fonts
 	cargo build --profile server -p store-server
 	E2E_STORE=server E2E_STORE_SERVER=target/server/store-server CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p e2e --test journeys
 

@@ -28,11 +28,17 @@ pub fn monotonic_ms() -> f64 {
         .unwrap_or_else(real_now)
 }
 
-/// 128 random bits as hex: the page's idempotency keys. They are the client's own choice, as with
-/// any HTTP client; everything the store decides comes from its seed.
+/// 128 random bits from the browser's cryptographic generator, as hex: the page's idempotency
+/// keys. They are the client's own choice, as with any HTTP client; everything the store decides
+/// comes from its seed. `getRandomValues` rather than `randomUUID`: it also works on a page
+/// that is not a secure context (the store server reached over plain HTTP on a LAN address).
 pub fn random_key() -> String {
-    let word = || (js_sys::Math::random() * (1u64 << 52) as f64) as u64 & 0xffff_ffff;
-    format!("{:08x}{:08x}{:08x}{:08x}", word(), word(), word(), word())
+    let mut bytes = [0u8; 16];
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
+        .expect("the browser has crypto.getRandomValues");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub async fn sleep_ms(ms: u64) {

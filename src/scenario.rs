@@ -73,7 +73,12 @@ pub fn parse(query: &str) -> Option<(Scenario, Vec<Said>)> {
     // What the preset forced, it needs: another crowd or stock could keep the shopper from the
     // moment the preset is named after (a crowd of 5,000 at your-turn never reaches the turn).
     let forced = (settings.crowd, settings.stock);
-    for (name, value) in pairs.iter().filter(|(k, _)| k != "demo" && k != "dev") {
+    // `dev` opens the demo controls and `lang` picks the page's language: both are read
+    // elsewhere, beside a scenario, and are not demo settings.
+    let settings_named = pairs
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "demo" | "dev" | "lang"));
+    for (name, value) in settings_named {
         let needed = match name.as_str() {
             "crowd" => forced.0.map(|c| (c, (|t| t.preset_needs_crowd) as Text)),
             "stock" => forced.1.map(|s| (s, (|t| t.preset_needs_stock) as Text)),

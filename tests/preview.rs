@@ -117,6 +117,16 @@ async fn the_gallery_shows_every_screen_twice() {
     );
 }
 
+/// A scenario link may name the page's language (`&lang=zh-CN`): it is not a demo setting the
+/// page should warn about, and the settings beside it still count.
+#[wasm_bindgen_test]
+fn a_scenario_link_may_name_the_language() {
+    let (scenario, notices) = scenario::parse("?demo=live&lang=zh-CN&crowd=500").unwrap();
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(scenario.preset, "live");
+    assert_eq!(scenario.settings.crowd, Some(500));
+}
+
 #[wasm_bindgen_test]
 async fn each_preset_lands_in_its_state() {
     for (preset, expected) in [
@@ -224,8 +234,13 @@ async fn the_gallery_in_chinese_has_every_screen_and_no_english_sentence() {
         root.query_selector_all(".preview-item").unwrap().length() as usize,
         screen_names().len()
     );
-    // Dates and the sign-in inbox fill in once the first frames have run.
-    sleep_ms(200).await;
+    // The sign-in screens' inboxes fill in once the store has answered.
+    wait_until(&root, "the inboxes' first answers", 3_000.0, |r| {
+        r.query_selector(".inbox[aria-busy=true]")
+            .unwrap()
+            .is_none()
+    })
+    .await;
     let english = latin_sentences(&root);
     assert!(
         english.is_empty(),

@@ -487,3 +487,30 @@ fn an_address_names_its_sale_order_or_screen_as_written() {
         (Page::Sale, Some("%E0%A4%A".into()))
     );
 }
+
+/// A Chinese page names the unit held in Chinese, as the catalog does.
+#[wasm_bindgen_test]
+async fn a_chinese_page_names_the_variants_in_chinese() {
+    let store = fresh_store(settings());
+    let session = sign_in(&store.client, "+447700900341").await;
+    let storage = Rc::new(PageStorage::memory());
+    storage.set("session", &serde_json::to_string(&session).unwrap());
+    let hold = reach_hold(&store.client).await;
+    let shop = shop_on(&store.store, storage);
+    shop.locale.set(flash_sale::i18n::Locale::ZhCn);
+    let (_shop, _handle, root) = mount_shop(&format!("/sale/{SALE}"), shop).await;
+    wait_for_state(&root, "your-turn", 5_000).await;
+    let colour = ["石墨黑", "冰川蓝", "余烬橙"][hold_variant(&hold)];
+    let held = text(&root, ".big-figure");
+    assert!(
+        held.contains(colour),
+        "the unit held reads {held}, not {colour}"
+    );
+}
+
+fn hold_variant(view: &ShopperView) -> usize {
+    match &view.status {
+        ShopperStatus::Holding { hold } => hold.variant as usize,
+        status => panic!("no hold: {status:?}"),
+    }
+}

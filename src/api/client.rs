@@ -55,7 +55,7 @@ pub struct StoreClient {
     pub session: RwSignal<Option<Session>>,
     pub clock: RwSignal<Option<ClockSync>>,
     pub notice: RwSignal<Option<NetworkNotice>>,
-    /// Set when the store answered 401 to the saved session and the client signed out.
+    /// Set when the store answered 401 to the session the client holds, and it signed out.
     pub session_refused: RwSignal<bool>,
     in_flight_retries: Rc<Cell<u32>>,
 }
@@ -194,7 +194,13 @@ impl StoreClient {
                     ApiError::new(0, codes::NO_ANSWER, "The connection to the store dropped.")
                 }
             };
-            if error.status == 401 && error.code == codes::SIGN_IN && request.bearer.is_some() {
+            // Only the session the call was made with was refused: one signed in since (by a
+            // scenario after a demo reset, or in another tab) stands.
+            if error.status == 401
+                && error.code == codes::SIGN_IN
+                && request.bearer.is_some()
+                && request.bearer == self.bearer()
+            {
                 self.session_refused.set(true);
                 self.session.set(None);
             }

@@ -6,6 +6,7 @@ mod layout;
 mod notices;
 pub mod on_demand;
 mod sign_in;
+mod variant_name;
 
 pub use clock_quality::ClockQuality;
 pub use countdown::Countdown;
@@ -13,3 +14,4 @@ pub use dev_panel::DevPanel;
 pub use layout::{Footer, Header, Stat, StateSection};
 pub use notices::{NetworkBanner, Notices};
 pub use sign_in::{SignIn, SignInStage};
+pub use variant_name::VariantName;

@@ -187,7 +187,8 @@ fn Inbox(phone: String) -> impl IntoView {
         "/api/dev/inbox".into()
     });
     view! {
-        <aside class="inbox" aria-label=shop.words().demo_texts>
+        // Busy until the store's first answer: what it shows before that is not yet the inbox.
+        <aside class="inbox" aria-label=shop.words().demo_texts aria-busy=move || inbox.with(Option::is_none).to_string()>
             <h3>{shop.words().demo_phone}</h3>
             {move || {
                 let messages: Vec<Sms> = inbox.get().and_then(Result::ok).unwrap_or_default().into_iter().rev().filter(|m| m.phone == phone).take(3).collect();

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::{OrderView, SaleSummary, ShopperStatus, ShopperView};
-use crate::components::SignIn;
+use crate::components::{SignIn, VariantName};
 use crate::format;
 use crate::hooks::use_api;
 use crate::i18n::fill;
@@ -113,7 +113,7 @@ pub fn OrderList(orders: Vec<OrderView>) -> impl IntoView {
         <ul class="plain-list">
             {orders.into_iter().map(|o| view! {
                 <li><a href=format!("/orders/{}", o.number)>{o.number.clone()}</a>
-                    {format!(" · {} {} · {}", o.product, o.variant, format::money(o.price_cents, &o.currency, locale))}</li>
+                    {format!(" · {} ", o.product)}<VariantName sale_id=o.sale_id.clone() english=o.variant.clone()/>{format!(" · {}", format::money(o.price_cents, &o.currency, locale))}</li>
             }).collect_view()}
         </ul>
     }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::OrderView;
-use crate::components::SignIn;
+use crate::components::{SignIn, VariantName};
 use crate::format;
 use crate::hooks::use_api;
 use crate::i18n::fill;
@@ -35,7 +35,7 @@ pub fn Order() -> impl IntoView {
                 Some(Ok(o)) => view! {
                     <h1>{t().order_word} <span data-testid="order-number">{o.number.clone()}</span></h1>
                     <dl class="card details">
-                        <dt>{t().product}</dt><dd>{format!("{} · {}", o.product, o.variant)}</dd>
+                        <dt>{t().product}</dt><dd>{format!("{} · ", o.product)}<VariantName sale_id=o.sale_id.clone() english=o.variant.clone()/></dd>
                         <dt>{t().paid}</dt><dd>{format::money(o.price_cents, &o.currency, shop.locale.get())}</dd>
                         <dt>{t().delivering_to}</dt><dd>{format::address(&o.address)}</dd>
                     </dl>

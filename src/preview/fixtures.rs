@@ -25,7 +25,7 @@ fn detail(phase: Phase) -> SaleDetail {
     let revealed = phase == Phase::Ended;
     let variant = |index: u8,
                    id: &str,
-                   name: &str,
+                   [name, name_zh_cn]: [&str; 2],
                    colour: &str,
                    stock: u32,
                    available: u32,
@@ -33,6 +33,7 @@ fn detail(phase: Phase) -> SaleDetail {
         index,
         id: id.into(),
         name: name.into(),
+        name_zh_cn: Some(name_zh_cn.into()),
         colour: colour.into(),
         price_cents,
         stock,
@@ -64,7 +65,7 @@ fn detail(phase: Phase) -> SaleDetail {
             variant(
                 0,
                 "k7-8-256-graphite",
-                "8 GB + 256 GB · Graphite",
+                ["8 GB + 256 GB · Graphite", "8 GB + 256 GB · 石墨黑"],
                 "#2f343c",
                 120,
                 if selling { 31 } else { 120 },
@@ -73,7 +74,7 @@ fn detail(phase: Phase) -> SaleDetail {
             variant(
                 1,
                 "k7-8-256-glacier",
-                "8 GB + 256 GB · Glacier",
+                ["8 GB + 256 GB · Glacier", "8 GB + 256 GB · 冰川蓝"],
                 "#b9d3e6",
                 80,
                 if selling { 12 } else { 80 },
@@ -82,7 +83,7 @@ fn detail(phase: Phase) -> SaleDetail {
             variant(
                 2,
                 "k7-12-512-ember",
-                "12 GB + 512 GB · Ember",
+                ["12 GB + 512 GB · Ember", "12 GB + 512 GB · 余烬橙"],
                 "#d8643c",
                 50,
                 if selling { 0 } else { 50 },

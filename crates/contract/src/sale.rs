@@ -8,9 +8,10 @@ use crate::Millis;
 pub struct StoreTime {
     pub now_ms: Millis,
     pub rate: f64,
-    /// The store host's own wall-clock time, which the demo's presets, clock jumps, skew and
-    /// speed leave alone: what a device's clock error is measured against. A store whose
-    /// clock is the wall clock may leave it out.
+    /// The store's wall-clock time: the host's, moved by the demo's skew (a store clock that
+    /// disagrees with the device's by that much) but not by its presets, clock jumps or speed.
+    /// What a device's clock error is measured against. A store whose clock is the wall clock
+    /// may leave it out.
     #[serde(default)]
     pub real_ms: Option<Millis>,
 }
@@ -69,10 +70,27 @@ pub struct VariantView {
     pub index: u8,
     pub id: String,
     pub name: String,
+    /// The name in Simplified Chinese; `name` is the English.
+    #[serde(
+        default,
+        rename = "name_zh-CN",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name_zh_cn: Option<String>,
     pub colour: String,
     pub price_cents: u32,
     pub stock: u32,
     pub available: u32,
+}
+
+impl VariantView {
+    /// The name in the language tagged `language`, the English one if it has none.
+    pub fn name_in(&self, language: &str) -> &str {
+        match (language, &self.name_zh_cn) {
+            ("zh-CN", Some(chinese)) => chinese,
+            _ => &self.name,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -91,6 +109,16 @@ pub struct SaleDetail {
     pub counters: Counters,
     /// Sorted ticket numbers of the pre-queue (published at the start), for verifying the draw.
     pub pre_queue_tickets: Vec<u32>,
+}
+
+impl SaleDetail {
+    /// The name in `language` of the variant an order names: orders keep the name as English.
+    pub fn variant_name_in<'a>(&'a self, english: &'a str, language: &str) -> &'a str {
+        self.variants
+            .iter()
+            .find(|v| v.name == english)
+            .map_or(english, |v| v.name_in(language))
+    }
 }
 
 /// Live totals of a sale.

@@ -3,7 +3,7 @@
 use js_sys::Promise;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::{IdbDatabase, IdbRequest, IdbTransaction};
 
 const DATABASE: &str = "kestrel-store";
 const OBJECTS: &str = "documents";
@@ -13,47 +13,78 @@ pub struct Idb {
     db: IdbDatabase,
 }
 
-/// Settles with `value()` when the handler `set_done` installs fires, or fails with `failure`
-/// when the one `set_failed` installs does.
-fn settled(
-    set_done: impl Fn(&js_sys::Function),
-    set_failed: impl Fn(&js_sys::Function),
-    value: impl FnOnce() -> JsValue + 'static,
-    failure: &'static str,
-) -> JsFuture {
-    let mut value = Some(value);
-    let promise = Promise::new(&mut |resolve, reject| {
-        let value = value.take().expect("a promise runs its executor once");
-        let done = Closure::once_into_js(move || resolve.call1(&JsValue::NULL, &value()));
-        let failed = Closure::once_into_js(move || {
-            reject.call1(&JsValue::NULL, &JsValue::from_str(failure))
-        });
-        set_done(done.unchecked_ref());
-        set_failed(failed.unchecked_ref());
-    });
-    JsFuture::from(promise)
+/// The handlers one request or transaction settles through, owned by the future that waits
+/// for it: taken off their target before they are freed, so an event that comes later (a
+/// failed transaction fires `error` and then `abort`) finds no handler rather than a freed one,
+/// and nothing is left behind once it settles.
+struct Handlers<F: Fn(Option<&js_sys::Function>, Option<&js_sys::Function>)> {
+    install: F,
+    _done: Closure<dyn FnMut()>,
+    _failed: Closure<dyn FnMut()>,
 }
 
-fn request_done(request: IdbRequest) -> JsFuture {
+impl<F: Fn(Option<&js_sys::Function>, Option<&js_sys::Function>)> Drop for Handlers<F> {
+    fn drop(&mut self) {
+        (self.install)(None, None);
+    }
+}
+
+/// Settles with `value()` when the success handler `install` sets fires, or fails with
+/// `failure` the first time its failure handler fires (a promise settles once: a second
+/// failure event changes nothing).
+async fn settled(
+    install: impl Fn(Option<&js_sys::Function>, Option<&js_sys::Function>),
+    value: impl FnOnce() -> JsValue,
+    failure: &'static str,
+) -> Result<JsValue, JsValue> {
+    let mut handlers = None;
+    let promise = Promise::new(&mut |resolve, reject| {
+        let done = Closure::<dyn FnMut()>::new(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let failed = Closure::<dyn FnMut()>::new(move || {
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(failure));
+        });
+        install(
+            Some(done.as_ref().unchecked_ref()),
+            Some(failed.as_ref().unchecked_ref()),
+        );
+        handlers = Some((done, failed));
+    });
+    let (done, failed) = handlers.expect("a promise runs its executor at once");
+    let _handlers = Handlers {
+        install,
+        _done: done,
+        _failed: failed,
+    };
+    JsFuture::from(promise).await.map(|_| value())
+}
+
+async fn request_done(request: IdbRequest) -> Result<JsValue, JsValue> {
     let result = request.clone();
     settled(
-        |f| request.set_onsuccess(Some(f)),
-        |f| request.set_onerror(Some(f)),
+        |done, failed| {
+            request.set_onsuccess(done);
+            request.set_onerror(failed);
+        },
         move || result.result().unwrap_or(JsValue::UNDEFINED),
         "IndexedDB could not be read",
     )
+    .await
 }
 
-fn transaction_done(transaction: IdbTransaction) -> JsFuture {
+/// Settles once the transaction is committed, or fails on its first `error` or `abort` event.
+pub(crate) async fn transaction_done(transaction: IdbTransaction) -> Result<JsValue, JsValue> {
     settled(
-        |f| transaction.set_oncomplete(Some(f)),
-        |f| {
-            transaction.set_onerror(Some(f));
-            transaction.set_onabort(Some(f));
+        |done, failed| {
+            transaction.set_oncomplete(done);
+            transaction.set_onerror(failed);
+            transaction.set_onabort(failed);
         },
         || JsValue::UNDEFINED,
         "IndexedDB refused the write",
     )
+    .await
 }
 
 /// The message of a JavaScript error, for the notice the store raises when the browser refuses.
@@ -63,6 +94,21 @@ pub fn describe(error: JsValue) -> String {
         .map(|e| String::from(e.message()))
         .or_else(|| error.as_string())
         .unwrap_or_else(|| format!("{error:?}"))
+}
+
+/// A read-write transaction on the documents that completes only once the browser has flushed
+/// the write to disk (`durability: "strict"`), so that [`Idb::save`] settles when the write is on
+/// disk, as it says, not merely handed to the operating system. web-sys has these options only
+/// behind its unstable APIs, so they are passed by hand; a browser that does not know them
+/// ignores them.
+fn write_transaction(db: &IdbDatabase) -> Result<IdbTransaction, JsValue> {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"durability".into(), &"strict".into())?;
+    let transaction: js_sys::Function =
+        js_sys::Reflect::get(db, &"transaction".into())?.dyn_into()?;
+    transaction
+        .call3(db, &OBJECTS.into(), &"readwrite".into(), &options)
+        .map(JsCast::unchecked_into)
 }
 
 impl Idb {
@@ -99,9 +145,7 @@ impl Idb {
     /// Queues the write now; the future settles once it is on disk.
     pub fn save(&self, document: &str) -> impl std::future::Future<Output = Result<(), String>> {
         let queued = (|| {
-            let transaction = self
-                .db
-                .transaction_with_str_and_mode(OBJECTS, IdbTransactionMode::Readwrite)?;
+            let transaction = write_transaction(&self.db)?;
             transaction
                 .object_store(OBJECTS)?
                 .put_with_key(&document.into(), &KEY.into())?;

@@ -47,6 +47,9 @@ pub struct CatalogSale {
 pub struct CatalogVariant {
     pub id: String,
     pub name: String,
+    /// The name in Simplified Chinese, if the catalog has one.
+    #[serde(default, rename = "name_zh-CN")]
+    pub name_zh_cn: Option<String>,
     pub colour: String,
     pub stock: u32,
     pub price_cents: u32,

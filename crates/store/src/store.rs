@@ -529,7 +529,7 @@ impl Store {
             Route::Time => json(&StoreTime {
                 now_ms: now,
                 rate: self.saved.clock.speed,
-                real_ms: Some(real_now.max(0.0) as Millis),
+                real_ms: Some((real_now + self.saved.settings.skew_ms as f64).max(0.0) as Millis),
             }),
             Route::SendCode => json(&self.saved.sign_in.send_code(
                 body(request)?,

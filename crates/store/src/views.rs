@@ -270,6 +270,7 @@ pub fn detail(item: &CatalogSale, world: &SaleWorld, now: Millis) -> SaleDetail 
                 index: i as u8,
                 id: v.id.clone(),
                 name: v.name.clone(),
+                name_zh_cn: c.name_zh_cn.clone(),
                 colour: c.colour.clone(),
                 price_cents: v.price_cents,
                 stock: v.stock,

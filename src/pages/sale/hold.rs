@@ -28,9 +28,10 @@ fn variant_name(data: SaleData) -> String {
     data.detail
         .get()
         .and_then(|d| {
-            d.variants
-                .get(variant)
-                .map(|v| format!("{} · {}", v.name, data.money(v.price_cents)))
+            d.variants.get(variant).map(|v| {
+                let name = v.name_in(data.locale().tag());
+                format!("{name} · {}", data.money(v.price_cents))
+            })
         })
         .unwrap_or_default()
 }

@@ -12,11 +12,18 @@ use super::{before::NextDrop, SaleData};
 
 pub fn order_confirmed(data: SaleData) -> AnyView {
     let order = move || data.me.get().and_then(|m| m.order);
+    let variant = move |english: &str| {
+        let language = data.locale().tag();
+        data.detail.with(|d| match d {
+            Some(d) => d.variant_name_in(english, language).to_string(),
+            None => english.to_string(),
+        })
+    };
     view! {
         <StateSection state=SaleState::OrderConfirmed title=|t| t.order_confirmed>
             {move || order().map(|o| view! {
                 <p class="big-figure">{data.t().order_word} <strong data-testid="order-number">{o.number.clone()}</strong></p>
-                <p>{fill(data.t().ships_to, &[&format!("{} · {} · {}", o.product, o.variant, format::money(o.price_cents, &o.currency, data.locale())), &format::destination(&o.address)])}</p>
+                <p>{fill(data.t().ships_to, &[&format!("{} · {} · {}", o.product, variant(&o.variant), format::money(o.price_cents, &o.currency, data.locale())), &format::destination(&o.address)])}</p>
                 <p><a href=format!("/orders/{}", o.number)>{data.t().see_the_order}</a> " · " <a href="/account">{data.t().all_my_orders}</a></p>
             })}
             <Report data/>

@@ -31,7 +31,7 @@ pub fn VariantPicker(data: SaleData, #[prop(default = false)] in_line: bool) -> 
                         .map(|v| {
                             (
                                 v.index,
-                                v.name.clone(),
+                                v.name_in(data.locale().tag()).to_string(),
                                 v.colour.clone(),
                                 v.price_cents,
                                 v.stock,
