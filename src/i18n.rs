@@ -315,6 +315,10 @@ words! {
     sign_in = "Sign in",
     switch_language = "Language",
     footer = "Kestrel is a fictional brand. This store runs entirely in your browser: the crowd is simulated, and no real payment is taken.",
+    /// The footer when `store-server --demo` answers the page.
+    footer_demo_server = "Kestrel is a fictional brand. This demo store runs on a server: the crowd is simulated, and no real payment is taken.",
+    /// The footer when a real store server answers the page.
+    footer_server = "Kestrel is a fictional brand, and no real payment is taken.",
     opening_store = "Opening the store…",
     store_could_not_open = "The store could not open",
     reload_to_retry = "Reload the page to try again.",

@@ -514,3 +514,35 @@ fn hold_variant(view: &ShopperView) -> usize {
         status => panic!("no hold: {status:?}"),
     }
 }
+
+#[wasm_bindgen_test]
+async fn the_footer_says_where_the_store_runs() {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let shop = shop_on(&new_store(settings()), Rc::new(PageStorage::memory()));
+    let meta = document().create_element("meta").unwrap();
+    meta.set_attribute("name", "kestrel-store").unwrap();
+    document().head().unwrap().append_child(&meta).unwrap();
+    let mut said = Vec::new();
+    for kind in ["worker", "demo-server", "server"] {
+        meta.set_attribute("content", kind).unwrap();
+        let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+        document().body().unwrap().append_child(&root).unwrap();
+        let handle = leptos::mount::mount_to(root.clone(), move || {
+            provide_context(shop);
+            view! { <flash_sale::components::Footer/> }
+        });
+        said.push(root.inner_text());
+        drop(handle);
+        root.remove();
+    }
+    meta.remove();
+    assert!(
+        said[0].contains("runs entirely in your browser"),
+        "{said:?}"
+    );
+    assert!(said[1].contains("demo store runs on a server"), "{said:?}");
+    assert!(
+        !said[2].contains("browser") && !said[2].contains("crowd"),
+        "{said:?}"
+    );
+}

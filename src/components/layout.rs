@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::api::service_worker::StoreKind;
 use crate::i18n::Text;
 use crate::router::use_address;
 use crate::shop::use_shop;
@@ -31,12 +32,18 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// Says where the store runs: in the browser's worker, or on a server (whose page says so).
 #[component]
 pub fn Footer() -> impl IntoView {
-    let shop = use_shop();
+    let words = use_shop().words();
+    let said = match crate::api::service_worker::store_kind() {
+        StoreKind::Demo => words.footer,
+        StoreKind::DemoServer => words.footer_demo_server,
+        StoreKind::Server => words.footer_server,
+    };
     view! {
         <footer class="site-footer">
-            <p>{shop.words().footer}</p>
+            <p>{said}</p>
         </footer>
     }
 }
