@@ -46,20 +46,9 @@ pub async fn scale_run(
     let snapshot = snapshot(http, &urls[0]).await;
     let after_sign_ups_rss_bytes = rss_bytes(pid)?;
     let peak_rss_bytes = peak_rss_bytes(pid)?;
-    let (first_tenth_per_s, last_tenth_per_s) = signed.first_and_last_tenth_per_s();
-    let sign_ups = SignUps {
-        seconds: signed.seconds(),
-        per_s: signed.per_s(),
-        first_tenth_per_s,
-        last_tenth_per_s,
-        last_over_first: last_tenth_per_s / first_tenth_per_s,
-    };
+    let sign_ups = sign_ups(&signed);
     let per_shopper_bytes =
         after_sign_ups_rss_bytes.saturating_sub(baseline_rss_bytes) as f64 / count as f64;
-    println!(
-        "  sign-ups {:.0}/s in {:.1} s (first tenth {first_tenth_per_s:.0}/s, last tenth {last_tenth_per_s:.0}/s)",
-        sign_ups.per_s, sign_ups.seconds
-    );
     println!(
         "  node RSS {:.1} MiB before, {:.1} MiB after: {per_shopper_bytes:.0} bytes a shopper (peak {:.1} MiB)",
         mib(baseline_rss_bytes),
@@ -179,18 +168,7 @@ pub async fn cluster_scale_run(
     let summary = &detail.summary;
     jump_to(http, &urls, summary.registration_opens + 1_000).await?;
     let signed = sign_up(http, &urls, SALE, count).await?;
-    let (first_tenth_per_s, last_tenth_per_s) = signed.first_and_last_tenth_per_s();
-    let sign_ups = SignUps {
-        seconds: signed.seconds(),
-        per_s: signed.per_s(),
-        first_tenth_per_s,
-        last_tenth_per_s,
-        last_over_first: last_tenth_per_s / first_tenth_per_s,
-    };
-    println!(
-        "  sign-ups {:.0}/s in {:.1} s (first tenth {first_tenth_per_s:.0}/s, last tenth {last_tenth_per_s:.0}/s)",
-        sign_ups.per_s, sign_ups.seconds
-    );
+    let sign_ups = sign_ups(&signed);
     let shoppers = Arc::new(signed.shoppers);
     jump_to(http, &urls, summary.registration_closes + 1_000).await?;
     let charged = Charged {
@@ -221,6 +199,23 @@ pub async fn cluster_scale_run(
         invariants,
         faults,
     })
+}
+
+/// How the sign-ups went, printed: does a sign-up cost more as the store fills?
+fn sign_ups(signed: &Signed) -> SignUps {
+    let (first_tenth_per_s, last_tenth_per_s) = signed.first_and_last_tenth_per_s();
+    let sign_ups = SignUps {
+        seconds: signed.seconds(),
+        per_s: signed.per_s(),
+        first_tenth_per_s,
+        last_tenth_per_s,
+        last_over_first: last_tenth_per_s / first_tenth_per_s,
+    };
+    println!(
+        "  sign-ups {:.0}/s in {:.1} s (first tenth {first_tenth_per_s:.0}/s, last tenth {last_tenth_per_s:.0}/s)",
+        sign_ups.per_s, sign_ups.seconds
+    );
+    sign_ups
 }
 
 fn mib(bytes: u64) -> f64 {
