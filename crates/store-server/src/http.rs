@@ -21,7 +21,7 @@ use tower::{Layer, ServiceExt};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::Backend;
+use crate::backend::Backend;
 
 /// No call of the contract carries more than a checkout's address: anything larger is refused
 /// before it is read into memory.

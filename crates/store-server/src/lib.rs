@@ -5,22 +5,18 @@
 //! [`replica`] is the deterministic state machine over log entries, [`node`] one machine's
 //! store with its log, [`cluster`] many nodes over NATS JetStream, [`http`] the contract over
 //! HTTP.
+pub mod backend;
 pub mod cluster;
 pub mod http;
 pub mod log;
+pub mod memory;
 pub mod metrics;
 pub mod nats;
 pub mod node;
 pub mod replica;
 pub mod snapshot;
 
-/// Gives the system back the memory this thread freed. The server runs on mimalloc, which
-/// keeps a thread's freed pages for that thread: after a snapshot's copy and encoding (hundreds
-/// of MB at 200,000 shoppers) the writer thread sleeps, and its pages would stay resident.
-pub fn release_freed_memory() {
-    // SAFETY: `mi_collect` takes no pointers; it only walks this thread's own heap.
-    unsafe { libmimalloc_sys::mi_collect(true) }
-}
+pub use backend::Backend;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -47,50 +43,6 @@ pub struct Config {
     /// The NATS user and password a cluster node connects with (see [`nats::Credentials`]):
     /// required with `nats`, since the servers take no client without them.
     pub nats_credentials: Option<PathBuf>,
-}
-
-/// Where the store's log lives.
-pub enum Backend {
-    /// One machine: the command log in the data directory.
-    Local(Box<node::Node>),
-    /// One node of many: the replicated stream on NATS JetStream.
-    Cluster(Box<cluster::Cluster>),
-}
-
-impl Backend {
-    pub async fn answer(
-        &self,
-        request: &store_contract::StoreRequest,
-    ) -> store_contract::StoreResponse {
-        match self {
-            Backend::Local(node) => node.answer(request).await,
-            Backend::Cluster(cluster) => cluster.answer(request).await,
-        }
-    }
-
-    pub fn demo(&self) -> bool {
-        match self {
-            Backend::Local(node) => node.demo(),
-            Backend::Cluster(cluster) => cluster.demo(),
-        }
-    }
-
-    /// The text of `GET /metrics`.
-    pub fn metrics(&self) -> String {
-        match self {
-            Backend::Local(node) => metrics::render(&node.figures(), None),
-            Backend::Cluster(cluster) => {
-                metrics::render(&cluster.figures(), Some(cluster.applied()))
-            }
-        }
-    }
-
-    async fn advance(&self) {
-        match self {
-            Backend::Local(node) => node.advance().await,
-            Backend::Cluster(cluster) => cluster.advance().await,
-        }
-    }
 }
 
 /// A started server: its address, and the tasks to stop.

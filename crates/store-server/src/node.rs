@@ -176,7 +176,7 @@ impl Node {
         // A restored store rebuilds its sales from the saved actions when they next move:
         // now, before the first call, and as the running node moves them.
         node.advance().await;
-        crate::release_freed_memory();
+        crate::memory::release_freed_memory();
         eprintln!(
             "store-server: opened {} in {} ms",
             match after {

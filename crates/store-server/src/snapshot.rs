@@ -232,7 +232,7 @@ impl Writer {
                         }
                         Err(problem) => eprintln!("store-server: {problem}"),
                     }
-                    crate::release_freed_memory();
+                    crate::memory::release_freed_memory();
                     shared.queued.fetch_sub(1, Ordering::Relaxed);
                     if let Some(done) = done {
                         let _ = done.send(written);

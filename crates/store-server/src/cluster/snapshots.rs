@@ -225,7 +225,7 @@ impl Taking {
                 Ok(Err(problem)) => Err(problem.to_string()),
                 Err(problem) => Err(problem.to_string()),
             };
-            crate::release_freed_memory();
+            crate::memory::release_freed_memory();
             busy.store(false, Ordering::Release);
             match stored {
                 Ok(size) => eprintln!(
