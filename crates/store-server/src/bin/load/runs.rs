@@ -134,13 +134,6 @@ async fn stream_messages(nats: &Nats) -> Result<u64, String> {
     let cluster = nats.cluster();
     let client = store_server::nats::connect(&cluster.urls(), cluster.credentials()).await?;
     let jetstream = async_nats::jetstream::new(client);
-    let mut stream = jetstream
-        .get_stream(store_server::cluster::STREAM)
-        .await
-        .map_err(|e| format!("the stream: {e}"))?;
-    let info = stream
-        .info()
-        .await
-        .map_err(|e| format!("the stream's info: {e}"))?;
+    let info = store_server::nats::stream_info(&jetstream, store_server::cluster::STREAM).await?;
     Ok(info.state.last_sequence)
 }
