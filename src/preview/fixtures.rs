@@ -106,6 +106,7 @@ fn detail(phase: Phase) -> SaleDetail {
             ..Counters::default()
         },
         pre_queue_tickets: (1..=912).collect(),
+        news: Default::default(),
     }
 }
 
@@ -122,6 +123,7 @@ fn draw_record() -> DrawRecord {
         waitlisted: vec![],
         turned_away: vec![],
         seed: Some(SEED.into()),
+        operator_actions: vec![],
     }
 }
 
@@ -134,6 +136,7 @@ fn me(status: ShopperStatus) -> Option<ShopperView> {
         payment: None,
         order: None,
         poll_after_ms: None,
+        news: Default::default(),
     })
 }
 

@@ -32,6 +32,22 @@ pub mod codes {
     pub const NO_ANSWER: &str = "no_answer";
     /// An answer the app could not read: the app's own code.
     pub const BAD_RESPONSE: &str = "bad_response";
+    /// An operator call without an operator session (401).
+    pub const OPERATOR_SIGN_IN: &str = "operator_sign_in";
+    /// An operator call with a shopper's session (403).
+    pub const NOT_OPERATOR: &str = "not_operator";
+    /// A wrong operator key (401, with `tries_left` and `locks_for_ms`).
+    pub const WRONG_KEY: &str = "wrong_key";
+    /// A drop that breaks [`crate::drop_rules::check_drop`] (422; `subject` names the first
+    /// field, `message` says every problem).
+    pub const INVALID_DROP: &str = "invalid_drop";
+    /// A drop with the id of another (409).
+    pub const DROP_EXISTS: &str = "drop_exists";
+    /// A change a public drop may not take ([`crate::drop_rules::ChangeRefusal`], 409).
+    pub const CHANGE_REFUSED: &str = "change_refused";
+    /// A steer the sale cannot take now: a pause of a paused line, a resume of a running one,
+    /// an end of an ended sale (409).
+    pub const STEER_REFUSED: &str = "steer_refused";
 }
 
 /// Every error a store answers with: an HTTP status, a stable machine code, a sentence for a

@@ -26,12 +26,15 @@
 //! Errors are [`ApiError`] bodies with an HTTP status and a stable [`codes`] entry; 429 and 503
 //! may carry `Retry-After` (seconds, as HTTP says) and the body's `retry_after_ms`.
 //!
-//! The demo store adds the `/api/dev/*` controls in [`demo`], which a production store does not
-//! have.
+//! The operator's calls, `/api/operator/*`, are in [`operator`], and the rules a drop must meet
+//! in [`drop_rules`]. The demo store adds the `/api/dev/*` controls in [`demo`], which a
+//! production store does not have.
 mod auth;
 pub mod demo;
+pub mod drop_rules;
 mod error;
 mod http;
+pub mod operator;
 mod sale;
 mod shopper;
 pub mod validation;

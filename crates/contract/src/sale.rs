@@ -1,6 +1,7 @@
 //! A sale as the store shows it: what is on sale, when, and the live numbers.
 use serde::{Deserialize, Serialize};
 
+use crate::operator::SaleNews;
 use crate::Millis;
 
 /// Store time with the rate its clock runs at (1.0 in production; the demo store may run faster).
@@ -109,6 +110,10 @@ pub struct SaleDetail {
     pub counters: Counters,
     /// Sorted ticket numbers of the pre-queue (published at the start), for verifying the draw.
     pub pre_queue_tickets: Vec<u32>,
+    /// What the operator has done that every shopper should know: a pause, an announcement,
+    /// a moved schedule, an early end.
+    #[serde(default, skip_serializing_if = "SaleNews::is_quiet")]
+    pub news: SaleNews,
 }
 
 impl SaleDetail {

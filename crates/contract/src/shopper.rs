@@ -1,6 +1,7 @@
 //! One shopper in one sale: where they stand, their hold, their payment and order.
 use serde::{Deserialize, Serialize};
 
+use crate::operator::SaleNews;
 use crate::Millis;
 
 /// What a shopper wants: a variant (index into the sale's variants) and whether another
@@ -100,6 +101,10 @@ pub struct ShopperView {
     /// Older stores send none: the page then asks every second.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poll_after_ms: Option<u64>,
+    /// The sale's news, as in [`crate::SaleDetail::news`]: the page polls this view, so a
+    /// pause or an announcement reaches a shopper in line within a poll.
+    #[serde(default, skip_serializing_if = "SaleNews::is_quiet")]
+    pub news: SaleNews,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -23,5 +23,5 @@ mod verify;
 
 pub use draw::{shuffle_in_place, shuffle_tickets, DOMAIN};
 pub use hex::{bytes_from_hex, from_hex, seed_from_hex, sha256_hex, to_hex};
-pub use record::DrawRecord;
+pub use record::{DrawRecord, OperatorAction};
 pub use verify::{verify, Failure, Verdict};

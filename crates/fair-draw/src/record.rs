@@ -30,4 +30,22 @@ pub struct DrawRecord {
     pub turned_away: Vec<u32>,
     /// The seed as 64 hex digits, once the sale has ended.
     pub seed: Option<String>,
+    /// What the sale's operator did, oldest first: pauses, rate changes, an early end. They
+    /// change when turns come, never whose turn is next, so the check of the order stands;
+    /// they are here so anyone can see them beside it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operator_actions: Vec<OperatorAction>,
+}
+
+/// One operator action on a sale, at its store time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorAction {
+    /// Store time: milliseconds since the Unix epoch.
+    pub at: u64,
+    /// What was done: `pause`, `resume`, `rate`, `end`, `announce`, `stock`, `schedule`,
+    /// `texts` or `cancel`.
+    pub action: String,
+    /// The facts of it, e.g. the new rate, or a variant's stock `was → now`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }

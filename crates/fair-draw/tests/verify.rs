@@ -16,6 +16,7 @@ fn record(admitted: &[u32]) -> DrawRecord {
         waitlisted: vec![],
         turned_away: vec![],
         seed: Some(SEED.into()),
+        operator_actions: vec![],
     }
 }
 

@@ -234,6 +234,7 @@ impl Sale {
             waitlisted: log.waitlisted.clone(),
             turned_away: log.turned_away.clone(),
             seed: self.revealed_seed_hex(now),
+            operator_actions: Vec::new(),
         }
     }
 

@@ -415,6 +415,7 @@ fn tampering_is_detected(record: &DrawRecord) -> Result<(), TestCaseError> {
     let other_seed = sha256_hex(record.seed.as_deref().unwrap_or_default().as_bytes());
     let forged = DrawRecord {
         seed: Some(other_seed),
+        operator_actions: vec![],
         ..record.clone()
     };
     let verdict = fair_draw::verify(&forged, None);

@@ -840,6 +840,7 @@ impl Store {
             ticket: world.ticket(account),
             payment,
             order: self.saved.payments.order_in(world.id(), account).cloned(),
+            news: Default::default(),
         }
     }
 

@@ -289,6 +289,7 @@ pub fn detail(item: &CatalogSale, world: &SaleWorld, now: Millis) -> SaleDetail 
         } else {
             vec![]
         },
+        news: Default::default(),
     }
 }
 

@@ -264,6 +264,7 @@ mod tests {
             waitlisted: vec![],
             turned_away: vec![],
             seed: Some(fair_draw::to_hex(&seed)),
+            operator_actions: vec![],
         }
     }
 
