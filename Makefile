@@ -4,7 +4,7 @@ TOOLS_DIR ?= $(HOME)/.cache/flashsale-tools
 export FLASHSALE_TOOLS := $(TOOLS_DIR)
 # npm's binaryen must come before any wasm-opt Debian may have (that one breaks release builds).
 export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
-# The release run of the engine's property tests: the issue asks for at least 10,000 cases.
+# The release run of the engine's property tests: 10,000 cases at least (proptest's default is 256).
 PROPTEST_CASES ?= 10000
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
