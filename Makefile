@@ -4,23 +4,27 @@ TOOLS_DIR ?= $(HOME)/.cache/flashsale-tools
 export FLASHSALE_TOOLS := $(TOOLS_DIR)
 # npm's binaryen must come before any wasm-opt Debian may have (that one breaks release builds).
 export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
-# The release run of the engine's property tests: the issue asks for at least 10,000 cases.
+# The release run of the engine's property tests: 10,000 cases at least (proptest's default is 256).
 PROPTEST_CASES ?= 10000
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 # The compiler the project is built and tested with: trunk 0.21.14 and the unstable flags
-# scripts/split-page passes are only known to work with it. A rust-toolchain.toml cannot pin
-# it: these machines cannot download a toolchain, and a file naming 1.95.0 stops every cargo
-# call on a machine that has it only as `stable` (rustup refuses to link one as "1.95.0").
+# scripts/split-page passes are only known to work with it. rust-toolchain.toml pins it, with
+# its components and the wasm target, so every cargo and rustc call in this directory uses it.
+# These machines cannot download a toolchain, and a fresh one has this release only as rustup's
+# `stable`, under which name the file's "1.95.0" does not find it: rust-version gives it that
+# name first (scripts/ensure-rust). It must equal the file's channel.
 RUST_VERSION := 1.95.0
 
 .PHONY: serve serve-server build test lint test-native test-browser test-e2e test-e2e-server bench load tools-app tools-browser tools-nats rust-version clean
 
-# Every target that runs cargo comes through here first.
+# Every target that runs cargo comes through here first, and nothing runs cargo or rustc
+# before it (no $(shell ...) does).
 rust-version:
+	@scripts/ensure-rust $(RUST_VERSION)
 	@found="$$(rustc --version 2>&1)"; case "$$found" in "rustc $(RUST_VERSION) "*) ;; *) \
 	  echo "error: this project is built with Rust $(RUST_VERSION), but \`rustc --version\` says: $$found" >&2; \
-	  echo "  install it (rustup toolchain install $(RUST_VERSION)) and select it here (rustup override set $(RUST_VERSION))" >&2; \
+	  echo "  install it: rustup toolchain install $(RUST_VERSION) --component rust-src,clippy,rustfmt --target wasm32-unknown-unknown" >&2; \
 	  exit 1;; esac
 
 tools-app: rust-version

@@ -1,4 +1,4 @@
-//! The harness for the end-to-end suite (`tests/journeys.rs`) and `make bench` (`src/bin/bench.rs`):
+//! The harness for the end-to-end suite (`tests/journeys.rs`) and `make bench` (`src/bin/bench/`):
 //! the release `dist/` served on loopback with the SPA fallback (or by the real store server),
 //! chromedriver, and headless Chromium sessions with a fresh profile each.
 pub mod browser;

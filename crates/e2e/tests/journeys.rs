@@ -1248,8 +1248,8 @@ async fn typing_keeps_focus_on_the_sale_page(ctx: &Ctx, b: &Browser) -> Result<(
     Ok(())
 }
 
-/// Signing up inline on the registration-open screen, then registering there. (Regression:
-/// the code step was once lost within a second, when the screen was rebuilt on every poll.)
+/// Signing up inline on the registration-open screen, then registering there: the code step
+/// survives the screen's polls (a screen rebuilt on a poll would lose it within a second).
 async fn inline_sign_in_keeps_the_code_step(ctx: &Ctx, b: &Browser) -> Result<()> {
     ctx.scenario(b, "demo=fresh").await?;
     b.type_into("input#phone", "+44 7700 900555").await?;

@@ -37,11 +37,4 @@ impl Backend {
             }
         }
     }
-
-    pub(crate) async fn advance(&self) {
-        match self {
-            Backend::Local(node) => node.advance().await,
-            Backend::Cluster(cluster) => cluster.advance().await,
-        }
-    }
 }

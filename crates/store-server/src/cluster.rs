@@ -20,8 +20,10 @@
 //!
 //! What a node decides lives in [`replication`], without NATS: what goes in each message and
 //! when, what to do when a message is not acknowledged, and what each message read back means
-//! for the replica and for this node's waiting calls. The tasks here move bytes between it and
-//! NATS, and the seeded simulation drives the same code under faults.
+//! for the replica and for this node's waiting calls. The tasks in `reading` (the stream into
+//! the replica) and `publishing` (this node's entries into the stream) move bytes between it
+//! and NATS, and the seeded simulation drives the same code under faults. This file joins the
+//! cluster and answers calls.
 //!
 //! Through the loss of any one server a node keeps answering. A nats-server that dies takes
 //! with it the consumers on it and the connections to it: a node notices within a second (two
@@ -31,46 +33,32 @@
 //! did not come. The stream's leader's death stops every commit until Raft elects another
 //! (seconds): commands wait that long, or are told to try again after [`ANSWER_WITHIN`]. A
 //! store node's death costs the others nothing.
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use async_nats::jetstream::consumer::{pull, AckPolicy, DeliverPolicy};
 use async_nats::jetstream::{self, stream};
-use futures_util::StreamExt;
 use store_contract::{codes, ApiError, StoreRequest, StoreResponse};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::node::real_now;
 use crate::replica::{Call, Entry, Replica};
-use replication::Point;
-use replication::{Applied, Applier, Message, Next, Publisher, Waiter, ANSWER_WITHIN};
+use publishing::{publish, Awaiting, Outgoing, SUBJECT};
+use reading::{read, reader, Reading, Waiting};
+use replication::{Applier, Point, Publisher, ANSWER_WITHIN};
 use snapshots::{Shared, Taking};
 
+mod publishing;
+mod reading;
 pub mod replication;
 pub mod snapshots;
 
 pub const STREAM: &str = "SALE";
-const SUBJECT: &str = "sale.log";
 /// How long the stream remembers a message's id: a copy sent again within this long of the
 /// first is dropped. A node sends a message again for at most [`ANSWER_WITHIN`], well inside.
 const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
 const _: () = assert!(ANSWER_WITHIN.as_secs() * 4 <= DUPLICATE_WINDOW.as_secs());
-/// A node reads the stream through a pull consumer of its own whose server sends a heartbeat
-/// this often while it has nothing new: two missed heartbeats (a second) and the node reads
-/// again from a new consumer, on whichever server is alive.
-const HEARTBEAT: Duration = Duration::from_millis(500);
-/// How long one pull request waits for messages (at least two heartbeats, as the server
-/// requires).
-const PULL_EXPIRES: Duration = Duration::from_secs(2);
-/// How often a node without a consumer asks the stream's servers for the messages after the
-/// last it applied.
-const DIRECT_EVERY: Duration = Duration::from_millis(20);
-/// A consumer that no node pulls from any more (its node moved to a new one, or died) is
-/// removed by the servers after this long.
-const CONSUMER_UNUSED: Duration = Duration::from_secs(5);
 /// How long a JetStream request (a publish's acknowledgement, a new consumer) may take before
 /// it counts as failed and is made again: on loopback they take well under a millisecond, and
 /// one that went to a server as it died, or to a group electing its leader, is never answered.
@@ -87,28 +75,11 @@ pub const TICK_AFTER_MS: f64 = 100.0;
 /// ticks too, and reads wait for the new leader with the commands.
 pub const STALE_AFTER_MS: f64 = 2_000.0;
 
-/// The calls of this node waiting for their answer (or for why it will not come).
-type Waiting = HashMap<u64, oneshot::Sender<Result<StoreResponse, String>>>;
-
-/// An entry on its way to the stream: a command with the call waiting for its answer, or an
-/// entry no call waits for (a tick) with whom to tell once the stream has stored it.
-struct Outgoing {
-    entry: Entry,
-    waiter: Awaiting,
-}
-
-enum Awaiting {
-    /// A call, answered once applied (or told by the publisher why it will not be).
-    Call(u64),
-    /// Told when the stream acknowledged the message that holds the entry, or why it did not.
-    Stored(oneshot::Sender<Result<(), String>>),
-}
-
 pub struct Cluster {
     applier: Arc<Mutex<Applier>>,
     calls: AtomicU64,
     waiting: Arc<Mutex<Waiting>>,
-    /// This node's commands on their way to the stream (see [`publish`]).
+    /// This node's commands on their way to the stream (see [`publishing::publish`]).
     outgoing: mpsc::UnboundedSender<Outgoing>,
     /// The stream sequence applied so far.
     applied: watch::Receiver<u64>,
@@ -410,311 +381,6 @@ impl Cluster {
             if let Err(problem) = self.publish(Entry::Tick { at_ms: now }).await {
                 eprintln!("store-server: a tick was not published: {problem}");
             }
-        }
-    }
-}
-
-/// A pull consumer of this node's own from stream sequence `next`, and its messages: an
-/// ephemeral consumer in memory on one server, which the servers remove once unused.
-async fn reader(log: &stream::Stream, next: u64) -> Result<pull::Stream, async_nats::Error> {
-    let consumer = log
-        .create_consumer(pull::Config {
-            deliver_policy: DeliverPolicy::ByStartSequence {
-                start_sequence: next,
-            },
-            ack_policy: AckPolicy::None,
-            memory_storage: true,
-            num_replicas: 1,
-            inactive_threshold: CONSUMER_UNUSED,
-            ..Default::default()
-        })
-        .await?;
-    Ok(consumer
-        .stream()
-        .heartbeat(HEARTBEAT)
-        .expires(PULL_EXPIRES)
-        .messages()
-        .await?)
-}
-
-/// This node's applying: its replica, its calls waiting for answers, and the watch that tells
-/// how far it has applied the stream (closed once the node is gone).
-struct Reading {
-    applier: Arc<Mutex<Applier>>,
-    waiting: Arc<Mutex<Waiting>>,
-    tell: watch::Sender<u64>,
-    taking: Taking,
-    shared: Shared,
-}
-
-impl Reading {
-    /// The stream sequence to read next.
-    fn next(&self) -> u64 {
-        self.applier.lock().expect("the store's lock").applied() + 1
-    }
-
-    /// Applies the message at `sequence` (or skips it, applied before) and hands this node's
-    /// calls their answers; `Err` with the sequence to read again from when it came early.
-    fn take(&self, sequence: u64, payload: &[u8]) -> Result<(), u64> {
-        let mut applier = self.applier.lock().expect("the store's lock");
-        let applied = applier.apply(sequence, payload);
-        // A snapshot falls due at a message: cloned here, at exactly that message, under the
-        // lock (the apply loop's one pause for it), and stored off it.
-        if let Applied::Applied { mine, .. } = &applied {
-            if let Some(point) = self.taking.due(sequence, payload.len(), *mine) {
-                if let Some(replica) = applier.replica() {
-                    self.taking.store(point, replica.snapshot());
-                }
-            }
-        }
-        drop(applier);
-        match applied {
-            Applied::Applied {
-                answers, problems, ..
-            } => {
-                for problem in problems {
-                    eprintln!("store-server: {problem}");
-                }
-                answer(&self.waiting, answers);
-                self.tell.send_replace(sequence);
-                Ok(())
-            }
-            Applied::Again => Ok(()),
-            Applied::Gap { next } => Err(next),
-        }
-    }
-
-    /// When the stream was trimmed past the message this node needs next (it was stopped or
-    /// cut off while snapshots were taken), restores the newest snapshot: the calls it still
-    /// waits for are told to try again (their answers are kept by the store).
-    async fn restore_if_trimmed(&self, log: &stream::Stream) {
-        let next = self.next();
-        let Ok(info) = log.clone().info().await.map(|i| i.state.first_sequence) else {
-            return;
-        };
-        if info <= next {
-            return;
-        }
-        match self.shared.newest().await {
-            Ok(Some((point, snapshot))) if point.sequence >= next => {
-                let restored = Replica::restore(snapshot).map(|mut replica| {
-                    let at_ms = replica.at_ms();
-                    replica.advance(at_ms);
-                    replica
-                });
-                match restored {
-                    Ok(replica) => {
-                        self.applier
-                            .lock()
-                            .expect("the store's lock")
-                            .restore(replica, point.sequence);
-                        self.taking.restart_from(point);
-                        self.tell.send_replace(point.sequence);
-                        eprintln!(
-                            "store-server: the stream starts at {info}, past {next}: restored \
-                             the snapshot at {}",
-                            point.sequence
-                        );
-                    }
-                    Err(problem) => eprintln!("store-server: the newest snapshot: {problem}"),
-                }
-            }
-            Ok(_) => eprintln!(
-                "store-server: the stream starts at {info}, past {next}, and no snapshot covers it"
-            ),
-            Err(problem) => eprintln!("store-server: the snapshots: {problem}"),
-        }
-    }
-
-    /// Applies the messages after the last one applied, one request each, from whichever of
-    /// the stream's servers answers first, until there is none (or a request fails).
-    async fn read_directly(&self, log: &stream::Stream) {
-        loop {
-            let Ok(message) = log.direct_get(self.next()).await else {
-                return;
-            };
-            if self.take(message.sequence, &message.payload).is_err() {
-                return;
-            }
-        }
-    }
-}
-
-/// Applies the stream to this node's replica, message after message, and hands this node's
-/// calls their answers. When the consumer fails (a missed heartbeat: its server or the
-/// connection died; an error; a gap in the sequence), the node makes a new one from the message
-/// after the last it applied, waiting a little longer after each failure without a message in
-/// between (100 ms doubling to 1 s). Making a consumer takes JetStream's metadata leader, which
-/// may be the server that died (a new one is elected within seconds), so meanwhile the node
-/// reads on message by message from any server of the stream every [`DIRECT_EVERY`]. Ends
-/// once the node is gone.
-async fn read(log: stream::Stream, mut messages: pull::Stream, reading: Reading) {
-    let mut failures = 0u32;
-    loop {
-        let problem = loop {
-            let message = tokio::select! {
-                message = messages.next() => message,
-                () = reading.tell.closed() => return,
-            };
-            let message = match message {
-                Some(Ok(message)) => message,
-                Some(Err(problem)) => break problem.to_string(),
-                None => break "the consumer ended".to_string(),
-            };
-            let Ok(sequence) = message.info().map(|i| i.stream_sequence) else {
-                break "a message came without its stream sequence".to_string();
-            };
-            failures = 0;
-            if let Err(next) = reading.take(sequence, &message.payload) {
-                break format!("the stream skipped from {next} to {sequence}");
-            }
-        };
-        eprintln!(
-            "store-server: reading the stream: {problem}; reading again from {}",
-            reading.next()
-        );
-        reading.restore_if_trimmed(&log).await;
-        messages = loop {
-            let next = reading.next();
-            let wait = match failures {
-                0 => Duration::ZERO,
-                n => Duration::from_millis(50).saturating_mul(1 << n.min(5)),
-            };
-            failures += 1;
-            let making = async {
-                tokio::time::sleep(wait.min(Duration::from_secs(1))).await;
-                reader(&log, next).await
-            };
-            tokio::pin!(making);
-            let mut every = tokio::time::interval(DIRECT_EVERY);
-            let made = loop {
-                tokio::select! {
-                    made = &mut making => break made,
-                    _ = every.tick() => reading.read_directly(&log).await,
-                    () = reading.tell.closed() => return,
-                }
-            };
-            match made {
-                Ok(messages) => break messages,
-                Err(problem) => {
-                    eprintln!("store-server: no consumer of the stream from {next}: {problem}")
-                }
-            }
-        };
-    }
-}
-
-/// Hands this node's answers to the calls still waiting for them.
-fn answer(waiting: &Mutex<Waiting>, answers: Vec<(u64, StoreResponse)>) {
-    if answers.is_empty() {
-        return;
-    }
-    let mut waiting = waiting.lock().expect("the waiting lock");
-    for (call, answer) in answers {
-        if let Some(waiter) = waiting.remove(&call) {
-            let _ = waiter.send(Ok(answer));
-        }
-    }
-}
-
-/// One attempt at storing a message: published with its id, so the stream keeps one copy
-/// however many attempts reach it.
-async fn send(jetstream: jetstream::Context, message: Message) -> Result<(), String> {
-    let publish = jetstream::message::PublishMessage::build()
-        .payload(message.payload)
-        .message_id(&message.id);
-    let ack = jetstream
-        .send_publish(SUBJECT, publish)
-        .await
-        .map_err(|e| e.to_string())?;
-    ack.await.map(|_| ()).map_err(|e| e.to_string())
-}
-
-/// Moves this node's entries through its [`Publisher`] to the stream: the publisher decides
-/// what goes in each message and when, and when a message goes again; this task sends it and
-/// reports the outcome. A command is answered by the apply loop, once this node's replica has
-/// read it back from the stream: a replicated stream gives its consumers only what a quorum of
-/// its replicas has stored. When a message is given up, its calls are told at once (a retry
-/// with the same idempotency key gets the first answer, should the stream hold it after all).
-async fn publish(
-    jetstream: jetstream::Context,
-    mut publisher: Publisher,
-    mut commands: mpsc::UnboundedReceiver<Outgoing>,
-    waiting: Arc<Mutex<Waiting>>,
-) {
-    let origin = tokio::time::Instant::now();
-    let mut stored: HashMap<u64, oneshot::Sender<Result<(), String>>> = HashMap::new();
-    let mut tickets = 0u64;
-    let mut attempt = None;
-    let mut open = true;
-    loop {
-        let wake = match publisher.next(origin.elapsed()) {
-            Next::Send(message) => {
-                attempt = Some(Box::pin(send(jetstream.clone(), message)));
-                None
-            }
-            Next::At(at) => Some(origin + at),
-            Next::Idle => None,
-        };
-        if !open && attempt.is_none() && publisher.is_idle() {
-            break;
-        }
-        let mut take = |next: Outgoing| {
-            let waiter = match next.waiter {
-                Awaiting::Call(call) => Waiter::Call(call),
-                Awaiting::Stored(told) => {
-                    tickets += 1;
-                    stored.insert(tickets, told);
-                    Waiter::Stored(tickets)
-                }
-            };
-            publisher.push(waiter, next.entry);
-        };
-        tokio::select! {
-            outcome = async { attempt.as_mut().expect("an attempt").await }, if attempt.is_some() => {
-                attempt = None;
-                match outcome {
-                    Ok(()) => {
-                        for ticket in publisher.stored() {
-                            if let Some(told) = stored.remove(&ticket) {
-                                let _ = told.send(Ok(()));
-                            }
-                        }
-                    }
-                    Err(problem) => {
-                        let given_up = publisher.not_stored(origin.elapsed());
-                        eprintln!(
-                            "store-server: a message was not stored ({problem}): {}",
-                            if given_up.is_empty() { "sending it again" } else { "given up" }
-                        );
-                        let mut waiting = waiting.lock().expect("the waiting lock");
-                        for waiter in given_up {
-                            match waiter {
-                                Waiter::Call(call) => {
-                                    if let Some(waiter) = waiting.remove(&call) {
-                                        let _ = waiter.send(Err(problem.clone()));
-                                    }
-                                }
-                                Waiter::Stored(ticket) => {
-                                    if let Some(told) = stored.remove(&ticket) {
-                                        let _ = told.send(Err(problem.clone()));
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            next = commands.recv(), if open => match next {
-                Some(next) => {
-                    take(next);
-                    while let Ok(next) = commands.try_recv() {
-                        take(next);
-                    }
-                }
-                None => open = false,
-            },
-            () = tokio::time::sleep_until(wake.unwrap_or(origin)), if wake.is_some() => {}
         }
     }
 }

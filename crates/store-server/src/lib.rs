@@ -4,9 +4,10 @@
 //!
 //! [`replica`] is the deterministic state machine over log entries, [`node`] one machine's
 //! store with its log, [`cluster`] many nodes over NATS JetStream, [`http`] the contract over
-//! HTTP.
+//! HTTP, and `driver` what moves the store on between calls.
 pub mod backend;
 pub mod cluster;
+mod driver;
 pub mod http;
 pub mod log;
 pub mod memory;
@@ -21,13 +22,8 @@ pub use backend::Backend;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::task::JoinHandle;
-
-/// How often the sales move on without a call: payments settle into orders and holds expire
-/// within this much of their moment.
-const ADVANCE_EVERY: Duration = Duration::from_millis(100);
 
 pub struct Config {
     pub addr: SocketAddr,
@@ -111,13 +107,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
             eprintln!("store-server: {problem}");
         }
     });
-    let advance = tokio::spawn(async move {
-        let mut every = tokio::time::interval(ADVANCE_EVERY);
-        loop {
-            every.tick().await;
-            site.store.advance().await;
-        }
-    });
+    let advance = tokio::spawn(async move { driver::drive(&site.store).await });
     Ok(Running {
         addr,
         server,

@@ -25,6 +25,9 @@ pub struct Node {
     /// can still sync the records they cover.
     snapshots: snapshot::Writer,
     log: CommandLog,
+    /// Told after each command: it may bring the store's next moment nearer (see
+    /// [`Node::commanded`]).
+    commanded: tokio::sync::Notify,
 }
 
 /// What the node's lock guards.
@@ -172,6 +175,7 @@ impl Node {
             }),
             snapshots,
             log,
+            commanded: tokio::sync::Notify::new(),
         };
         // A restored store rebuilds its sales from the saved actions when they next move:
         // now, before the first call, and as the running node moves them.
@@ -225,6 +229,9 @@ impl Node {
             self.snapshot_if_due(&mut inner);
             answered
         };
+        if request.method.changes_state() {
+            self.commanded.notify_one();
+        }
         if let Some(number) = number {
             if self.log.synced(number).await.is_err() {
                 return unavailable();
@@ -252,6 +259,19 @@ impl Node {
             // A failed sync is reported by the log and refuses the next command.
             let _ = self.log.synced(number).await;
         }
+    }
+
+    /// The real time (ms since the Unix epoch) at which the store next changes without a call,
+    /// `None` when nothing will until one comes; it holds until the next command.
+    pub fn next_due(&self) -> Option<f64> {
+        let inner = self.inner.lock().expect("the store's lock");
+        inner.replica.poll_timeout(real_now())
+    }
+
+    /// Returns once a command has been applied since it last returned: at once when one has
+    /// been meanwhile, so a command between two looks at [`Node::next_due`] is never missed.
+    pub async fn commanded(&self) {
+        self.commanded.notified().await;
     }
 
     /// Writes a snapshot now, and tells what it cost once it is on disk.

@@ -209,6 +209,13 @@ impl Replica {
         self.store.run_slice(self.at_ms, &mut || false);
         self.store.take_changed()
     }
+
+    /// The real time at which the store next changes without a call, seen at `real_now` (no
+    /// earlier than the last entry): `real_now` when something is due already, `None` when
+    /// nothing will be until a call comes. It holds until the next entry.
+    pub fn poll_timeout(&self, real_now: f64) -> Option<f64> {
+        self.store.poll_timeout(real_now.max(self.at_ms))
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 //! One concern per file: [`routes`] names the call, [`sign_in`] handles codes and sessions,
 //! [`payments`] the cards and orders, [`world`] one sale with its crowd and the shoppers' log,
 //! [`views`] translates the engine into the contract, [`persistence`] is what is saved and
-//! where, [`network`] the latency and faults, [`Service`] one call's trip through them, [`random`] every random choice from one secret.
+//! where, [`network`] the latency and faults, [`Service`] one call's trip through them,
+//! [`random`] every random choice from one secret, `wake` when the store next changes without a
+//! call ([`Store::poll_timeout`]).
 pub mod catalog;
 pub mod clock;
 pub mod network;
@@ -18,6 +20,7 @@ mod service;
 pub mod sign_in;
 mod store;
 pub mod views;
+mod wake;
 pub mod world;
 
 pub use catalog::Catalog;

@@ -325,6 +325,11 @@ impl Store {
         true
     }
 
+    /// The real time at which the store next changes without a call (see [`crate::wake`]).
+    pub fn poll_timeout(&self, real_now: f64) -> Option<f64> {
+        crate::wake::poll_timeout(&self.catalog, &self.worlds, &self.saved, real_now)
+    }
+
     fn settle_due_payments(&mut self, now: Millis) {
         let due = self.saved.payments.due(now);
         for &i in &due {

@@ -31,12 +31,11 @@ const BATCH_BYTES: usize = 256 * 1024;
 /// A node publishes a message at most this often: a command that comes when the node's last
 /// message left longer ago than this goes at once (with whatever else is waiting), and one that
 /// comes sooner waits until this long after it, with every command that arrives meanwhile.
-/// An acknowledgement on loopback comes back in well under a millisecond, so without a wait a
-/// `make load` run's messages held 1.3 commands on average and the nats-servers spent as much
-/// as with one command a message. In `make load --runs three` back to back on a busy machine,
-/// this spacing gave 56 joins a message with 10 ms and 70 with 15 or 20 ms (20 ms no better
-/// than 15), and the sale's checkouts (few, spread out) had a p50 of 2.3-3.4 ms against 29 ms
-/// with a 12 ms linger after each message's first command, since a lone command never waits.
+/// An acknowledgement on loopback comes back in well under a millisecond, so without a wait
+/// a message holds little more than one command, and the nats-servers do a message's work for
+/// each. Under `make load`'s crowd, 15 ms fills a message with tens of joins, where 10 ms fills
+/// it less and 20 ms no more; and since a lone command never waits, commands that come few and
+/// spread out (a sale's checkouts) go at once rather than after a linger.
 pub const MESSAGE_EVERY: Duration = Duration::from_millis(15);
 /// The wait before sending a message again after its first failure; it doubles with each
 /// failure up to [`RETRY_AT_MOST`]. A server that refuses at once (no stream leader, no

@@ -18,8 +18,8 @@ const KEEP_TRYING_FOR: Duration = Duration::from_secs(60);
 
 /// Kept-alive connections to each node, one request at a time on each, written and read in the
 /// calling task. It runs on the same two cores as the servers, so its CPU counts against what
-/// they can do: hyper's pooled client handed every request to a connection task and back
-/// (about 70 ms of CPU per 1,000 joins in `make load`).
+/// they can do: hyper's pooled client hands every request to a connection task and back,
+/// about 70 ms of CPU per 1,000 joins in `make load`.
 #[derive(Clone, Default)]
 pub struct Http {
     idle: Arc<Mutex<HashMap<String, Vec<TcpStream>>>>,
