@@ -15,6 +15,7 @@ pub mod router;
 pub mod sale_state;
 pub mod scenario;
 pub mod shop;
+pub mod split;
 pub mod storage;
 
 use leptos::prelude::*;

@@ -1,11 +1,12 @@
 //! The pages a shopper's first screen does not need, fetched the first time they are shown
-//! (see [`crate::components::on_demand`]: in the release build each `*_page` function is a
-//! split point, its page a wasm module of its own).
+//! (see [`crate::split`]: in the release build each `*_page` function is a split point, its
+//! page a wasm module of its own).
 use leptos::prelude::*;
 
 use super::{account::Account, order::Order, sale::SalePage};
-use crate::components::on_demand::{fetched, on_demand, ModuleMissing};
+use crate::components::on_demand::on_demand;
 use crate::preview::{PreviewGallery, PreviewScreen};
+use crate::split::{fetched, ModuleMissing};
 
 /// A route component `$route` showing the component `$page`, whose code `$load` brings.
 macro_rules! page_on_demand {
