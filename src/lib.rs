@@ -24,7 +24,8 @@ use components::{DevPanel, Footer, Header, Notices};
 use pages::{
     home::Home,
     not_found::NotFound,
-    on_demand::{AccountRoute, OrderRoute, PreviewGalleryRoute, PreviewScreenRoute, SaleRoute},
+    on_demand::{AccountRoute, OrderRoute, SaleRoute},
+    preview::{PreviewGalleryRoute, PreviewScreenRoute},
 };
 use router::{Address, Page};
 use shop::Shop;

@@ -6,9 +6,9 @@
 //! network failed to bring is an error the page shows, not a panic), and wasm_split_cli_support
 //! cuts the code only it reaches into a wasm module of its own, fetched when it is first called.
 //! Every other build (`trunk serve`, the browser tests) keeps one module, where these are plain
-//! functions. The split points: the later pages (`pages/on_demand.rs`), the dev panel and a
-//! scenario's reset and play (`shop.rs`). How a page shows one of them while it arrives is
-//! [`crate::components::on_demand`]'s part.
+//! functions. The split points: the later pages (`pages/on_demand.rs`), the preview's pages
+//! (`pages/preview.rs`), the dev panel and a scenario's reset and play (`shop.rs`). How a page
+//! shows one of them while it arrives is [`crate::components::on_demand`]'s part.
 //!
 //! This module names nothing else of the page, so the shop and the components that show a
 //! module on its way can both use it.
