@@ -64,8 +64,8 @@ lint: rust-version
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p flash-sale -p store-worker --all-targets -- -D warnings
 	scripts/no-debug-format src
-	@for crate in sale-engine fair-draw contract store store-worker store-server e2e bench-counter; do \
-	  scripts/module-cycles crates/$$crate/src > /dev/null || { scripts/module-cycles crates/$$crate/src; exit 1; }; done
+	@for dir in src crates/{sale-engine,fair-draw,contract,store,store-worker,store-server,e2e,bench-counter}/src; do \
+	  scripts/module-cycles $$dir > /dev/null || { scripts/module-cycles $$dir; exit 1; }; done
 
 test-native: rust-version tools-nats
 	cargo test --workspace --exclude e2e --exclude bench-counter

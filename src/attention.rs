@@ -3,7 +3,7 @@
 //! the hold down ("Your turn – 2:59 to check out"), the favicon changes, a notification appears
 //! if they allowed it, and phones that can vibrate do. Every route also names itself in the title.
 use leptos::prelude::*;
-use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::format;
 use crate::i18n::{fill, Words};
@@ -21,17 +21,6 @@ const BUZZ_MS: [u32; 3] = [200, 100, 200];
 pub fn use_page_title(title: impl Fn() -> String + Send + Sync + 'static) {
     let page_title = use_shop().page_title;
     Effect::new(move |_| page_title.set(title()));
-}
-
-/// Follows the browser's `visibilitychange` events into `hidden`: true while the page is not
-/// visible (another tab in front, the window minimised, the phone locked). Installed once per shop.
-pub(crate) fn follow_visibility(hidden: RwSignal<bool>) {
-    hidden.set(document().hidden());
-    let on_change = Closure::<dyn Fn()>::new(move || hidden.set(document().hidden()));
-    let _ = document()
-        .add_event_listener_with_callback("visibilitychange", on_change.as_ref().unchecked_ref());
-    // As long as the shop, which is as long as the page.
-    on_change.forget();
 }
 
 /// Keeps the tab's title and favicon in step with the page and with any turn alert. Mounted

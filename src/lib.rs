@@ -15,6 +15,7 @@ pub mod router;
 pub mod sale_state;
 pub mod scenario;
 pub mod shop;
+pub mod split;
 pub mod storage;
 
 use leptos::prelude::*;
@@ -23,7 +24,8 @@ use components::{DevPanel, Footer, Header, Notices};
 use pages::{
     home::Home,
     not_found::NotFound,
-    on_demand::{AccountRoute, OrderRoute, PreviewGalleryRoute, PreviewScreenRoute, SaleRoute},
+    on_demand::{AccountRoute, OrderRoute, SaleRoute},
+    preview::{PreviewGalleryRoute, PreviewScreenRoute},
 };
 use router::{Address, Page};
 use shop::Shop;

@@ -10,10 +10,10 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use crate::api::demo::{ClockChange, DevState, StoreNotice};
 use crate::api::service_worker::{self, StoreKind};
 use crate::api::{FetchTransport, Method, Session, StoreClient, Transport};
-use crate::components::on_demand::{fetched, ModuleMissing};
 use crate::device::sleep_ms;
 use crate::i18n::{Fact, Locale, Said, Words};
 use crate::scenario;
+use crate::split::{fetched, ModuleMissing};
 use crate::storage::PageStorage;
 
 const SESSION_KEY: &str = "session";
@@ -82,7 +82,7 @@ impl Shop {
             locale: RwSignal::new(Locale::chosen(&storage)),
         };
         Effect::new(move |_| shop.locale.get().apply_to_document());
-        crate::attention::follow_visibility(shop.page_hidden);
+        shop.follow_visibility();
         if let Some(why) = storage.degraded() {
             shop.notify(Said::new(why, []));
         }
@@ -271,6 +271,20 @@ impl Shop {
         });
     }
 
+    /// Follows the browser's `visibilitychange` events into `page_hidden`: true while the page
+    /// is not visible (another tab in front, the window minimised, the phone locked).
+    fn follow_visibility(&self) {
+        let hidden = self.page_hidden;
+        hidden.set(document().hidden());
+        let on_change = Closure::<dyn Fn()>::new(move || hidden.set(document().hidden()));
+        let _ = document().add_event_listener_with_callback(
+            "visibilitychange",
+            on_change.as_ref().unchecked_ref(),
+        );
+        // As long as the shop, which is as long as the page.
+        on_change.forget();
+    }
+
     /// Signing in or out in another tab shows here too.
     fn follow_other_tabs(&self) {
         let session = self.client().session;
@@ -299,7 +313,7 @@ pub fn use_shop() -> Shop {
 }
 
 /// [`Shop::start_scenario`]. Only a scenario URL starts one, so in the release build this is a
-/// module of its own, fetched then (see [`crate::components::on_demand`]); what it gives is the
+/// module of its own, fetched then (see [`crate::split`]); what it gives is the
 /// reset and play, to await.
 #[cfg_attr(
     split,

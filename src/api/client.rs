@@ -5,6 +5,7 @@ use std::{cell::Cell, rc::Rc};
 use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
 
+use super::clock::ClockSync;
 use super::transport::{Transport, TransportError};
 use crate::device::{device_now, random_key, sleep_ms};
 use store_contract::*;
@@ -12,31 +13,6 @@ use store_contract::*;
 /// At 30 % faults, eight tries all failing happens about once in 15,000 calls.
 const MAX_ATTEMPTS: u32 = 8;
 const SYNC_SAMPLES: usize = 5;
-
-/// What the client knows of the store clock: store = `store_at_sync` + (device − `device_at_sync`) × rate.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ClockSync {
-    pub store_at_sync: f64,
-    pub device_at_sync: f64,
-    pub rate: f64,
-    /// Half the best round trip in store time: the true store time lies within ± this many ms.
-    pub error_ms: f64,
-    /// The wall-clock time at the sync as the store's host has it (its answer's `real_ms`, or
-    /// store time when it sends none): the device's own error is measured against this, so
-    /// the demo's presets, clock jumps and speed are not taken for a wrong device clock.
-    pub real_at_sync: f64,
-}
-
-impl ClockSync {
-    pub fn store_time(&self, device_ms: f64) -> f64 {
-        self.store_at_sync + (device_ms - self.device_at_sync) * self.rate
-    }
-
-    /// How far the device clock is ahead of the real time (negative when behind).
-    pub fn device_ahead_ms(&self) -> f64 {
-        self.device_at_sync - self.real_at_sync
-    }
-}
 
 /// What the app shows about the connection while a call is being retried.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
-use super::on_demand::{fetched, on_demand, ModuleMissing};
+use super::on_demand::on_demand;
 use crate::api::demo::{ClockChange, DemoSettings, DevState};
 use crate::api::Method;
 use crate::api::Phase;
@@ -10,6 +10,7 @@ use crate::hooks::{use_polling, use_store_clock};
 use crate::i18n::{fill, Said, Words};
 use crate::scenario::DEMO_SALE;
 use crate::shop::use_shop;
+use crate::split::{fetched, ModuleMissing};
 
 /// Demo controls, hidden from shoppers: shown with `?dev=1` or Alt+Shift+D. Jumps the store
 /// clock to the sale's moments, changes the crowd, stock and network, resets the demo, and shows
@@ -35,7 +36,7 @@ pub fn DevPanel() -> impl IntoView {
 }
 
 /// The panel, which shoppers never open: in the release build a module of its own, fetched
-/// when it is first opened (see [`super::on_demand`]).
+/// when it is first opened (see [`crate::split`]).
 #[cfg_attr(
     split,
     leptos::wasm_split::wasm_split(dev_panel, fallible, wasm_split_path = ::leptos::wasm_split)

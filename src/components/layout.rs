@@ -48,30 +48,6 @@ pub fn Footer() -> impl IntoView {
     }
 }
 
-/// A screen of the sale page: `data-state` names it, and its heading takes focus when it
-/// appears so keyboard and screen-reader users land on what changed.
-#[component]
-pub fn StateSection(
-    state: crate::sale_state::SaleState,
-    title: Text,
-    children: Children,
-) -> impl IntoView {
-    let shop = use_shop();
-    let heading = NodeRef::<leptos::html::H2>::new();
-    let previewing = use_context::<crate::preview::PreviewMode>().is_some();
-    Effect::new(move |_| {
-        if let Some(h) = heading.get().filter(|_| !previewing) {
-            let _ = h.focus();
-        }
-    });
-    view! {
-        <section class=format!("state state-{}", state.name()) data-state=state.name()>
-            <h2 tabindex="-1" node_ref=heading>{title(shop.words())}</h2>
-            {children()}
-        </section>
-    }
-}
-
 /// A labelled figure such as "Units left: 41".
 #[component]
 pub fn Stat(

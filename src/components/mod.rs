@@ -11,7 +11,7 @@ mod variant_name;
 pub use clock_quality::ClockQuality;
 pub use countdown::Countdown;
 pub use dev_panel::DevPanel;
-pub use layout::{Footer, Header, Stat, StateSection};
+pub use layout::{Footer, Header, Stat};
 pub use notices::{NetworkBanner, Notices};
 pub use sign_in::{SignIn, SignInStage};
 pub use variant_name::VariantName;

@@ -10,7 +10,7 @@ use crate::shop::use_shop;
 /// Where the code step's texted code went, kept so a reload stays on the code step.
 const SENT_KEY: &str = "draft.sign-in.sent";
 
-/// Where the sign-in form is; the preview gallery starts it at any of these.
+/// Where the sign-in form is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SignInStage {
     Phone,
@@ -19,9 +19,13 @@ pub enum SignInStage {
 
 /// Sign in or sign up with a phone number and a one-time code. The demo's SMS arrive in the
 /// inbox shown under the form. What was typed is kept through errors and reloads.
+///
+/// Without a `stage`, the form is the shopper's own: it opens at the step they left it at and
+/// keeps its step for a reload. Given one, it opens there and keeps nothing, so a form shown
+/// at a set step leaves the shopper's own as it was.
 #[component]
 pub fn SignIn(
-    #[prop(default = SignInStage::Phone)] stage: SignInStage,
+    #[prop(default = None)] stage: Option<SignInStage>,
     #[prop(optional)] error: Option<ApiError>,
 ) -> impl IntoView {
     let shop = use_shop();
@@ -31,19 +35,15 @@ pub fn SignIn(
     let code = use_draft("sign-in.code");
     // The code step survives a reload: the code already texted stays usable, where sending
     // another would be refused for a while.
-    // The preview gallery shows the form at set stages and must not touch the shopper's own.
-    let previewing = use_context::<crate::preview::PreviewMode>().is_some();
-    let stage = match stage {
-        SignInStage::Phone if !previewing => shop
-            .storage()
+    let kept = stage.is_none();
+    let stage = RwSignal::new(stage.unwrap_or_else(|| {
+        shop.storage()
             .get(SENT_KEY)
             .and_then(|raw| crate::json::from_str::<CodeSent>(&raw).ok())
-            .map_or(SignInStage::Phone, SignInStage::CodeSent),
-        given => given,
-    };
-    let stage = RwSignal::new(stage);
+            .map_or(SignInStage::Phone, SignInStage::CodeSent)
+    }));
     Effect::new(move |_| match stage.get() {
-        _ if previewing => {}
+        _ if !kept => {}
         SignInStage::CodeSent(sent) => shop.storage().set(SENT_KEY, &crate::json::to_string(&sent)),
         SignInStage::Phone => shop.storage().remove(SENT_KEY),
     });

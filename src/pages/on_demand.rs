@@ -1,13 +1,14 @@
 //! The pages a shopper's first screen does not need, fetched the first time they are shown
-//! (see [`crate::components::on_demand`]: in the release build each `*_page` function is a
-//! split point, its page a wasm module of its own).
+//! (see [`crate::split`]: in the release build each `*_page` function is a split point, its
+//! page a wasm module of its own).
 use leptos::prelude::*;
 
 use super::{account::Account, order::Order, sale::SalePage};
-use crate::components::on_demand::{fetched, on_demand, ModuleMissing};
-use crate::preview::{PreviewGallery, PreviewScreen};
+use crate::components::on_demand::on_demand;
+use crate::split::{fetched, ModuleMissing};
 
-/// A route component `$route` showing the component `$page`, whose code `$load` brings.
+/// A route component `$route` showing the component `$page`, whose code `$load` brings. Where
+/// it is used, `on_demand`, `fetched!` and `ModuleMissing` are in scope.
 macro_rules! page_on_demand {
     ($route:ident, $load:ident, $page:ident) => {
         #[cfg_attr(
@@ -25,12 +26,11 @@ macro_rules! page_on_demand {
         }
     };
 }
+pub(crate) use page_on_demand;
 
 page_on_demand!(SaleRoute, sale_page, SalePage);
 page_on_demand!(AccountRoute, account_page, Account);
 page_on_demand!(OrderRoute, order_page, Order);
-page_on_demand!(PreviewGalleryRoute, preview_gallery_page, PreviewGallery);
-page_on_demand!(PreviewScreenRoute, preview_screen_page, PreviewScreen);
 
 /// Fetches the sale page's modules in the background, once (the home page asks when its sales
 /// are on screen), so a tap on a sale (every shopper's next step, many of them at the sale

@@ -20,10 +20,6 @@ use crate::shop::use_shop;
 
 pub use fixtures::{sale_fixture, NOW};
 
-/// Present in context while rendering previews: screens then leave the focus alone.
-#[derive(Clone, Copy)]
-pub struct PreviewMode;
-
 /// Screens beyond the sale page's own states, with their titles.
 pub const OTHER_SCREENS: &[(&str, Text)] = &[
     ("sign-in-code-sent", |t| t.screen_code_sent),
@@ -65,12 +61,12 @@ pub fn render_screen(name: &str) -> Option<AnyView> {
         attempt,
     };
     Some(match name {
-        "sign-in-code-sent" => view! { <SignIn stage=code_sent()/> }.into_any(),
+        "sign-in-code-sent" => view! { <SignIn stage=Some(code_sent())/> }.into_any(),
         "sign-in-wrong-code" => view! {
-            <SignIn stage=code_sent() error=ApiError::new(401, codes::WRONG_CODE, "That code is not right. Tries left: 3; then this number is locked for 10 minutes.").tries_left_then_lock(3, 600_000)/>
+            <SignIn stage=Some(code_sent()) error=ApiError::new(401, codes::WRONG_CODE, "That code is not right. Tries left: 3; then this number is locked for 10 minutes.").tries_left_then_lock(3, 600_000)/>
         }.into_any(),
         "sign-in-locked" => view! {
-            <SignIn stage=code_sent() error=ApiError::new(429, codes::LOCKED, "Too many wrong codes: this number is locked for 10 minutes more.").retry_after(600_000)/>
+            <SignIn stage=Some(code_sent()) error=ApiError::new(429, codes::LOCKED, "Too many wrong codes: this number is locked for 10 minutes more.").retry_after(600_000)/>
         }.into_any(),
         "network-retrying" => view! { <NetworkBanner notice=retrying(0, 1_200, 1)/> }.into_any(),
         "network-busy" => view! { <NetworkBanner notice=retrying(429, 3_000, 2)/> }.into_any(),
@@ -89,7 +85,6 @@ fn title(name: &str, t: &Words) -> String {
 
 #[component]
 pub fn PreviewGallery() -> impl IntoView {
-    provide_context(PreviewMode);
     let shop = use_shop();
     let t = move || shop.words();
     crate::attention::use_page_title(move || fill(t().preview_of, &[t().every_screen]));
@@ -116,7 +111,6 @@ pub fn PreviewGallery() -> impl IntoView {
 
 #[component]
 pub fn PreviewScreen() -> impl IntoView {
-    provide_context(PreviewMode);
     let state = use_address().named(Page::PreviewScreen);
     let shop = use_shop();
     let t = move || shop.words();

@@ -2,16 +2,24 @@
 use leptos::prelude::*;
 
 use crate::api::{Method, Phase, SaleSummary, ShopperStatus};
-use crate::components::{ClockQuality, Countdown, SignIn, Stat, StateSection};
+use crate::components::{ClockQuality, Countdown, SignIn, SignInStage, Stat};
 use crate::format;
 use crate::hooks::use_api;
 use crate::i18n::fill;
 use crate::sale_state::SaleState;
 
-use super::{SaleData, VariantPicker};
+use super::data::SaleData;
+use super::screen::StateSection;
+use super::variant_picker::VariantPicker;
 
 fn summary(data: SaleData) -> crate::api::SaleSummary {
     data.detail.get().expect("loaded").summary
+}
+
+/// The sign-in form: the shopper's own on the live page, its first step on a screen of fixtures.
+fn sign_in(data: SaleData) -> impl IntoView {
+    let stage = (!data.live).then_some(SignInStage::Phone);
+    view! { <SignIn stage/> }
 }
 
 /// The join control: active at the store's start instant, not a moment before.
@@ -29,7 +37,7 @@ fn join_button(data: SaleData) -> impl IntoView {
 pub fn announced(data: SaleData) -> AnyView {
     let s = summary(data);
     view! {
-        <StateSection state=SaleState::Announced title=|t| t.announced_title>
+        <StateSection data state=SaleState::Announced title=|t| t.announced_title>
             <p>{data.t().registration_opens_in} <Countdown target=Signal::derive(move || summary(data).registration_opens) now=data.now done=|t| t.registration_is_open/></p>
             <p>{move || fill(data.t().registration_window, &[&data.when(s.registration_opens), &data.when(s.registration_closes), &data.when(s.starts_at)])}</p>
             <Facts data/>
@@ -40,12 +48,12 @@ pub fn announced(data: SaleData) -> AnyView {
 pub fn registration_open(data: SaleData) -> AnyView {
     let signed_in = Memo::new(move |_| data.me.with(Option::is_some));
     view! {
-        <StateSection state=SaleState::RegistrationOpen title=|t| t.registration_is_open>
+        <StateSection data state=SaleState::RegistrationOpen title=|t| t.registration_is_open>
             <p>{data.t().only_registered_may_buy}
                 <Countdown target=Signal::derive(move || summary(data).registration_closes) now=data.now done=|t| t.registration_has_closed testid="registration-countdown"/>{data.t().full_stop}</p>
             <Facts data/>
             {move || match signed_in.get() {
-                false => view! { <SignIn/> }.into_any(),
+                false => sign_in(data).into_any(),
                 true => view! {
                     <button class="button primary big" data-testid="register" disabled=move || data.busy.get()
                         on:click=move |_| data.act(Method::Post, "registration", None::<()>)>{data.t().register_for_sale}</button>
@@ -64,7 +72,7 @@ pub fn registered(data: SaleData) -> AnyView {
             .unwrap_or_default()
     };
     view! {
-        <StateSection state=SaleState::Registered title=|t| t.you_are_registered>
+        <StateSection data state=SaleState::Registered title=|t| t.you_are_registered>
             <p class="big-figure">{data.t().registration_no} <strong data-testid="registration-number">{number}</strong></p>
             <p>{data.t().sale_starts_in} <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done=|t| t.sale_is_open/>{data.t().full_stop}</p>
             <p class="check-in" data-testid="check-in-advice"><strong>{data.t().have_page_open}</strong>
@@ -82,13 +90,13 @@ pub fn registered(data: SaleData) -> AnyView {
 pub fn registration_closed(data: SaleData) -> AnyView {
     let signed_in = data.me.get_untracked().is_some();
     view! {
-        <StateSection state=SaleState::RegistrationClosed title=|t| t.registration_has_closed>
+        <StateSection data state=SaleState::RegistrationClosed title=|t| t.registration_has_closed>
             <p>{move || if signed_in {
                 data.t().missed_registration
             } else {
                 data.t().registration_closed_sign_in
             }}</p>
-            {(!signed_in).then(|| view! { <SignIn/> })}
+            {(!signed_in).then(|| sign_in(data))}
             <NextDrop data/>
             <Facts data/>
         </StateSection>
@@ -117,7 +125,7 @@ pub fn pre_queue(data: SaleData) -> AnyView {
         _ => data.t().checking_in.into(),
     };
     view! {
-        <StateSection state=SaleState::PreQueue title=|t| t.waiting_room_title>
+        <StateSection data state=SaleState::PreQueue title=|t| t.waiting_room_title>
             <p class="countdown-big">{data.t().starts_in} <Countdown target=Signal::derive(move || summary(data).starts_at) now=data.now done=|t| t.sale_is_open/></p>
             <ClockQuality/>
             <p data-testid="pre-queue-status">{waiting}</p>

@@ -5,13 +5,14 @@ use crate::api::validation::{self, AddressProblem, AddressProblems};
 use crate::api::{
     Address, CheckoutRequest, Hold, Market, Method, PaymentMethod, PaymentState, ShopperStatus,
 };
-use crate::components::{Countdown, StateSection};
+use crate::components::Countdown;
 use crate::format;
 use crate::hooks::use_draft;
 use crate::i18n::{fill, Text};
 use crate::sale_state::SaleState;
 
-use super::SaleData;
+use super::data::{SaleData, CHECKOUT_BACK, CHECKOUT_OPEN};
+use super::screen::StateSection;
 
 /// The hold's last stretch, when the page warns and a hidden tab tells the shopper again.
 const HOLD_WARNING_MS: f64 = 30_000.0;
@@ -68,11 +69,11 @@ fn HoldTimer(data: SaleData) -> impl IntoView {
 
 pub fn your_turn(data: SaleData) -> AnyView {
     view! {
-        <StateSection state=SaleState::YourTurn title=|t| t.your_turn_title>
+        <StateSection data state=SaleState::YourTurn title=|t| t.your_turn_title>
             <p class="big-figure">{move || variant_name(data)}</p>
             <HoldTimer data/>
             <p>{data.t().hold_explained}</p>
-            <button class="button primary big" data-testid="go-checkout" on:click=move |_| data.checkout_open.set(super::CHECKOUT_OPEN.into())>{data.t().check_out}</button>
+            <button class="button primary big" data-testid="go-checkout" on:click=move |_| data.checkout_open.set(CHECKOUT_OPEN.into())>{data.t().check_out}</button>
         </StateSection>
     }.into_any()
 }
@@ -175,7 +176,7 @@ pub fn checkout(data: SaleData) -> AnyView {
         ("slow", |t| t.card_slow),
     ];
     view! {
-        <StateSection state=SaleState::Checkout title=|t| t.check_out>
+        <StateSection data state=SaleState::Checkout title=|t| t.check_out>
             <p class="big-figure">{move || variant_name(data)}</p>
             <HoldTimer data/>
             {move || declined().then(|| view! { <p class="form-error" role="alert">{data.t().payment_declined}</p> })}
@@ -194,7 +195,7 @@ pub fn checkout(data: SaleData) -> AnyView {
                 </fieldset>
                 <div class="row">
                     <button class="button primary big" type="submit" data-testid="pay" disabled=move || data.busy.get()>{data.t().pay}</button>
-                    <button class="button subtle" type="button" on:click=move |_| data.checkout_open.set(super::CHECKOUT_BACK.into())>{data.t().back}</button>
+                    <button class="button subtle" type="button" on:click=move |_| data.checkout_open.set(CHECKOUT_BACK.into())>{data.t().back}</button>
                 </div>
             </form>
         </StateSection>
@@ -203,7 +204,7 @@ pub fn checkout(data: SaleData) -> AnyView {
 
 pub fn payment_pending(data: SaleData) -> AnyView {
     view! {
-        <StateSection state=SaleState::PaymentPending title=|t| t.waiting_for_bank_title>
+        <StateSection data state=SaleState::PaymentPending title=|t| t.waiting_for_bank_title>
             <div class="spinner" aria-hidden="true"></div>
             <p class="big-figure">{move || variant_name(data)}</p>
             <p>{move || data.me.get().and_then(|m| m.payment).map(|p| match p.state {

@@ -2,13 +2,15 @@
 use leptos::prelude::*;
 
 use crate::api::{DrawRecord, ShopperStatus};
-use crate::components::{Stat, StateSection};
+use crate::components::Stat;
 use crate::format;
 use crate::i18n::{fill, Words};
 use crate::sale_state::SaleState;
 use fair_draw::Verdict;
 
-use super::{before::NextDrop, SaleData};
+use super::before::NextDrop;
+use super::data::SaleData;
+use super::screen::StateSection;
 
 pub fn order_confirmed(data: SaleData) -> AnyView {
     let order = move || data.me.get().and_then(|m| m.order);
@@ -20,7 +22,7 @@ pub fn order_confirmed(data: SaleData) -> AnyView {
         })
     };
     view! {
-        <StateSection state=SaleState::OrderConfirmed title=|t| t.order_confirmed>
+        <StateSection data state=SaleState::OrderConfirmed title=|t| t.order_confirmed>
             {move || order().map(|o| view! {
                 <p class="big-figure">{data.t().order_word} <strong data-testid="order-number">{o.number.clone()}</strong></p>
                 <p>{fill(data.t().ships_to, &[&format!("{} · {} · {}", o.product, variant(&o.variant), format::money(o.price_cents, &o.currency, data.locale())), &format::destination(&o.address)])}</p>
@@ -33,7 +35,7 @@ pub fn order_confirmed(data: SaleData) -> AnyView {
 
 pub fn sold_out(data: SaleData) -> AnyView {
     view! {
-        <StateSection state=SaleState::SoldOut title=|t| t.sold_out>
+        <StateSection data state=SaleState::SoldOut title=|t| t.sold_out>
             {move || match data.status() {
                 Some(ShopperStatus::SoldOut { position, stock, sold_out_at, .. }) => {
                     let after = data.detail.get().map(|d| sold_out_at.saturating_sub(d.summary.starts_at)).unwrap_or_default();
@@ -58,7 +60,7 @@ pub fn sold_out(data: SaleData) -> AnyView {
 
 pub fn hold_expired(data: SaleData) -> AnyView {
     view! {
-        <StateSection state=SaleState::HoldExpired title=|t| t.hold_ran_out_title>
+        <StateSection data state=SaleState::HoldExpired title=|t| t.hold_ran_out_title>
             <p>{data.t().hold_ran_out}</p>
             <NextDrop data/>
             <Report data/>
@@ -69,7 +71,7 @@ pub fn hold_expired(data: SaleData) -> AnyView {
 
 pub fn sale_ended(data: SaleData) -> AnyView {
     view! {
-        <StateSection state=SaleState::SaleEnded title=|t| t.sale_ended_title>
+        <StateSection data state=SaleState::SaleEnded title=|t| t.sale_ended_title>
             <p>{move || match data.status() {
                 Some(ShopperStatus::Missed) => data.t().missed_the_queue,
                 Some(ShopperStatus::NotRegistered) | None => data.t().did_not_take_part,

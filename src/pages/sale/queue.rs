@@ -2,12 +2,14 @@
 use leptos::prelude::*;
 
 use crate::api::{Method, ShopperStatus};
-use crate::components::{Stat, StateSection};
+use crate::components::Stat;
 use crate::format;
 use crate::i18n::{fill, Locale};
 use crate::sale_state::SaleState;
 
-use super::{SaleData, VariantPicker};
+use super::data::SaleData;
+use super::screen::StateSection;
+use super::variant_picker::VariantPicker;
 
 /// Units not yet in anyone's cart, over all variants.
 fn stock_left(data: SaleData) -> String {
@@ -79,7 +81,7 @@ pub fn live_queue(data: SaleData) -> AnyView {
         }
     });
     view! {
-        <StateSection state=SaleState::LiveQueue title=|t| t.sale_is_live>
+        <StateSection data state=SaleState::LiveQueue title=|t| t.sale_is_live>
             {move || match in_line.get() {
                 InLine::Waiting => view! {
                     <dl class="facts queue">
@@ -123,7 +125,7 @@ pub fn waitlist(data: SaleData) -> AnyView {
         _ => None,
     });
     view! {
-        <StateSection state=SaleState::Waitlist title=|t| t.all_in_carts>
+        <StateSection data state=SaleState::Waitlist title=|t| t.all_in_carts>
             <p>{move || fill(data.t().waitlist_explained, &[&held.get()])}</p>
             <dl class="facts queue">
                 <Stat label=|t| t.your_place testid="queue-position" value=figure(data, |s, l| match s {

@@ -4,7 +4,7 @@ use crate::api::{Method, Preference};
 use crate::format;
 use crate::i18n::fill;
 
-use super::SaleData;
+use super::data::SaleData;
 
 /// Which variant the shopper wants, and whether another will do if theirs sells out. Once in
 /// line, a change is sent to the store; before that it is kept until they join.
