@@ -9,7 +9,7 @@
 //! 15 KB budget whose cost can be read off `make build` directly, no build step).
 use store_contract::demo::{notice_codes, SettingProblem, StoreNotice};
 use store_contract::validation::{AddressProblem, CodeProblem, PhoneProblem, CODE_LENGTH};
-use store_contract::{codes, ApiError, Market};
+use store_contract::{ApiError, ErrorCode, Market};
 
 use crate::storage::PageStorage;
 
@@ -187,7 +187,7 @@ pub async fn load_pack_for(locale: Locale) -> Result<(), String> {
     match FetchTransport::default().send(request).await {
         Ok(answer) if answer.status == 200 => install_pack(&answer.body).map(|_| ()),
         Ok(answer) => Err(answer.status.to_string()),
-        Err(_) => Err(codes::NO_ANSWER.into()),
+        Err(_) => Err(ErrorCode::NoAnswer.to_string()),
     }
 }
 
@@ -625,6 +625,17 @@ words! {
     unknown_sale_named = "There is no sale called “{0}”.",
     unknown_order_numbered = "No order {0} on this account.",
     store_answered = "The store answered {0}.",
+    operator_sign_in_first = "Sign in as the operator to do this.",
+    not_operator = "Only the operator can do this; this session is a shopper's.",
+    wrong_key = "That operator key is not right.",
+    wrong_key_tries_left = "That operator key is not right. Tries left: {0}; then operator sign-in is locked for {1}.",
+    /// {0}: the store's own words (every problem of the drop).
+    invalid_drop = "The store could not accept this drop: {0}",
+    drop_exists = "There is already a drop with this id.",
+    /// {0}: the store's own words (why the drop cannot take the change).
+    change_refused = "This drop can no longer take that change: {0}",
+    /// {0}: the store's own words (why the sale cannot take the step now).
+    steer_refused = "The sale cannot take that step now: {0}",
 
     // The draw verifier's verdict.
     draw_verified_one = "Verified: {0} admission follows the draw.",
@@ -763,77 +774,94 @@ impl Words {
     /// The store's refusal as a sentence in this language. The store keeps its stable `code`
     /// and English `message` for API clients; a code this page does not know shows that message.
     pub fn store_error(&self, error: &ApiError) -> String {
-        let wait = error
-            .retry_after_ms
-            .map(|ms| fill(self.try_again_in, &[&crate::format::duration(ms, self)]));
-        // The facts the store answers beside its code go into the sentence, in any language.
-        let sentence = match (error.code.as_str(), error.tries_left, &error.subject) {
-            (codes::WRONG_CODE, Some(left), _) => match error.locks_for_ms {
-                Some(lock_ms) => fill(
-                    self.wrong_code_tries_left,
-                    &[&left.to_string(), &crate::format::duration(lock_ms, self)],
-                ),
-                None => fill(self.wrong_code_tries_left_plain, &[&left.to_string()]),
-            },
-            (codes::UNKNOWN_SALE, _, Some(sale)) => fill(self.unknown_sale_named, &[sale]),
-            (codes::UNKNOWN_ORDER, _, Some(order)) => fill(self.unknown_order_numbered, &[order]),
-            ("http_error", ..) => fill(self.store_answered, &[&error.status.to_string()]),
-            // A refusal whose reason is a rule only the store knows keeps the store's words.
-            (code, ..) => self
-                .refusal(code)
-                .map_or_else(|| error.message.clone(), |s| fill(s, &[&error.message])),
-        };
-        match wait {
-            Some(wait) => sentence + &wait,
+        let sentence = self.refusal(error).unwrap_or_else(|| error.message.clone());
+        match error.retry_after_ms {
+            Some(ms) => sentence + &fill(self.try_again_in, &[&crate::format::duration(ms, self)]),
             None => sentence,
         }
     }
 
-    /// The sentence for a store's code that carries no facts of its own.
-    fn refusal(&self, code: &str) -> Option<&'static str> {
-        Some(match code {
-            codes::BUSY => self.store_busy,
-            codes::UNAVAILABLE => self.store_unavailable,
-            codes::NO_ANSWER => self.no_answer,
-            codes::BAD_RESPONSE => self.bad_response,
-            codes::SIGN_IN => self.sign_in_first,
-            codes::WRONG_CODE => self.wrong_code,
-            codes::NO_CODE => self.no_code,
-            codes::CODE_EXPIRED => self.code_expired,
-            codes::TOO_SOON => self.code_too_soon,
-            codes::LOCKED => self.number_locked,
-            codes::UNKNOWN_SALE => self.unknown_sale,
-            codes::UNKNOWN_ORDER => self.unknown_order,
-            codes::BAD_REQUEST => self.bad_request,
-            codes::NOT_FOUND => self.not_found,
-            codes::DRAW_NOT_PUBLISHED => self.draw_not_published,
-            codes::INVALID_PHONE => self.invalid_phone,
-            codes::INVALID_CODE => self.invalid_code,
-            codes::INVALID_ADDRESS => self.invalid_address,
-            codes::BAD_SETTINGS => self.bad_settings,
-            "not_registered" => self.not_registered,
-            "already_registered" => self.already_registered,
-            "registration_not_open" => self.registration_not_open,
-            "registration_closed" => self.registration_has_closed,
-            "queue_not_open" => self.queue_not_open,
-            "sale_not_started" => self.sale_not_started,
-            "sale_ended" => self.sale_ended_title,
-            codes::ALREADY_IN_QUEUE => self.already_in_queue,
-            "not_in_queue" => self.not_in_queue,
-            "on_waitlist" => self.on_waitlist,
-            "limit_reached" => self.limit_reached,
-            "no_hold" => self.no_hold,
-            "hold_expired" => self.hold_expired,
-            "extension_used" => self.extension_used,
-            "no_extension" => self.no_extension,
-            "unknown_variant" => self.unknown_variant,
-            "payment_in_flight" => self.payment_already_in_flight,
-            "payment_declined" => self.payment_declined,
-            "idempotency_key_reused" => self.request_conflicts,
-            "no_payment_in_flight" => self.no_payment_in_flight,
-            "sold_out" => self.sold_out,
-            _ => return None,
-        })
+    /// The sentence for a refusal, with the facts the store answers beside its code, in any
+    /// language; `None` for a code this page does not know. Every known code has its arm, so a
+    /// code added to the contract does not compile until it has a sentence.
+    fn refusal(&self, error: &ApiError) -> Option<String> {
+        use ErrorCode::*;
+        let n = |n: u32| n.to_string();
+        let sentence = match &error.code {
+            WrongCode => match (error.tries_left, error.locks_for_ms) {
+                (Some(left), Some(lock_ms)) => {
+                    let lock = crate::format::duration(lock_ms, self);
+                    return Some(fill(self.wrong_code_tries_left, &[&n(left), &lock]));
+                }
+                (Some(left), None) => {
+                    return Some(fill(self.wrong_code_tries_left_plain, &[&n(left)]))
+                }
+                (None, _) => self.wrong_code,
+            },
+            WrongKey => match (error.tries_left, error.locks_for_ms) {
+                (Some(left), Some(lock_ms)) => {
+                    let lock = crate::format::duration(lock_ms, self);
+                    return Some(fill(self.wrong_key_tries_left, &[&n(left), &lock]));
+                }
+                _ => self.wrong_key,
+            },
+            UnknownSale => match &error.subject {
+                Some(sale) => return Some(fill(self.unknown_sale_named, &[sale])),
+                None => self.unknown_sale,
+            },
+            UnknownOrder => match &error.subject {
+                Some(order) => return Some(fill(self.unknown_order_numbered, &[order])),
+                None => self.unknown_order,
+            },
+            HttpError => return Some(fill(self.store_answered, &[&error.status.to_string()])),
+            Busy => self.store_busy,
+            Unavailable => self.store_unavailable,
+            NoAnswer => self.no_answer,
+            BadResponse => self.bad_response,
+            SignIn => self.sign_in_first,
+            NoCode => self.no_code,
+            CodeExpired => self.code_expired,
+            TooSoon => self.code_too_soon,
+            Locked => self.number_locked,
+            BadRequest => self.bad_request,
+            DrawNotPublished => self.draw_not_published,
+            InvalidPhone => self.invalid_phone,
+            InvalidCode => self.invalid_code,
+            InvalidAddress => self.invalid_address,
+            IdempotencyKeyReused => self.request_conflicts,
+            OperatorSignIn => self.operator_sign_in_first,
+            NotOperator => self.not_operator,
+            DropExists => self.drop_exists,
+            // A refusal whose reason is a rule only the store knows keeps the store's words
+            // (its sentence has them at `{0}`).
+            NotFound => self.not_found,
+            BadSettings => self.bad_settings,
+            InvalidDrop => self.invalid_drop,
+            ChangeRefused => self.change_refused,
+            SteerRefused => self.steer_refused,
+            NotRegistered => self.not_registered,
+            AlreadyRegistered => self.already_registered,
+            RegistrationNotOpen => self.registration_not_open,
+            RegistrationClosed => self.registration_has_closed,
+            QueueNotOpen => self.queue_not_open,
+            SaleNotStarted => self.sale_not_started,
+            SaleEnded => self.sale_ended_title,
+            AlreadyInQueue => self.already_in_queue,
+            NotInQueue => self.not_in_queue,
+            OnWaitlist => self.on_waitlist,
+            LimitReached => self.limit_reached,
+            NoHold => self.no_hold,
+            HoldExpired => self.hold_expired,
+            ExtensionUsed => self.extension_used,
+            NoExtension => self.no_extension,
+            UnknownVariant => self.unknown_variant,
+            PaymentInFlight => self.payment_already_in_flight,
+            PaymentDeclined => self.payment_declined,
+            NoPaymentInFlight => self.no_payment_in_flight,
+            SoldOut => self.sold_out,
+            Unknown(_) => return None,
+        };
+        Some(fill(sentence, &[&error.message]))
     }
 }
 
@@ -930,8 +958,8 @@ mod tests {
 
     #[test]
     fn a_store_refusal_reads_in_the_shoppers_language_with_its_wait() {
-        let busy =
-            ApiError::new(429, codes::BUSY, "The store is busy with the rush.").retry_after(3_000);
+        let busy = ApiError::new(429, ErrorCode::Busy, "The store is busy with the rush.")
+            .retry_after(3_000);
         assert_eq!(
             ZH.store_error(&busy),
             "抢购人数太多，商店正忙。请在 3秒后重试。"
@@ -940,13 +968,13 @@ mod tests {
             EN.store_error(&busy),
             "The store is busy with the rush. Try again in 3 s."
         );
-        let sold_out = ApiError::new(409, "sold_out", "Sorry, this sale is sold out.");
+        let sold_out = ApiError::new(409, ErrorCode::SoldOut, "Sorry, this sale is sold out.");
         assert_eq!(ZH.store_error(&sold_out), "已售罄");
     }
 
     #[test]
     fn the_facts_a_refusal_carries_are_said_in_both_languages() {
-        let wrong = ApiError::new(401, codes::WRONG_CODE, "That code is not right.")
+        let wrong = ApiError::new(401, ErrorCode::WrongCode, "That code is not right.")
             .tries_left_then_lock(3, 600_000);
         assert_eq!(
             EN.store_error(&wrong),
@@ -969,22 +997,54 @@ mod tests {
             ZH.store_error(&without_the_lock),
             "验证码不正确。还可以再试 3 次。"
         );
-        let settings = ApiError::new(400, codes::BAD_SETTINGS, "skew can only grow.");
+        let settings = ApiError::new(400, ErrorCode::BadSettings, "skew can only grow.");
         assert_eq!(
             ZH.store_error(&settings),
             "商店拒绝了这些演示设置：skew can only grow.",
             "a rule only the store knows keeps its words"
         );
-        let order =
-            ApiError::new(404, codes::UNKNOWN_ORDER, "No order K-7 on this account.").about("K-7");
+        let order = ApiError::new(
+            404,
+            ErrorCode::UnknownOrder,
+            "No order K-7 on this account.",
+        )
+        .about("K-7");
         assert_eq!(EN.store_error(&order), "No order K-7 on this account.");
         assert_eq!(ZH.store_error(&order), "此账户没有订单 K-7。");
         let sale =
-            ApiError::new(404, codes::UNKNOWN_SALE, "There is no sale called “x”.").about("x");
+            ApiError::new(404, ErrorCode::UnknownSale, "There is no sale called “x”.").about("x");
         assert_eq!(ZH.store_error(&sale), "没有名为“x”的抢购。");
         // An older store without the fact still gets a sentence in the shopper's language.
-        let old = ApiError::new(401, codes::WRONG_CODE, "That code is not right.");
+        let old = ApiError::new(401, ErrorCode::WrongCode, "That code is not right.");
         assert_eq!(ZH.store_error(&old), ZH.wrong_code);
+    }
+
+    #[test]
+    fn every_error_code_has_a_sentence_in_both_languages() {
+        let message = "The store's own English.";
+        for code in ErrorCode::ALL {
+            let error = ApiError::new(400, code.clone(), message);
+            for (language, words) in [("English", *EN), ("Chinese", *ZH)] {
+                let said = words.refusal(&error);
+                assert!(
+                    said.as_deref()
+                        .is_some_and(|s| !s.is_empty() && s != message),
+                    "{code} has no sentence of its own in {language}"
+                );
+            }
+            let zh = ZH.store_error(&error);
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{code}: “{zh}” is not Chinese"
+            );
+        }
+        let newer = ApiError::new(409, ErrorCode::parse("queue_paused"), message);
+        assert_eq!(
+            ZH.store_error(&newer),
+            message,
+            "an unknown code shows the store's words"
+        );
+        assert_eq!(EN.store_error(&newer), message);
     }
 
     #[test]
@@ -1007,7 +1067,7 @@ mod tests {
             ..notice
         };
         assert_eq!(Said::store_notice(&unknown).say(&ZH), unknown.text);
-        let busy = ApiError::new(429, codes::BUSY, "busy");
+        let busy = ApiError::new(429, ErrorCode::Busy, "busy");
         let stopped = Said {
             text: |t| t.scenario_stopped,
             facts: vec![Fact::Plain("live".into()), Fact::Error(busy)],

@@ -40,7 +40,7 @@ use std::time::{Duration, Instant};
 use async_nats::jetstream::consumer::{pull, AckPolicy, DeliverPolicy};
 use async_nats::jetstream::{self, stream};
 use futures_util::StreamExt;
-use store_contract::{codes, ApiError, StoreRequest, StoreResponse};
+use store_contract::{ApiError, ErrorCode, StoreRequest, StoreResponse};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::node::real_now;
@@ -115,7 +115,7 @@ pub struct Cluster {
 }
 
 fn unavailable(why: &str) -> StoreResponse {
-    let error = ApiError::new(503, codes::UNAVAILABLE, why).retry_after(1_000);
+    let error = ApiError::new(503, ErrorCode::Unavailable, why).retry_after(1_000);
     StoreResponse {
         status: 503,
         retry_after_ms: error.retry_after_ms,
