@@ -544,6 +544,15 @@ mod tests {
     use crate::i18n::ZH;
 
     #[test]
+    fn every_key_has_one_line_of_english() {
+        assert_eq!(Words::ENGLISH.lines().count(), Words::COUNT);
+        assert_eq!(Words::KEYS.lines().count(), Words::COUNT);
+        for (key, english) in EN.texts() {
+            assert!(!english.is_empty(), "{key} has no English");
+        }
+    }
+
+    #[test]
     fn facts_go_where_each_language_puts_them() {
         assert_eq!(
             fill(ZH.day_date_time, &["周四", "11月26日", "10:00"]),
