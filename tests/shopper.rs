@@ -312,7 +312,11 @@ impl Transport for Watched {
     fn send(&self, request: StoreRequest) -> Reply {
         self.calls.borrow_mut().push(request.clone());
         if self.refuse.is_some_and(|r| request.path.ends_with(r)) {
-            let refusal = ApiError::new(409, "not_now", "The store says no.");
+            let refusal = ApiError::new(
+                409,
+                ErrorCode::Unknown("not_now".into()),
+                "The store says no.",
+            );
             let body = serde_json::to_string(&refusal).unwrap();
             // Answered after a moment, as a store's refusal is: a loop of instant refusals
             // would freeze the page instead of showing in the count.
@@ -625,7 +629,12 @@ impl Transport for Slow {
         Box::pin(async move {
             if request.path == "/api/time" && *fail.borrow() > 0 {
                 *fail.borrow_mut() -= 1;
-                let body = serde_json::to_string(&ApiError::new(500, "broken", "Broken.")).unwrap();
+                let body = serde_json::to_string(&ApiError::new(
+                    500,
+                    ErrorCode::Unknown("broken".into()),
+                    "Broken.",
+                ))
+                .unwrap();
                 return Ok(StoreResponse {
                     status: 500,
                     retry_after_ms: None,

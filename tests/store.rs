@@ -33,7 +33,7 @@ async fn two_tabs_on_one_store_share_one_place_and_one_hold() {
     let again = act(&tab_b, Method::Post, "registration", None::<()>)
         .await
         .unwrap_err();
-    assert_eq!(again.code, "already_registered");
+    assert_eq!(again.code, ErrorCode::AlreadyRegistered);
 
     let holding = reach_hold(&tab_a.client).await;
     let in_b = me(&tab_b).await;

@@ -125,7 +125,7 @@ impl StoreClient {
         crate::json::from_str(&answer).map_err(|e| {
             // The detail is for developers; the shopper gets a sentence.
             web_sys::console::warn_1(&format!("{} {path}: unreadable answer: {e}", method.as_str()).into());
-            ApiError::new(502, codes::BAD_RESPONSE, "The store sent an answer this page cannot read. Reload the page to get the latest version.")
+            ApiError::new(502, ErrorCode::BadResponse, "The store sent an answer this page cannot read. Reload the page to get the latest version.")
         })
     }
 
@@ -156,7 +156,7 @@ impl StoreClient {
                         .unwrap_or_else(|_| {
                             ApiError::new(
                                 response.status,
-                                "http_error",
+                                ErrorCode::HttpError,
                                 format!("The store answered {}.", response.status),
                             )
                         });
@@ -164,16 +164,18 @@ impl StoreClient {
                     error
                 }
                 Err(TransportError::Timeout) => {
-                    ApiError::new(0, codes::NO_ANSWER, "The store did not answer in time.")
+                    ApiError::new(0, ErrorCode::NoAnswer, "The store did not answer in time.")
                 }
-                Err(TransportError::NoConnection) => {
-                    ApiError::new(0, codes::NO_ANSWER, "The connection to the store dropped.")
-                }
+                Err(TransportError::NoConnection) => ApiError::new(
+                    0,
+                    ErrorCode::NoAnswer,
+                    "The connection to the store dropped.",
+                ),
             };
             // Only the session the call was made with was refused: one signed in since (by a
             // scenario after a demo reset, or in another tab) stands.
             if error.status == 401
-                && error.code == codes::SIGN_IN
+                && error.code == ErrorCode::SignIn
                 && request.bearer.is_some()
                 && request.bearer == self.bearer()
             {

@@ -5,7 +5,7 @@ mod fixtures;
 
 use leptos::prelude::*;
 
-use crate::api::{codes, ApiError, CodeSent, NetworkNotice};
+use crate::api::{ApiError, CodeSent, ErrorCode, NetworkNotice};
 use crate::components::{NetworkBanner, SignIn, SignInStage};
 use crate::i18n::{fill, Text, Words};
 use crate::pages::{
@@ -63,10 +63,10 @@ pub fn render_screen(name: &str) -> Option<AnyView> {
     Some(match name {
         "sign-in-code-sent" => view! { <SignIn stage=Some(code_sent())/> }.into_any(),
         "sign-in-wrong-code" => view! {
-            <SignIn stage=Some(code_sent()) error=ApiError::new(401, codes::WRONG_CODE, "That code is not right. Tries left: 3; then this number is locked for 10 minutes.").tries_left_then_lock(3, 600_000)/>
+            <SignIn stage=Some(code_sent()) error=ApiError::new(401, ErrorCode::WrongCode, "That code is not right. Tries left: 3; then this number is locked for 10 minutes.").tries_left_then_lock(3, 600_000)/>
         }.into_any(),
         "sign-in-locked" => view! {
-            <SignIn stage=Some(code_sent()) error=ApiError::new(429, codes::LOCKED, "Too many wrong codes: this number is locked for 10 minutes more.").retry_after(600_000)/>
+            <SignIn stage=Some(code_sent()) error=ApiError::new(429, ErrorCode::Locked, "Too many wrong codes: this number is locked for 10 minutes more.").retry_after(600_000)/>
         }.into_any(),
         "network-retrying" => view! { <NetworkBanner notice=retrying(0, 1_200, 1)/> }.into_any(),
         "network-busy" => view! { <NetworkBanner notice=retrying(429, 3_000, 2)/> }.into_any(),

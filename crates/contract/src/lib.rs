@@ -23,7 +23,7 @@
 //!
 //! Calls that change state carry an `Idempotency-Key`; a store that already acted on a key
 //! answers the replay with the first answer. Signed-in calls carry `Authorization: Bearer`.
-//! Errors are [`ApiError`] bodies with an HTTP status and a stable [`codes`] entry; 429 and 503
+//! Errors are [`ApiError`] bodies with an HTTP status and a stable [`ErrorCode`]; 429 and 503
 //! may carry `Retry-After` (seconds, as HTTP says) and the body's `retry_after_ms`.
 //!
 //! The operator's calls, `/api/operator/*`, are in [`operator`], and the rules a drop must meet
@@ -40,7 +40,7 @@ mod shopper;
 pub mod validation;
 
 pub use auth::{CodeRequest, CodeSent, Session, VerifyRequest};
-pub use error::{codes, ApiError};
+pub use error::{ApiError, ErrorCode};
 /// The draw record anyone can check (`docs/fair-draw.md`): the fingerprint, the checked-in
 /// tickets, the admissions and turns by ticket, and the seed once the sale has ended.
 pub use fair_draw::DrawRecord;

@@ -1,6 +1,7 @@
 use core::fmt;
 
 use serde::{Deserialize, Serialize};
+use store_contract::ErrorCode;
 
 /// Why the sale refused a shopper's request. [`fmt::Display`] gives a sentence a shopper
 /// can read; [`SaleError::code`] gives a stable machine code.
@@ -51,30 +52,30 @@ pub enum SaleError {
 }
 
 impl SaleError {
-    /// Stable snake_case code for logs, analytics and the UI.
-    pub const fn code(&self) -> &'static str {
+    /// The refusal's code on the wire (a snake_case string), for logs, analytics and the UI.
+    pub const fn code(&self) -> ErrorCode {
         match self {
-            SaleError::NotRegistered => "not_registered",
-            SaleError::AlreadyRegistered => "already_registered",
-            SaleError::RegistrationNotOpen => "registration_not_open",
-            SaleError::RegistrationClosed => "registration_closed",
-            SaleError::QueueNotOpen => "queue_not_open",
-            SaleError::SaleNotStarted => "sale_not_started",
-            SaleError::SaleEnded => "sale_ended",
-            SaleError::AlreadyInQueue => "already_in_queue",
-            SaleError::NotInQueue => "not_in_queue",
-            SaleError::OnWaitlist => "on_waitlist",
-            SaleError::LimitReached => "limit_reached",
-            SaleError::NoHold => "no_hold",
-            SaleError::HoldExpired => "hold_expired",
-            SaleError::ExtensionUsed => "extension_used",
-            SaleError::NoExtension => "no_extension",
-            SaleError::UnknownVariant => "unknown_variant",
-            SaleError::PaymentInFlight => "payment_in_flight",
-            SaleError::PaymentDeclined => "payment_declined",
-            SaleError::IdempotencyKeyReused => "idempotency_key_reused",
-            SaleError::NoPaymentInFlight => "no_payment_in_flight",
-            SaleError::SoldOut => "sold_out",
+            SaleError::NotRegistered => ErrorCode::NotRegistered,
+            SaleError::AlreadyRegistered => ErrorCode::AlreadyRegistered,
+            SaleError::RegistrationNotOpen => ErrorCode::RegistrationNotOpen,
+            SaleError::RegistrationClosed => ErrorCode::RegistrationClosed,
+            SaleError::QueueNotOpen => ErrorCode::QueueNotOpen,
+            SaleError::SaleNotStarted => ErrorCode::SaleNotStarted,
+            SaleError::SaleEnded => ErrorCode::SaleEnded,
+            SaleError::AlreadyInQueue => ErrorCode::AlreadyInQueue,
+            SaleError::NotInQueue => ErrorCode::NotInQueue,
+            SaleError::OnWaitlist => ErrorCode::OnWaitlist,
+            SaleError::LimitReached => ErrorCode::LimitReached,
+            SaleError::NoHold => ErrorCode::NoHold,
+            SaleError::HoldExpired => ErrorCode::HoldExpired,
+            SaleError::ExtensionUsed => ErrorCode::ExtensionUsed,
+            SaleError::NoExtension => ErrorCode::NoExtension,
+            SaleError::UnknownVariant => ErrorCode::UnknownVariant,
+            SaleError::PaymentInFlight => ErrorCode::PaymentInFlight,
+            SaleError::PaymentDeclined => ErrorCode::PaymentDeclined,
+            SaleError::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            SaleError::NoPaymentInFlight => ErrorCode::NoPaymentInFlight,
+            SaleError::SoldOut => ErrorCode::SoldOut,
         }
     }
 }

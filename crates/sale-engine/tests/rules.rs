@@ -732,12 +732,15 @@ fn every_error_has_a_code_and_a_sentence() {
         NoPaymentInFlight,
         SoldOut,
     ];
-    let mut codes: Vec<_> = all.iter().map(|e| e.code()).collect();
+    let mut codes: Vec<String> = all.iter().map(|e| e.code().to_string()).collect();
     codes.sort();
     codes.dedup();
     assert_eq!(codes.len(), all.len());
     assert!(all.iter().all(|e| e.to_string().ends_with('.')));
-    assert_eq!(NotRegistered.code(), "not_registered");
+    assert_eq!(NotRegistered.code().as_str(), "not_registered");
+    assert!(all
+        .iter()
+        .all(|e| !matches!(e.code(), store_contract::ErrorCode::Unknown(_))));
 }
 
 #[test]

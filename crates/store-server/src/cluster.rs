@@ -39,7 +39,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::{self, stream};
-use store_contract::{codes, ApiError, StoreRequest, StoreResponse};
+use store_contract::{ApiError, ErrorCode, StoreRequest, StoreResponse};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::node::real_now;
@@ -86,7 +86,7 @@ pub struct Cluster {
 }
 
 fn unavailable(why: &str) -> StoreResponse {
-    let error = ApiError::new(503, codes::UNAVAILABLE, why).retry_after(1_000);
+    let error = ApiError::new(503, ErrorCode::Unavailable, why).retry_after(1_000);
     StoreResponse {
         status: 503,
         retry_after_ms: error.retry_after_ms,

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
 use bytes::Bytes;
-use store_contract::{codes, ApiError, Method, StoreRequest, StoreResponse};
+use store_contract::{ApiError, ErrorCode, Method, StoreRequest, StoreResponse};
 use tower::{Layer, ServiceExt};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -119,7 +119,7 @@ async fn dev_snapshot(State(site): State<Arc<Site>>) -> Response {
             };
             return error(ApiError::new(
                 404,
-                codes::NOT_FOUND,
+                ErrorCode::NotFound,
                 format!("The store has nothing at /api/dev/snapshot: {why}."),
             ));
         }
@@ -132,7 +132,7 @@ async fn dev_snapshot(State(site): State<Arc<Site>>) -> Response {
         }),
         Err(problem) => error(ApiError::new(
             503,
-            codes::UNAVAILABLE,
+            ErrorCode::Unavailable,
             format!("No snapshot was written: {problem}."),
         )),
     }
@@ -140,11 +140,11 @@ async fn dev_snapshot(State(site): State<Arc<Site>>) -> Response {
 
 /// The contract's view of an HTTP request, or the error that refuses it.
 async fn read(site: &Site, request: Request) -> Result<StoreRequest, ApiError> {
-    let bad = |why: String| ApiError::new(400, codes::BAD_REQUEST, why);
+    let bad = |why: String| ApiError::new(400, ErrorCode::BadRequest, why);
     let method = Method::parse(request.method().as_str()).ok_or_else(|| {
         ApiError::new(
             405,
-            codes::NOT_FOUND,
+            ErrorCode::NotFound,
             format!("The store does not take {} requests.", request.method()),
         )
     })?;
@@ -156,7 +156,7 @@ async fn read(site: &Site, request: Request) -> Result<StoreRequest, ApiError> {
     if !site.store.demo() && (uri.path() == "/api/dev" || uri.path().starts_with("/api/dev/")) {
         return Err(ApiError::new(
             404,
-            codes::NOT_FOUND,
+            ErrorCode::NotFound,
             format!(
                 "The store has nothing at {}: the demo's controls exist only on a server started with --demo.",
                 uri.path()
@@ -181,7 +181,7 @@ async fn read(site: &Site, request: Request) -> Result<StoreRequest, ApiError> {
         .map_err(|_| {
             ApiError::new(
                 413,
-                codes::BAD_REQUEST,
+                ErrorCode::BadRequest,
                 format!("The request is larger than the store reads ({MAX_BODY_BYTES} bytes)."),
             )
         })?;

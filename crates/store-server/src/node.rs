@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use store_contract::demo::Sms;
-use store_contract::{codes, ApiError, Method, StoreRequest, StoreResponse};
+use store_contract::{ApiError, ErrorCode, Method, StoreRequest, StoreResponse};
 
 use crate::log::CommandLog;
 use crate::replica::{Call, Entry, Replica};
@@ -47,7 +47,7 @@ pub fn real_now() -> f64 {
 fn unavailable() -> StoreResponse {
     let error = ApiError::new(
         503,
-        codes::UNAVAILABLE,
+        ErrorCode::Unavailable,
         "The store could not record this on disk, so it did not happen. Try again later.",
     );
     StoreResponse {

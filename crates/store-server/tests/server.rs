@@ -87,7 +87,7 @@ async fn bad_requests_get_the_contracts_error_and_a_4xx() {
         .send("POST", "/api/auth/code", None, Some("{not json".into()))
         .await;
     assert_eq!(malformed.status, 400);
-    assert_eq!(malformed.error().code, codes::BAD_REQUEST);
+    assert_eq!(malformed.error().code, ErrorCode::BadRequest);
 
     let oversized = shop
         .send(
@@ -98,17 +98,17 @@ async fn bad_requests_get_the_contracts_error_and_a_4xx() {
         )
         .await;
     assert_eq!(oversized.status, 413);
-    assert_eq!(oversized.error().code, codes::BAD_REQUEST);
+    assert_eq!(oversized.error().code, ErrorCode::BadRequest);
 
     let unknown = shop.send("GET", "/api/nowhere", None, None).await;
     assert_eq!(unknown.status, 404);
-    assert_eq!(unknown.error().code, codes::NOT_FOUND);
+    assert_eq!(unknown.error().code, ErrorCode::NotFound);
 
     let me = format!("/api/sales/{SALE}/me");
     for token in [None, Some("0123456789abcdef0123456789abcdef")] {
         let refused = shop.send("GET", &me, token, None).await;
         assert_eq!(refused.status, 401, "token {token:?}: {}", refused.body);
-        assert_eq!(refused.error().code, codes::SIGN_IN);
+        assert_eq!(refused.error().code, ErrorCode::SignIn);
     }
 
     let patch = shop.send("PATCH", "/api/auth/code", None, None).await;

@@ -604,7 +604,7 @@ async fn a_demo_server_writes_a_snapshot_when_asked_and_others_have_none() {
     let shop = support::Shop::at(&running);
     let refused = shop.send("GET", "/api/dev/snapshot", None, None).await;
     assert_eq!(refused.status, 404);
-    assert_eq!(refused.error().code, codes::NOT_FOUND);
+    assert_eq!(refused.error().code, ErrorCode::NotFound);
     running.stop().await;
     support::clean_up(&dist);
 }

@@ -5,7 +5,7 @@ use std::{cell::RefCell, rc::Rc};
 
 use js_sys::Promise;
 use sale_store::{AnswerLost, Catalog, InMemory, Persistence, Service, Store};
-use store_contract::{codes, ApiError, Method, StoreRequest, StoreResponse};
+use store_contract::{ApiError, ErrorCode, Method, StoreRequest, StoreResponse};
 use wasm_bindgen::{prelude::*, JsCast};
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{Request, Response, ResponseInit, ServiceWorkerGlobalScope};
@@ -173,11 +173,11 @@ fn keep_sales_moving(worker: Rc<Worker>) {
 }
 
 async fn read(request: &Request) -> Result<StoreRequest, ApiError> {
-    let bad = |why: String| ApiError::new(400, codes::BAD_REQUEST, why);
+    let bad = |why: String| ApiError::new(400, ErrorCode::BadRequest, why);
     let method = Method::parse(&request.method()).ok_or_else(|| {
         ApiError::new(
             405,
-            codes::NOT_FOUND,
+            ErrorCode::NotFound,
             format!("The store does not take {} requests.", request.method()),
         )
     })?;
@@ -229,7 +229,7 @@ pub async fn answer(request: Request) -> Result<Response, JsValue> {
             web_sys::console::error_1(&format!("the demo store could not open: {problem}").into());
             return error(ApiError::new(
                 503,
-                codes::UNAVAILABLE,
+                ErrorCode::Unavailable,
                 "The demo store could not open. Reload the page to try again.",
             ));
         }

@@ -5,7 +5,7 @@
 //! route and count, so a replayed run fails the same calls.
 use std::collections::HashMap;
 
-use store_contract::{codes, demo::DemoSettings, ApiError, StoreRequest, StoreResponse};
+use store_contract::{demo::DemoSettings, ApiError, ErrorCode, StoreRequest, StoreResponse};
 
 use crate::random::Randomness;
 
@@ -34,11 +34,13 @@ impl Fault {
     /// The answer a fault that stops the call before the store gives.
     pub fn response(&self) -> Option<StoreResponse> {
         let error = match self {
-            Fault::Unavailable => {
-                ApiError::new(503, codes::UNAVAILABLE, "The store is briefly unavailable.")
-            }
+            Fault::Unavailable => ApiError::new(
+                503,
+                ErrorCode::Unavailable,
+                "The store is briefly unavailable.",
+            ),
             Fault::Busy { retry_after_ms } => {
-                ApiError::new(429, codes::BUSY, "The store is busy with the rush.")
+                ApiError::new(429, ErrorCode::Busy, "The store is busy with the rush.")
                     .retry_after(*retry_after_ms)
             }
             Fault::AnswerLost => return None,

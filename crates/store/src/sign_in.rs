@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use store_contract::{
-    codes, demo::Sms, ApiError, CodeRequest, CodeSent, Market, Session, VerifyRequest,
+    demo::Sms, ApiError, CodeRequest, CodeSent, ErrorCode, Market, Session, VerifyRequest,
 };
 
 use crate::random::Randomness;
@@ -140,7 +140,7 @@ impl SignIn {
     ) -> Result<CodeSent, ApiError> {
         // The page has already read a market's local form into E.164.
         let phone = validation::phone(&request.phone, Market::International)
-            .map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m.to_string()))?;
+            .map_err(|m| ApiError::new(422, ErrorCode::InvalidPhone, m.to_string()))?;
         let wrong = match self.codes.get(&phone) {
             Some(state) if state.locked_until > now => {
                 return Err(locked(state.locked_until - now))
@@ -151,7 +151,7 @@ impl SignIn {
                     "A code was just sent. You can ask for another in {} s.",
                     wait.div_ceil(1_000)
                 );
-                return Err(ApiError::new(429, codes::TOO_SOON, message).retry_after(wait));
+                return Err(ApiError::new(429, ErrorCode::TooSoon, message).retry_after(wait));
             }
             // Wrong guesses count across codes until a lock-out has been served.
             Some(state) if state.locked_until == 0 => state.wrong,
@@ -196,13 +196,13 @@ impl SignIn {
     ) -> Result<Session, ApiError> {
         // The page has already read a market's local form into E.164.
         let phone = validation::phone(&request.phone, Market::International)
-            .map_err(|m| ApiError::new(422, codes::INVALID_PHONE, m.to_string()))?;
+            .map_err(|m| ApiError::new(422, ErrorCode::InvalidPhone, m.to_string()))?;
         let code = validation::sms_code(&request.code)
-            .map_err(|m| ApiError::new(422, codes::INVALID_CODE, m.to_string()))?;
+            .map_err(|m| ApiError::new(422, ErrorCode::InvalidCode, m.to_string()))?;
         let Some(state) = self.codes.get_mut(&phone) else {
             return Err(ApiError::new(
                 404,
-                codes::NO_CODE,
+                ErrorCode::NoCode,
                 "No code was sent to this number: ask for one first.",
             ));
         };
@@ -212,7 +212,7 @@ impl SignIn {
         if state.expires_at <= now {
             return Err(ApiError::new(
                 410,
-                codes::CODE_EXPIRED,
+                ErrorCode::CodeExpired,
                 "That code has expired: ask for a new one.",
             ));
         }
@@ -227,9 +227,8 @@ impl SignIn {
                 "That code is not right. Tries left: {left}; then this number is locked for {}.",
                 minutes(LOCK_MS)
             );
-            return Err(
-                ApiError::new(401, codes::WRONG_CODE, message).tries_left_then_lock(left, LOCK_MS)
-            );
+            return Err(ApiError::new(401, ErrorCode::WrongCode, message)
+                .tries_left_then_lock(left, LOCK_MS));
         }
         self.codes.remove(&phone);
         let account = self.accounts.of(&phone);
@@ -251,7 +250,7 @@ impl SignIn {
         found.ok_or_else(|| {
             ApiError::new(
                 401,
-                codes::SIGN_IN,
+                ErrorCode::SignIn,
                 "Sign in with your phone number to do this.",
             )
         })
@@ -280,7 +279,7 @@ impl SignIn {
 fn locked(for_ms: Millis) -> ApiError {
     ApiError::new(
         429,
-        codes::LOCKED,
+        ErrorCode::Locked,
         format!(
             "Too many wrong codes: this number is locked for {} more.",
             minutes(for_ms)
@@ -385,8 +384,8 @@ mod tests {
         };
         let first = sign_in.verify(guess(), 2_000, &random).unwrap_err();
         assert_eq!(
-            (first.code.as_str(), first.tries_left, first.locks_for_ms),
-            (codes::WRONG_CODE, Some(4), Some(LOCK_MS))
+            (first.code.clone(), first.tries_left, first.locks_for_ms),
+            (ErrorCode::WrongCode, Some(4), Some(LOCK_MS))
         );
         assert!(
             first

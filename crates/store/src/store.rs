@@ -105,7 +105,7 @@ fn body<T: DeserializeOwned>(request: &StoreRequest) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| {
         ApiError::new(
             400,
-            codes::BAD_REQUEST,
+            ErrorCode::BadRequest,
             format!("The request could not be read: {e}."),
         )
     })
@@ -123,7 +123,7 @@ fn hash64(text: &str) -> u64 {
 fn not_found(path: &str) -> ApiError {
     ApiError::new(
         404,
-        codes::NOT_FOUND,
+        ErrorCode::NotFound,
         format!("The store has nothing at {path}."),
     )
 }
@@ -471,7 +471,7 @@ impl Store {
         if length > MAX_KEY_CHARS {
             return Err(ApiError::new(
                 400,
-                codes::BAD_REQUEST,
+                ErrorCode::BadRequest,
                 format!("The Idempotency-Key is {length} characters long; the store takes keys of at most {MAX_KEY_CHARS}."),
             ));
         }
@@ -485,7 +485,7 @@ impl Store {
             None => Ok(Kept::Keep(reply_key, fingerprint)),
             Some(reply) if reply.request != fingerprint => Err(ApiError::new(
                 422,
-                codes::IDEMPOTENCY_KEY_REUSED,
+                ErrorCode::IdempotencyKeyReused,
                 "This Idempotency-Key was already used for another request: send this one with a new key.",
             )),
             Some(reply) => Ok(Kept::Answer(StoreResponse {
@@ -571,7 +571,7 @@ impl Store {
                 if now < sale.config().registration_closes {
                     return Err(ApiError::new(
                         404,
-                        codes::DRAW_NOT_PUBLISHED,
+                        ErrorCode::DrawNotPublished,
                         "The draw is published when registration closes.",
                     ));
                 }
@@ -610,7 +610,7 @@ impl Store {
                     || {
                         Err(ApiError::new(
                             404,
-                            codes::UNKNOWN_ORDER,
+                            ErrorCode::UnknownOrder,
                             format!("No order {number} on this account."),
                         )
                         .about(number.clone()))
@@ -626,13 +626,13 @@ impl Store {
                 let settings = body::<Option<DemoSettings>>(request)?
                     .unwrap_or_else(|| self.saved.settings.clone());
                 self.reset(settings, real_now)
-                    .map_err(|e| ApiError::new(422, codes::BAD_SETTINGS, e))?;
+                    .map_err(|e| ApiError::new(422, ErrorCode::BadSettings, e))?;
                 json(&self.dev_state(self.now(real_now)))
             }
             Route::DevSettings => {
                 let settings: DemoSettings = body(request)?;
                 self.change_settings(settings, real_now)
-                    .map_err(|e| ApiError::new(422, codes::BAD_SETTINGS, e))?;
+                    .map_err(|e| ApiError::new(422, ErrorCode::BadSettings, e))?;
                 json(&self.dev_state(self.now(real_now)))
             }
             Route::DevClock => {
@@ -660,7 +660,7 @@ impl Store {
         if request.phones.len() > MAX_CODES_AT_ONCE {
             return Err(ApiError::new(
                 400,
-                codes::BAD_REQUEST,
+                ErrorCode::BadRequest,
                 format!(
                     "{} numbers are more than one call takes: send at most {MAX_CODES_AT_ONCE}.",
                     request.phones.len()
@@ -790,7 +790,7 @@ impl Store {
             .ok_or_else(|| {
                 ApiError::new(
                     404,
-                    codes::UNKNOWN_SALE,
+                    ErrorCode::UnknownSale,
                     format!("There is no sale called “{id}”."),
                 )
                 .about(id)
@@ -804,7 +804,7 @@ impl Store {
         if let Some(problem) = validation::address(&checkout.address).first() {
             return Err(ApiError::new(
                 422,
-                codes::INVALID_ADDRESS,
+                ErrorCode::InvalidAddress,
                 problem.to_string(),
             ));
         }

@@ -389,7 +389,7 @@ fn a_key_reused_for_another_request_is_refused_and_the_first_answer_stands() {
     let other = ask_code(&demo, "+447700900112", "shared-key");
     assert_eq!(other.status, 422, "{}", other.body);
     let error: ApiError = serde_json::from_str(&other.body).unwrap();
-    assert_eq!(error.code, codes::IDEMPOTENCY_KEY_REUSED);
+    assert_eq!(error.code, ErrorCode::IdempotencyKeyReused);
     // The refused call did nothing: the second number was sent no code.
     let inbox: Vec<Sms> = demo
         .call(Method::Get, "/api/dev/inbox", None, None::<()>)
@@ -645,8 +645,8 @@ fn settings_out_of_range_are_refused_with_a_sentence() {
         .call::<DevState>(Method::Put, "/api/dev/settings", None, Some(too_fast))
         .unwrap_err();
     assert_eq!(
-        (refused.status, refused.code.as_str()),
-        (422, codes::BAD_SETTINGS)
+        (refused.status, refused.code.clone()),
+        (422, ErrorCode::BadSettings)
     );
     assert!(
         refused.message.contains("speed takes 1 to 60"),
@@ -665,7 +665,7 @@ fn an_unknown_path_or_a_missing_session_gets_the_contracts_error() {
     let nothing = demo.send(Method::Get, "/api/nowhere", None, None, None);
     assert_eq!(nothing.status, 404);
     let error: ApiError = serde_json::from_str(&nothing.body).unwrap();
-    assert_eq!(error.code, codes::NOT_FOUND);
+    assert_eq!(error.code, ErrorCode::NotFound);
     let anonymous = demo
         .call::<ShopperView>(
             Method::Get,
@@ -675,8 +675,8 @@ fn an_unknown_path_or_a_missing_session_gets_the_contracts_error() {
         )
         .unwrap_err();
     assert_eq!(
-        (anonymous.status, anonymous.code.as_str()),
-        (401, codes::SIGN_IN)
+        (anonymous.status, anonymous.code.clone()),
+        (401, ErrorCode::SignIn)
     );
 }
 
@@ -701,7 +701,7 @@ fn the_draw_record_is_published_step_by_step_and_verifies() {
     let path = format!("/api/sales/{SALE}/draw");
     let draw = || demo.call::<DrawRecord>(Method::Get, &path, None, None::<()>);
     let summary = demo.detail().summary;
-    assert_eq!(draw().unwrap_err().code, codes::DRAW_NOT_PUBLISHED);
+    assert_eq!(draw().unwrap_err().code, ErrorCode::DrawNotPublished);
 
     let session = demo.sign_in("+447700900001");
     demo.act(&session, Method::Post, "registration", None::<()>)
@@ -810,8 +810,8 @@ fn a_settings_change_that_would_undo_what_shoppers_did_is_refused() {
         .call::<DevState>(Method::Put, "/api/dev/settings", None, Some(fewer))
         .unwrap_err();
     assert_eq!(
-        (refused.status, refused.code.as_str()),
-        (422, codes::BAD_SETTINGS),
+        (refused.status, refused.code.clone()),
+        (422, ErrorCode::BadSettings),
         "{}",
         refused.message
     );

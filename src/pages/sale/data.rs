@@ -297,7 +297,7 @@ impl SaleData {
                     true
                 }
                 // Already in line is where the shopper wanted to be.
-                Err(e) if e.code == "already_in_queue" => {
+                Err(e) if e.code == store_contract::ErrorCode::AlreadyInQueue => {
                     self.error.set(None);
                     true
                 }
