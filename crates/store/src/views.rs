@@ -217,6 +217,7 @@ pub fn report(r: engine::SaleReport) -> SaleReport {
                 sold: v.sold,
             })
             .collect(),
+        operator_actions: r.operator_actions,
     }
 }
 
