@@ -48,6 +48,9 @@ pub mod codes {
     /// A steer the sale cannot take now: a pause of a paused line, a resume of a running one,
     /// an end of an ended sale (409).
     pub const STEER_REFUSED: &str = "steer_refused";
+    /// The store already has an operator key and was not asked to replace it (409; the store
+    /// server's own call at its start, never a page's).
+    pub const OPERATOR_KEY_SET: &str = "operator_key_set";
 }
 
 /// Every error a store answers with: an HTTP status, a stable machine code, a sentence for a

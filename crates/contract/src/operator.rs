@@ -15,6 +15,15 @@
 //! | `POST /api/operator/sales/{id}/steer` | [`Steer`] | [`LiveSale`] |
 //! | `GET /api/operator/sales/{id}/orders.csv` | | the sale's orders, `text/csv` |
 //!
+//! The store server prints its key on its console at its first start (and with
+//! `--new-operator-key`); the demo store in the Service Worker has a demo operator whose key is
+//! the fixed text `demo-operator`.
+//!
+//! `orders.csv` answers `text/csv; charset=utf-8` (RFC 4180, a header row, then one row per
+//! order, oldest first): `number,variant,price,currency,time,name,address,district,city,
+//! province,postcode,market`. `price` is a decimal in the currency's units (`1999.00`), `time`
+//! ISO 8601 in UTC (`2026-12-05T10:02:13.250Z`); its errors are JSON as everywhere.
+//!
 //! A wrong key counts against the key as a wrong SMS code counts against a number: after
 //! [`KEY_TRIES`] wrong keys the sign-in is locked (429 `locked`, `retry_after_ms`).
 //!

@@ -173,8 +173,4 @@ pub struct SaleReport {
     /// The seed, once the sale has ended.
     pub seed_hex: Option<String>,
     pub variants: Vec<VariantReport>,
-    /// What the operator did (pauses, rate changes, an early end, changes), at its store
-    /// time, oldest first. Older stores send none.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub operator_actions: Vec<fair_draw::OperatorAction>,
 }

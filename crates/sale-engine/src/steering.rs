@@ -23,6 +23,8 @@ pub enum Steering {
     Rate(u32),
     /// Ends the sale now: whoever is still in line has missed it.
     End,
+    /// Calls the sale off before its start: nobody is let through.
+    Cancel,
 }
 
 /// Why the sale refused an operator's input.
@@ -40,6 +42,8 @@ pub enum SteerRefusal {
     Stock,
     /// A schedule that is not in order, or moved once the waiting room has closed.
     Schedule,
+    /// A cancellation after the start: end the sale instead.
+    Started,
 }
 
 impl fmt::Display for SteerRefusal {
@@ -51,6 +55,7 @@ impl fmt::Display for SteerRefusal {
             SteerRefusal::Rate => "The admission rate must be at least 1 a second and differ from the rate now.",
             SteerRefusal::Stock => "A variant's stock cannot go below what is held and sold of it, nor change once it sold out.",
             SteerRefusal::Schedule => "The schedule must stay in order and can only move before registration closes.",
+            SteerRefusal::Started => "The sale has started: end it instead of cancelling it.",
         })
     }
 }
@@ -103,6 +108,13 @@ impl Sale {
             Steering::End => {
                 self.end(now);
                 ("end", None)
+            }
+            Steering::Cancel => {
+                if now >= starts_at {
+                    return Err(SteerRefusal::Started);
+                }
+                self.end(now);
+                ("cancel", None)
             }
         };
         self.record_action(OperatorAction {
@@ -194,6 +206,12 @@ impl Sale {
     /// Shoppers let through a second now: the configured rate, or the operator's.
     pub fn admission_per_second(&self) -> u32 {
         self.admission.pace().rate
+    }
+
+    /// Turns given so far at the front of the line (holds, waitlistings and refusals), and
+    /// of those the shoppers turned away.
+    pub fn turns(&self) -> (u32, u32) {
+        (self.line.head, self.draw_log.turned_away.len() as u32)
     }
 
     /// When the operator ended the sale early, if they did (before `ends_at`, not sold out).

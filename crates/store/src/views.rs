@@ -217,7 +217,6 @@ pub fn report(r: engine::SaleReport) -> SaleReport {
                 sold: v.sold,
             })
             .collect(),
-        operator_actions: r.operator_actions,
     }
 }
 
