@@ -89,6 +89,7 @@ async fn every_node_applies_the_same_stream_and_a_late_node_catches_up() {
         demo: false,
         nats: Some(nats.urls()),
         nats_credentials: Some(nats.credentials().into()),
+        new_operator_key: false,
     })
     .await;
     match refused {
@@ -280,6 +281,7 @@ async fn the_nats_servers_take_only_clients_and_routes_with_the_credentials() {
         demo: true,
         nats: Some(urls.clone()),
         nats_credentials: None,
+        new_operator_key: false,
     })
     .await;
     match refused {
