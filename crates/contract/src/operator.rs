@@ -24,6 +24,21 @@
 //! province,postcode,market`. `price` is a decimal in the currency's units (`1999.00`), `time`
 //! ISO 8601 in UTC (`2026-12-05T10:02:13.250Z`); its errors are JSON as everywhere.
 //!
+//! What the stores answer beyond the table:
+//!
+//! - A new drop whose `registration_opens` has passed opens registration at once (the store
+//!   sets it to now); its start must still be to come (`starts_passed`'s sentence otherwise).
+//! - `PUT` before registration opens takes anything [`crate::drop_rules::check_drop`]
+//!   allows with a start still to come (the address stays); once registration has opened,
+//!   [`crate::drop_rules::check_change`] too. The catalog's drops (`public/catalog.json`)
+//!   are not changed here: a `PUT` on one is 409 `change_refused`; they can be steered and
+//!   cancelled.
+//! - `DELETE` after the start is 409 `change_refused` (end the sale with [`Steer::End`]);
+//!   so is any change to a stopped drop.
+//! - A steer before registration opens is 409 `steer_refused` (change the drop instead), as
+//!   is a rate outside 1..=[`crate::drop_rules::MAX_ADMISSION_PER_SECOND`], or the rate the
+//!   sale already has.
+//!
 //! A wrong key counts against the key as a wrong SMS code counts against a number: after
 //! [`KEY_TRIES`] wrong keys the sign-in is locked (429 `locked`, `retry_after_ms`).
 //!
@@ -68,8 +83,8 @@ pub struct Drop {
     pub description: String,
     #[serde(rename = "description_zh-CN")]
     pub description_zh_cn: String,
-    /// One of [`SHIPPED_IMAGES`], or an uploaded image as a `data:` URL (SVG, PNG or WebP,
-    /// at most [`MAX_IMAGE_BYTES`]).
+    /// One of [`SHIPPED_IMAGES`](crate::drop_rules::SHIPPED_IMAGES), or an uploaded image as a `data:` URL (SVG, PNG or WebP,
+    /// at most [`MAX_IMAGE_BYTES`](crate::drop_rules::MAX_IMAGE_BYTES)).
     pub image: String,
     /// ISO 4217 code of every price.
     pub currency: String,
@@ -117,7 +132,7 @@ pub struct DropRow {
     pub units: u32,
     pub sold: u32,
     pub registrants: u32,
-    /// Registration has opened: from now on the rules for changes apply ([`ChangeRefusal`]).
+    /// Registration has opened: from now on the rules for changes apply ([`ChangeRefusal`](crate::drop_rules::ChangeRefusal)).
     pub public: bool,
     /// The draw's fingerprint is published: nothing may change the draw.
     pub fingerprint_published: bool,
