@@ -47,7 +47,7 @@
 //! ([`OperatorAction`]).
 use serde::{Deserialize, Serialize};
 
-use crate::{Counters, Millis, Phase};
+use crate::{Counters, Millis, Phase, SaleReport};
 
 pub use fair_draw::OperatorAction;
 
@@ -159,6 +159,18 @@ pub enum Steer {
     Announce {
         note: Note,
     },
+}
+
+/// The sale's report as a store answers it (`GET /api/sales/{id}/report`): the
+/// [`SaleReport`]'s fields and, beside them, every operator action with its store time. The
+/// same JSON reads as a plain [`SaleReport`] (the actions are skipped), so pages built
+/// against that type are unchanged; older stores send no actions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportWithActions {
+    #[serde(flatten)]
+    pub report: SaleReport,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operator_actions: Vec<OperatorAction>,
 }
 
 /// A sale as its operator watches it, asked for every second.

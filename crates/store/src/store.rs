@@ -412,7 +412,11 @@ impl Store {
             }
             Route::Report(id) => {
                 let w = self.world(&id, now)?;
-                json(&views::report(self.worlds[w].sale.report(now)))
+                let report = self.worlds[w].sale.report(now);
+                json(&operator::ReportWithActions {
+                    operator_actions: report.operator_actions.clone(),
+                    report: views::report(report),
+                })
             }
             Route::Draw(id) => {
                 let w = self.world(&id, now)?;

@@ -774,6 +774,27 @@ fn the_draw_record_lists_the_pause_and_verifies() {
 }
 
 #[test]
+fn the_report_lists_the_operators_actions() {
+    let demo = Demo::fresh();
+    let token = demo.operator();
+    live_with(&demo, &token, 2);
+    demo.steer(&token, Steer::Rate { per_second: 3 }).unwrap();
+    let path = format!("/api/sales/{DROP}/report");
+    let report: ReportWithActions = demo.call(Method::Get, &path, None, None::<()>).unwrap();
+    let actions: Vec<_> = report
+        .operator_actions
+        .iter()
+        .map(|a| (a.action.as_str(), a.detail.as_deref()))
+        .collect();
+    assert_eq!(actions, [("rate", Some("1 → 3 a second"))]);
+    let plain: SaleReport = demo.call(Method::Get, &path, None, None::<()>).unwrap();
+    assert_eq!(
+        plain, report.report,
+        "a reader of the plain report reads the same answer"
+    );
+}
+
+#[test]
 fn a_drop_and_its_pause_survive_a_restart() {
     let demo = Demo::fresh();
     let token = demo.operator();
