@@ -73,6 +73,7 @@ impl Words {
             InvalidDrop => self.invalid_drop,
             ChangeRefused => self.change_refused,
             SteerRefused => self.steer_refused,
+            OperatorKeySet => self.operator_key_set,
             NotRegistered => self.not_registered,
             AlreadyRegistered => self.already_registered,
             RegistrationNotOpen => self.registration_not_open,

@@ -402,6 +402,7 @@ words! {
     change_refused = "This drop can no longer take that change: {0}",
     /// {0}: the store's own words (why the sale cannot take the step now).
     steer_refused = "The sale cannot take that step now: {0}",
+    operator_key_set = "This store already has an operator key; start the store server with --new-operator-key to replace it.",
 
     // The draw verifier's verdict.
     draw_verified_one = "Verified: {0} admission follows the draw.",

@@ -89,6 +89,9 @@ error_codes! {
     /// A steer the sale cannot take now: a pause of a paused line, a resume of a running one,
     /// an end of an ended sale (409).
     SteerRefused = "steer_refused",
+    /// The store already has an operator key and was not asked to replace it (409; the store
+    /// server's own call at its start, never a page's).
+    OperatorKeySet = "operator_key_set",
     // The sale engine's refusals (`sale_engine::SaleError::code`).
     NotRegistered = "not_registered",
     AlreadyRegistered = "already_registered",

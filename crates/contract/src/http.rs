@@ -61,4 +61,16 @@ impl StoreResponse {
     pub fn retry_after_header(&self) -> Option<String> {
         self.retry_after_ms.map(|ms| ms.div_ceil(1_000).to_string())
     }
+
+    /// The `Content-Type` of this answer to a request for `path`: JSON, but for a path the
+    /// contract names with `.csv` (the operator's orders), whose answer is CSV when it is
+    /// not an error. The path decides, so the answer's shape stays as every store builds it.
+    pub fn content_type(&self, path: &str) -> &'static str {
+        let path = path.split('?').next().unwrap_or_default();
+        if self.status == 200 && path.ends_with(".csv") {
+            "text/csv; charset=utf-8"
+        } else {
+            "application/json"
+        }
+    }
 }

@@ -34,6 +34,7 @@ pub mod demo;
 pub mod drop_rules;
 mod error;
 mod http;
+mod news;
 pub mod operator;
 mod sale;
 mod shopper;

@@ -15,6 +15,30 @@
 //! | `POST /api/operator/sales/{id}/steer` | [`Steer`] | [`LiveSale`] |
 //! | `GET /api/operator/sales/{id}/orders.csv` | | the sale's orders, `text/csv` |
 //!
+//! The store server prints its key on its console at its first start (and with
+//! `--new-operator-key`); the demo store in the Service Worker has a demo operator whose key is
+//! the fixed text `demo-operator`.
+//!
+//! `orders.csv` answers `text/csv; charset=utf-8` (RFC 4180, a header row, then one row per
+//! order, oldest first): `number,variant,price,currency,time,name,address,district,city,
+//! province,postcode,market`. `price` is a decimal in the currency's units (`1999.00`), `time`
+//! ISO 8601 in UTC (`2026-12-05T10:02:13.250Z`); its errors are JSON as everywhere.
+//!
+//! What the stores answer beyond the table:
+//!
+//! - A new drop whose `registration_opens` has passed opens registration at once (the store
+//!   sets it to now); its start must still be to come (`starts_passed`'s sentence otherwise).
+//! - `PUT` before registration opens takes anything [`crate::drop_rules::check_drop`]
+//!   allows with a start still to come (the address stays); once registration has opened,
+//!   [`crate::drop_rules::check_change`] too. The catalog's drops (`public/catalog.json`)
+//!   are not changed here: a `PUT` on one is 409 `change_refused`; they can be steered and
+//!   cancelled.
+//! - `DELETE` after the start is 409 `change_refused` (end the sale with [`Steer::End`]);
+//!   so is any change to a stopped drop.
+//! - A steer before registration opens is 409 `steer_refused` (change the drop instead), as
+//!   is a rate outside 1..=[`crate::drop_rules::MAX_ADMISSION_PER_SECOND`], or the rate the
+//!   sale already has.
+//!
 //! A wrong key counts against the key as a wrong SMS code counts against a number: after
 //! [`KEY_TRIES`] wrong keys the sign-in is locked (429 `locked`, `retry_after_ms`).
 //!
@@ -23,9 +47,11 @@
 //! ([`OperatorAction`]).
 use serde::{Deserialize, Serialize};
 
-use crate::{Counters, Millis, Phase};
+use crate::{Counters, Millis, Phase, SaleReport};
 
 pub use fair_draw::OperatorAction;
+
+pub use crate::news::{Note, Rescheduled, SaleNews, Stopped};
 
 /// Wrong operator keys allowed before the sign-in locks.
 pub const KEY_TRIES: u32 = 5;
@@ -40,28 +66,6 @@ pub struct OperatorKey {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperatorSession {
     pub token: String,
-}
-
-/// A short text in both languages: an announcement, the reason for a change or an end.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Note {
-    pub en: String,
-    #[serde(rename = "zh-CN")]
-    pub zh_cn: String,
-}
-
-impl Note {
-    /// The text in the language tagged `language`, the English one if it has none.
-    pub fn in_language(&self, language: &str) -> &str {
-        match language {
-            "zh-CN" if !self.zh_cn.is_empty() => &self.zh_cn,
-            _ => &self.en,
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.en.trim().is_empty() && self.zh_cn.trim().is_empty()
-    }
 }
 
 /// A drop as its operator writes it: what is sold, when, and by which rules. Times are store
@@ -79,8 +83,8 @@ pub struct Drop {
     pub description: String,
     #[serde(rename = "description_zh-CN")]
     pub description_zh_cn: String,
-    /// One of [`SHIPPED_IMAGES`], or an uploaded image as a `data:` URL (SVG, PNG or WebP,
-    /// at most [`MAX_IMAGE_BYTES`]).
+    /// One of [`SHIPPED_IMAGES`](crate::drop_rules::SHIPPED_IMAGES), or an uploaded image as a `data:` URL (SVG, PNG or WebP,
+    /// at most [`MAX_IMAGE_BYTES`](crate::drop_rules::MAX_IMAGE_BYTES)).
     pub image: String,
     /// ISO 4217 code of every price.
     pub currency: String,
@@ -128,7 +132,7 @@ pub struct DropRow {
     pub units: u32,
     pub sold: u32,
     pub registrants: u32,
-    /// Registration has opened: from now on the rules for changes apply ([`ChangeRefusal`]).
+    /// Registration has opened: from now on the rules for changes apply ([`ChangeRefusal`](crate::drop_rules::ChangeRefusal)).
     pub public: bool,
     /// The draw's fingerprint is published: nothing may change the draw.
     pub fingerprint_published: bool,
@@ -157,40 +161,16 @@ pub enum Steer {
     },
 }
 
-/// What the store shows every shopper about how the operator steers a sale.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SaleNews {
-    /// Admission is paused, since then.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paused_since: Option<Millis>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub announcement: Option<Note>,
-    /// The schedule moved: the start it had before, and why.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rescheduled: Option<Rescheduled>,
-    /// The operator ended the sale early (or cancelled it before its start): when, and why.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stopped: Option<Stopped>,
-}
-
-impl SaleNews {
-    pub fn is_quiet(&self) -> bool {
-        *self == SaleNews::default()
-    }
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rescheduled {
-    pub was_starts_at: Millis,
-    pub note: Note,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stopped {
-    pub at: Millis,
-    /// Before its start: the drop is cancelled, nobody was admitted.
-    pub before_start: bool,
-    pub note: Note,
+/// The sale's report as a store answers it (`GET /api/sales/{id}/report`): the
+/// [`SaleReport`]'s fields and, beside them, every operator action with its store time. The
+/// same JSON reads as a plain [`SaleReport`] (the actions are skipped), so pages built
+/// against that type are unchanged; older stores send no actions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportWithActions {
+    #[serde(flatten)]
+    pub report: SaleReport,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operator_actions: Vec<OperatorAction>,
 }
 
 /// A sale as its operator watches it, asked for every second.

@@ -1,7 +1,7 @@
 //! A sale as the store shows it: what is on sale, when, and the live numbers.
 use serde::{Deserialize, Serialize};
 
-use crate::operator::SaleNews;
+use crate::news::SaleNews;
 use crate::Millis;
 
 /// Store time with the rate its clock runs at (1.0 in production; the demo store may run faster).

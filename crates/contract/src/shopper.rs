@@ -1,7 +1,7 @@
 //! One shopper in one sale: where they stand, their hold, their payment and order.
 use serde::{Deserialize, Serialize};
 
-use crate::operator::SaleNews;
+use crate::news::SaleNews;
 use crate::Millis;
 
 /// What a shopper wants: a variant (index into the sale's variants) and whether another

@@ -19,24 +19,117 @@ pub(crate) enum Turn {
 }
 
 /// The turns that gave a hold so far, against the rate's allowance.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct Admission {
     admitted: u64,
+    pace: Pace,
+}
+
+/// How the allowance grows: `base` turns at `since`, then `rate` a second, unless paused.
+/// An operator's pause freezes it and a rate change starts a new piece from its moment, so
+/// the allowance is a piecewise line that never grows while the line is paused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Pace {
+    pub rate: u32,
+    base: u64,
+    since: Millis,
+    pub paused: Option<Millis>,
+}
+
+impl Pace {
+    /// `admission_per_second` at the start (so the front of the pre-queue does not wait a
+    /// second for nothing) plus `admission_per_second` per second after it.
+    fn new(config: &SaleConfig) -> Pace {
+        Pace {
+            rate: config.admission_per_second,
+            base: u64::from(config.admission_per_second),
+            since: config.starts_at,
+            paused: None,
+        }
+    }
+
+    /// Turns allowed by `now`, cumulatively: unused allowance carries over, so units that
+    /// come back later go out without delay.
+    fn allowed(&self, now: Millis) -> u64 {
+        if self.paused.is_some() {
+            return self.base;
+        }
+        let elapsed = now.saturating_sub(self.since);
+        match elapsed.checked_mul(u64::from(self.rate)) {
+            Some(product) => self.base.saturating_add(product / 1000),
+            None => u64::MAX,
+        }
+    }
+
+    /// The earliest time at which [`Pace::allowed`] reaches `turns` (`None` while paused or
+    /// past the end of time).
+    fn first_allowing(&self, turns: u64) -> Option<Millis> {
+        if self.paused.is_some() {
+            return None;
+        }
+        // The allowance grows by one each time elapsed time x rate passes a multiple of 1000.
+        let steps = turns.saturating_sub(self.base).checked_mul(1000)?;
+        self.since.checked_add(steps.div_ceil(u64::from(self.rate)))
+    }
 }
 
 impl Admission {
+    pub fn new(config: &SaleConfig) -> Admission {
+        Admission {
+            admitted: 0,
+            pace: Pace::new(config),
+        }
+    }
+
+    pub fn pace(&self) -> Pace {
+        self.pace
+    }
+
+    /// Stops the allowance growing from `now`; turns already allowed stay allowed.
+    pub fn pause(&mut self, now: Millis) {
+        self.pace.base = self.pace.allowed(now);
+        self.pace.since = self.pace.since.max(now);
+        self.pace.paused = Some(now);
+    }
+
+    /// Lets the allowance grow again from `now`. What was allowed but not used before the
+    /// pause is dropped, so a resumed line goes on at the rate instead of in a burst; before
+    /// the start nothing was used yet and the start's own allowance stays.
+    pub fn resume(&mut self, now: Millis, starts_at: Millis) {
+        self.pace.paused = None;
+        if now >= starts_at {
+            self.pace.base = self.pace.base.min(self.admitted);
+            self.pace.since = now;
+        }
+    }
+
+    /// Admits `rate` a second from `now` on.
+    pub fn set_rate(&mut self, rate: u32, now: Millis, starts_at: Millis) {
+        if now < starts_at {
+            self.pace.base = u64::from(rate);
+        } else if self.pace.paused.is_none() {
+            self.pace.base = self.pace.allowed(now);
+            self.pace.since = now;
+        }
+        self.pace.rate = rate;
+    }
+
+    /// The start moved (before it came): the allowance starts from the new one.
+    pub fn restart_at(&mut self, starts_at: Millis) {
+        self.pace.since = starts_at;
+    }
+
     /// The next turn at `now`, taken off the line or a waitlist, if the rate allows one and
     /// there is stock for it. `available` is the stock of every variant together.
     pub fn next_turn(
         &mut self,
-        config: &SaleConfig,
         now: Millis,
         line: &mut Line,
         stock: &[Stock],
         available: u32,
         shoppers: &[Shopper],
     ) -> Option<Turn> {
-        if self.admitted >= allowed(config, now) || available == 0 {
+        if self.admitted >= self.pace.allowed(now) || available == 0 {
             return None;
         }
         if let Some(variant) = back_in_stock(line, stock) {
@@ -65,40 +158,13 @@ impl Admission {
     /// there is now. Turns are taken up to the sale's time by every call, so whoever still
     /// waits then waits for the rate alone; stock comes back only at a hold's expiry or
     /// through a call, after which the answer is asked for again.
-    pub fn next_due(
-        &self,
-        config: &SaleConfig,
-        line: &Line,
-        stock: &[Stock],
-        available: u32,
-    ) -> Option<Millis> {
+    pub fn next_due(&self, line: &Line, stock: &[Stock], available: u32) -> Option<Millis> {
         let someone_waits = line.front().is_some() || back_in_stock(line, stock).is_some();
         if !line.drawn || available == 0 || !someone_waits {
             return None;
         }
-        first_allowing(config, self.admitted + 1)
+        self.pace.first_allowing(self.admitted + 1)
     }
-}
-
-/// Turns allowed by `now`: `admission_per_second` at the start (so the front of the
-/// pre-queue does not wait a second for nothing) plus `admission_per_second` per second after
-/// it, cumulatively; unused allowance carries over, so units that come back later go out
-/// without delay.
-fn allowed(config: &SaleConfig, now: Millis) -> u64 {
-    let rate = u64::from(config.admission_per_second);
-    let elapsed = now.saturating_sub(config.starts_at);
-    match elapsed.checked_mul(rate) {
-        Some(product) => rate.saturating_add(product / 1000),
-        None => u64::MAX,
-    }
-}
-
-/// The earliest time at which [`allowed`] reaches `turns` (`None` past the end of time).
-fn first_allowing(config: &SaleConfig, turns: u64) -> Option<Millis> {
-    let rate = u64::from(config.admission_per_second);
-    // The allowance grows by one each time elapsed time x rate passes a multiple of 1000.
-    let steps = turns.saturating_sub(rate).checked_mul(1000)?;
-    config.starts_at.checked_add(steps.div_ceil(rate))
 }
 
 /// A variant in stock with shoppers on its waitlist: they go before the line.
@@ -151,15 +217,12 @@ mod tests {
     #[test]
     fn first_allowing_is_the_first_millisecond_of_each_allowance() {
         for rate in [1, 3, 7, 1000, 1500] {
-            let c = config(rate);
+            let c = Pace::new(&config(rate));
             for turns in 1..3 * u64::from(rate) {
-                let at = first_allowing(&c, turns).unwrap();
-                assert!(
-                    allowed(&c, at) >= turns,
-                    "rate {rate}, {turns} turns at {at}"
-                );
-                if at > c.starts_at {
-                    assert!(allowed(&c, at - 1) < turns, "rate {rate}, {turns} turns");
+                let at = c.first_allowing(turns).unwrap();
+                assert!(c.allowed(at) >= turns, "rate {rate}, {turns} turns at {at}");
+                if at > c.since {
+                    assert!(c.allowed(at - 1) < turns, "rate {rate}, {turns} turns");
                 }
             }
         }
@@ -167,6 +230,37 @@ mod tests {
 
     #[test]
     fn first_allowing_has_no_time_past_the_end_of_time() {
-        assert_eq!(first_allowing(&config(1), u64::MAX), None);
+        assert_eq!(Pace::new(&config(1)).first_allowing(u64::MAX), None);
+    }
+
+    #[test]
+    fn a_pause_freezes_the_allowance_and_a_resume_goes_on_at_the_rate() {
+        let c = config(10);
+        let mut admission = Admission::new(&c);
+        admission.pause(11_000);
+        assert_eq!(admission.pace.allowed(11_000), 20);
+        assert_eq!(
+            admission.pace.allowed(60_000),
+            20,
+            "nothing grows while paused"
+        );
+        assert_eq!(admission.pace.first_allowing(21), None);
+        admission.admitted = 20;
+        admission.resume(60_000, c.starts_at);
+        assert_eq!(
+            admission.pace.allowed(60_000),
+            20,
+            "no burst after the pause"
+        );
+        assert_eq!(admission.pace.allowed(61_000), 30);
+    }
+
+    #[test]
+    fn a_rate_change_counts_from_its_moment() {
+        let c = config(10);
+        let mut admission = Admission::new(&c);
+        admission.set_rate(100, 12_000, c.starts_at);
+        assert_eq!(admission.pace.allowed(12_000), 30);
+        assert_eq!(admission.pace.allowed(13_000), 130);
     }
 }

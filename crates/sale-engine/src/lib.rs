@@ -32,6 +32,7 @@ mod sale;
 mod shoppers;
 mod simulation;
 mod status;
+mod steering;
 mod stock;
 
 use serde::{Deserialize, Serialize};
@@ -39,7 +40,7 @@ use serde::{Deserialize, Serialize};
 pub use config::{ConfigError, SaleConfig, Variant};
 pub use crowd::{Crowd, CrowdConfig, Progress};
 pub use error::SaleError;
-pub use fair_draw::{seed_from_hex, sha256_hex, shuffle_tickets, DrawRecord};
+pub use fair_draw::{seed_from_hex, sha256_hex, shuffle_tickets, DrawRecord, OperatorAction};
 pub use holds::Hold;
 pub use odds::{odds_of_getting_one, RETURN_PRIOR};
 pub use payments::{Order, Settlement};
@@ -49,6 +50,7 @@ pub use shoppers::{Preference, ShopperStatus};
 pub use simulation::{
     simulate_sale, simulation_config, Simulation, SimulationOutcome, DEFAULT_ADMISSION_PER_SECOND,
 };
+pub use steering::{Schedule, SteerRefusal, Steering};
 
 /// Store time: milliseconds since the Unix epoch, supplied by the caller on every call.
 pub type Millis = u64;

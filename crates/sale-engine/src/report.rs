@@ -71,6 +71,9 @@ pub struct SaleReport {
     pub seed_hex: Option<String>,
     /// One line per variant, in catalog order.
     pub variants: Vec<VariantReport>,
+    /// What the operator did, at its store time, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operator_actions: Vec<fair_draw::OperatorAction>,
 }
 
 impl Sale {
@@ -117,6 +120,7 @@ impl Sale {
                     sold: s.sold,
                 })
                 .collect(),
+            operator_actions: self.operator_actions.clone(),
         }
     }
 }

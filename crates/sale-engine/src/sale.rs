@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use fair_draw::{to_hex, DrawRecord};
+use fair_draw::{to_hex, DrawRecord, OperatorAction};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -122,7 +122,9 @@ pub struct Sale {
     pub(crate) next_registration: u32,
     pub(crate) registrations: u32,
     pub(crate) arrivals: u32,
-    admission: Admission,
+    pub(crate) admission: Admission,
+    /// What the operator did, oldest first (see `steering`).
+    pub(crate) operator_actions: Vec<OperatorAction>,
     /// Shoppers in line or on a waitlist, not yet let through or turned away.
     pub(crate) in_line: u32,
     pub(crate) available: u32,
@@ -149,6 +151,7 @@ impl Sale {
                 sold_out: None,
             })
             .collect();
+        let admission = Admission::new(&config);
         Ok(Sale {
             commitment: Sha256::digest(config.seed).into(),
             line: Line::new(config.variants.len()),
@@ -165,7 +168,8 @@ impl Sale {
             next_registration: 1,
             registrations: 0,
             arrivals: 0,
-            admission: Admission::default(),
+            admission,
+            operator_actions: Vec::new(),
             in_line: 0,
             held: 0,
             paying: 0,
@@ -234,7 +238,7 @@ impl Sale {
             waitlisted: log.waitlisted.clone(),
             turned_away: log.turned_away.clone(),
             seed: self.revealed_seed_hex(now),
-            operator_actions: Vec::new(),
+            operator_actions: self.operator_actions.clone(),
         }
     }
 
@@ -256,7 +260,7 @@ impl Sale {
             }
         }
         if now >= self.config.ends_at {
-            self.end();
+            self.end(self.config.ends_at);
             return;
         }
         while let Some(idx) = self.holds.pop_due(now) {
@@ -288,7 +292,7 @@ impl Sale {
         let start = (!self.line.drawn).then_some(c.starts_at);
         let turn = self
             .admission
-            .next_due(&self.config, &self.line, &self.stock, self.available);
+            .next_due(&self.line, &self.stock, self.available);
         registration
             .chain(start)
             .chain(turn)
@@ -367,7 +371,6 @@ impl Sale {
     /// (see `admission`).
     pub(crate) fn admit(&mut self, now: Millis) {
         while let Some(turn) = self.admission.next_turn(
-            &self.config,
             now,
             &mut self.line,
             &self.stock,
@@ -431,13 +434,12 @@ impl Sale {
         });
     }
 
-    /// At `ends_at`: unpaid holds are released (no re-offer: nobody can buy any more);
-    /// holds in payment stay until settled.
-    fn end(&mut self) {
+    /// At `ends_at`, or `at` when the operator ends the sale early: unpaid holds are released
+    /// (no re-offer: nobody can buy any more); holds in payment stay until settled.
+    pub(crate) fn end(&mut self, at: Millis) {
         for idx in self.holds.unpaid() {
             self.release(idx);
         }
-        let at = self.config.ends_at;
         self.ended_at = Some(at);
         self.in_line = 0;
         self.events.push_back(Event::Ended { at });

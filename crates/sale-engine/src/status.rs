@@ -105,7 +105,7 @@ impl Sale {
             };
         }
         let estimated_wait_ms = (competing < u64::from(available))
-            .then(|| competing * 1000 / u64::from(self.config.admission_per_second));
+            .then(|| competing * 1000 / u64::from(self.admission_per_second()));
         ShopperStatus::Waiting {
             ticket: s.ticket,
             // A shopper in line's slot is their index in the line, which is the order drawn.

@@ -26,6 +26,8 @@ enum Cmd {
     Begin(u32, u64, u64),
     Settle(u32, u64, bool),
     Checkout(u32, u64, u64),
+    /// The operator's input: its effect is checked by the invariants and the wake-ups.
+    Steer(Steering),
 }
 
 fn cmd() -> impl Strategy<Value = Cmd> {
@@ -42,6 +44,14 @@ fn cmd() -> impl Strategy<Value = Cmd> {
         2 => (account.clone(), key.clone(), hash.clone()).prop_map(|(a, k, h)| Cmd::Begin(a, k, h)),
         2 => (account.clone(), key.clone(), any::<bool>()).prop_map(|(a, k, ok)| Cmd::Settle(a, k, ok)),
         3 => (account, key, hash).prop_map(|(a, k, h)| Cmd::Checkout(a, k, h)),
+        2 => prop_oneof![
+            3 => Just(Steering::Pause),
+            3 => Just(Steering::Resume),
+            2 => (1u32..20).prop_map(Steering::Rate),
+            1 => Just(Steering::End),
+            1 => Just(Steering::Cancel),
+        ]
+        .prop_map(Cmd::Steer),
     ]
 }
 
@@ -211,6 +221,14 @@ impl Model {
                     self.settled
                         .entry((a, key))
                         .or_insert(Settlement::Ordered(order));
+                }
+            }
+            Cmd::Steer(steering) => {
+                let paused = sale.paused_since().is_some();
+                match (steering, sale.steer(steering, now)) {
+                    (Steering::Pause, Ok(())) => prop_assert!(!paused),
+                    (Steering::Resume, Ok(())) => prop_assert!(paused),
+                    (_, Ok(())) | (_, Err(_)) => {}
                 }
             }
         }

@@ -7,6 +7,7 @@
 //! conditional GET (Last-Modified, or the app page's ETag) that costs a 304 when nothing changed.
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -16,23 +17,36 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
 use bytes::Bytes;
+use store_contract::operator::{LiveSale, NodeFigures};
 use store_contract::{ApiError, ErrorCode, Method, StoreRequest, StoreResponse};
 use tower::{Layer, ServiceExt};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::backend::Backend;
+use crate::latency::Latency;
 
 /// No call of the contract carries more than a checkout's address: anything larger is refused
 /// before it is read into memory.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Where the server sets the operator key's hash: its own call, refused from outside.
+pub const OPERATOR_KEY_PATH: &str = "/api/operator/key";
 
 pub struct Site {
     pub store: Backend,
     pub dist: PathBuf,
     /// `dist/index.html`, saying that this page's store is the server.
     pub index: String,
+    /// This node as the operator's live view names it: the address it answers at.
+    pub name: String,
+    /// How long `/api` answers take, for the operator's live view.
+    pub latency: Latency,
 }
+
+/// A drop's form carries its image (at most 200 KB, as base64): the one call larger than a
+/// checkout.
+pub const MAX_DROP_BYTES: usize = 300 * 1024;
 
 /// The page's `<meta name="kestrel-store">` set to `server` (`demo-server` with `--demo`): the
 /// app then registers no demo worker and removes one left over, so `/api` reaches this server.
@@ -72,13 +86,17 @@ fn error(error: ApiError) -> Response {
 }
 
 fn respond(answer: StoreResponse) -> Response {
+    respond_as(answer, "application/json")
+}
+
+fn respond_as(answer: StoreResponse, content_type: &'static str) -> Response {
     let mut response = Response::new(Body::from(answer.body.clone()));
     *response.status_mut() =
         StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        "application/json".parse().expect("valid"),
+        header::HeaderValue::from_static(content_type),
     );
     headers.insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
     if let Some(seconds) = answer.retry_after_header().and_then(|s| s.parse().ok()) {
@@ -88,10 +106,46 @@ fn respond(answer: StoreResponse) -> Response {
 }
 
 async fn api(State(site): State<Arc<Site>>, request: Request) -> Response {
-    match read(&site, request).await {
-        Ok(call) => respond(site.store.answer(&call).await),
-        Err(refused) => error(refused),
+    let started = Instant::now();
+    let call = match read(&site, request).await {
+        Ok(call) => call,
+        Err(refused) => return error(refused),
+    };
+    let mut answer = site.store.answer(&call).await;
+    let now_s = (crate::node::real_now() / 1_000.0) as u64;
+    site.latency.record(started.elapsed(), now_s);
+    if answer.status == 200 && is_live_sale(&call) {
+        answer.body = with_this_node(&site, &answer.body, now_s);
     }
+    let content_type = answer.content_type(&call.path);
+    respond_as(answer, content_type)
+}
+
+/// `GET /api/operator/sales/{id}/live` and `POST …/steer`, which answer a [`LiveSale`].
+fn is_live_sale(call: &StoreRequest) -> bool {
+    let path = call.path.split('?').next().unwrap_or_default();
+    path.starts_with("/api/operator/sales/")
+        && match call.method {
+            Method::Get => path.ends_with("/live"),
+            Method::Post => path.ends_with("/steer"),
+            _ => false,
+        }
+}
+
+/// The store is sans-I/O and cannot know its node: the live view gets this node's figures
+/// here (the entry it applied, how far behind the newest it is, its answer times).
+fn with_this_node(site: &Site, body: &str, now_s: u64) -> String {
+    let Ok(mut live) = serde_json::from_str::<LiveSale>(body) else {
+        return body.to_string();
+    };
+    let (applied, lag_ms) = site.store.position();
+    live.nodes.push(NodeFigures {
+        name: site.name.clone(),
+        applied,
+        lag_ms,
+        p99_ms: site.latency.p99_ms(now_s),
+    });
+    serde_json::to_string(&live).expect("the live view serialises")
 }
 
 /// `GET /metrics`: the live figures for Prometheus (see [`crate::metrics`]).
@@ -153,6 +207,19 @@ async fn read(site: &Site, request: Request) -> Result<StoreRequest, ApiError> {
         .path_and_query()
         .map_or(uri.path(), |p| p.as_str())
         .to_string();
+    // The operator key's hash is set by the server itself at its start (see `crate::start`),
+    // never by a request from outside.
+    if uri.path() == OPERATOR_KEY_PATH {
+        return Err(ApiError::new(
+            404,
+            ErrorCode::NotFound,
+            format!("The store has nothing at {}.", uri.path()),
+        ));
+    }
+    let largest = match (method, uri.path().strip_prefix("/api/operator/sales")) {
+        (Method::Post, Some("")) | (Method::Put, Some(_)) => MAX_DROP_BYTES,
+        _ => MAX_BODY_BYTES,
+    };
     if !site.store.demo() && (uri.path() == "/api/dev" || uri.path().starts_with("/api/dev/")) {
         return Err(ApiError::new(
             404,
@@ -176,15 +243,13 @@ async fn read(site: &Site, request: Request) -> Result<StoreRequest, ApiError> {
         .get("Idempotency-Key")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let bytes = to_bytes(request.into_body(), MAX_BODY_BYTES)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                413,
-                ErrorCode::BadRequest,
-                format!("The request is larger than the store reads ({MAX_BODY_BYTES} bytes)."),
-            )
-        })?;
+    let bytes = to_bytes(request.into_body(), largest).await.map_err(|_| {
+        ApiError::new(
+            413,
+            ErrorCode::BadRequest,
+            format!("The request is larger than the store reads ({largest} bytes)."),
+        )
+    })?;
     let body = String::from_utf8(bytes.to_vec())
         .map_err(|_| bad("The request's body is not UTF-8 text.".into()))?;
     Ok(StoreRequest {

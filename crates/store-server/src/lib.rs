@@ -9,6 +9,7 @@ pub mod backend;
 pub mod cluster;
 mod driver;
 pub mod http;
+pub mod latency;
 pub mod log;
 pub mod memory;
 pub mod metrics;
@@ -39,11 +40,16 @@ pub struct Config {
     /// The NATS user and password a cluster node connects with (see [`nats::Credentials`]):
     /// required with `nats`, since the servers take no client without them.
     pub nats_credentials: Option<PathBuf>,
+    /// Make a new operator key even if the store has one (the old one stops working).
+    pub new_operator_key: bool,
 }
 
 /// A started server: its address, and the tasks to stop.
 pub struct Running {
     pub addr: SocketAddr,
+    /// The operator key made at this start (the store's first, or with `new_operator_key`),
+    /// to be shown once: the store keeps only its hash.
+    pub operator_key: Option<String>,
     server: JoinHandle<()>,
     advance: JoinHandle<()>,
     stop: tokio::sync::oneshot::Sender<()>,
@@ -56,6 +62,34 @@ impl Running {
         let _ = self.server.await;
         self.advance.abort();
         let _ = self.advance.await;
+    }
+}
+
+/// Gives the store an operator key when it has none (its first start), or a new one when
+/// asked: a command like any other, so the log (or, in a cluster, the stream every node
+/// applies) keeps the key's hash and every node accepts the same key. The key itself is
+/// answered once, for the console, and kept nowhere. In a cluster the first node to start
+/// makes the key; the others find it set.
+async fn operator_key(store: &Backend, replace: bool) -> Result<Option<String>, String> {
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no cryptographic randomness: {e}"))?;
+    let key = fair_draw::to_hex(&bytes);
+    let set = sale_store::operator::KeySet {
+        key_sha256: sale_store::operator::key_sha256(&key),
+        replace,
+    };
+    let request = store_contract::StoreRequest {
+        method: store_contract::Method::Put,
+        path: http::OPERATOR_KEY_PATH.into(),
+        bearer: None,
+        idempotency_key: None,
+        body: Some(serde_json::to_string(&set).expect("the key's hash serialises")),
+    };
+    let answer = store.answer(&request).await;
+    match answer.status {
+        200 => Ok(Some(key)),
+        409 => Ok(None),
+        _ => Err(format!("cannot set the operator key: {}", answer.body)),
     }
 }
 
@@ -88,15 +122,18 @@ pub async fn start(config: Config) -> Result<Running, String> {
             node::Node::open(&config.data, &catalog, config.demo).await?,
         )),
     };
-    let site = Arc::new(http::Site {
-        store,
-        dist: config.dist,
-        index,
-    });
+    let operator_key = operator_key(&store, config.new_operator_key).await?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let site = Arc::new(http::Site {
+        store,
+        dist: config.dist,
+        index,
+        name: addr.to_string(),
+        latency: latency::Latency::default(),
+    });
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let app = http::router(site.clone());
     let server = tokio::spawn(async move {
@@ -110,6 +147,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
     let advance = tokio::spawn(async move { driver::drive(&site.store).await });
     Ok(Running {
         addr,
+        operator_key,
         server,
         advance,
         stop,

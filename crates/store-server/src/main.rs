@@ -1,5 +1,5 @@
 //! `store-server [--addr 127.0.0.1:8080] [--dist dist] [--data target/store-data] [--demo]
-//! [--nats URLS --nats-credentials FILE]`
+//! [--nats URLS --nats-credentials FILE] [--new-operator-key]`
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -32,6 +32,10 @@ struct Args {
     /// object, {"user": "...", "password": "..."}.
     #[arg(long, value_name = "FILE", requires = "nats")]
     nats_credentials: Option<PathBuf>,
+    /// Make a new operator key and print its sign-in address; the old key stops working and
+    /// every operator session ends.
+    #[arg(long)]
+    new_operator_key: bool,
 }
 
 #[tokio::main]
@@ -44,6 +48,7 @@ async fn main() {
         demo: args.demo,
         nats: args.nats,
         nats_credentials: args.nats_credentials,
+        new_operator_key: args.new_operator_key,
     };
     let result = async {
         let running = store_server::start(config).await?;
@@ -52,6 +57,13 @@ async fn main() {
             running.addr,
             if args.demo { " (demo)" } else { "" }
         );
+        // The key travels in the fragment, which browsers never send: it reaches no log.
+        if let Some(key) = &running.operator_key {
+            println!(
+                "store-server: the operator signs in at (shown once; `--new-operator-key` makes another):\n    http://{}/operator#key={key}",
+                running.addr
+            );
+        }
         tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
         running.stop().await;
         Ok::<(), String>(())

@@ -33,6 +33,8 @@ pub struct Node {
 /// What the node's lock guards.
 struct Inner {
     replica: Replica,
+    /// The number of the last record applied.
+    applied: u64,
     /// Payload bytes logged since the last snapshot was taken.
     tail_bytes: u64,
 }
@@ -166,11 +168,15 @@ impl Node {
                 replica
             }
         };
+        // Records are numbered from 1: those a snapshot covered, then the ones replayed (a new
+        // store has logged its opening).
+        let log_position = (after + replayed as u64).max(1);
         let snapshots = snapshot::Writer::start(data_dir, log.waiter(), opened_from)
             .map_err(|e| format!("cannot start the snapshot writer: {e}"))?;
         let node = Node {
             inner: Mutex::new(Inner {
                 replica,
+                applied: log_position,
                 tail_bytes,
             }),
             snapshots,
@@ -197,6 +203,11 @@ impl Node {
 
     pub fn demo(&self) -> bool {
         self.inner.lock().expect("the store's lock").replica.demo
+    }
+
+    /// The number of the last log record applied.
+    pub fn applied(&self) -> u64 {
+        self.inner.lock().expect("the store's lock").applied
     }
 
     pub fn figures(&self) -> Vec<sale_store::SaleFigures> {
@@ -296,7 +307,8 @@ impl Node {
     fn append(&self, inner: &mut Inner, entry: &Entry) -> u64 {
         let payload = serde_json::to_vec(entry).expect("entries serialise");
         inner.tail_bytes += payload.len() as u64;
-        self.log.append(&payload)
+        inner.applied = self.log.append(&payload);
+        inner.applied
     }
 
     fn snapshot_if_due(&self, inner: &mut Inner) {

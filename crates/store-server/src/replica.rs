@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use store_contract::demo::DemoSettings;
 use store_contract::{Method, StoreRequest, StoreResponse};
 
+use sale_store::operator::key_sha256;
 use sale_store::persistence::Saved;
 use sale_store::sign_in::{token_hash, TokenHash};
 use sale_store::{Catalog, Store};
@@ -31,9 +32,30 @@ impl From<&StoreRequest> for Call {
                 .as_deref()
                 .map(|token| fair_draw::to_hex(&token_hash(token))),
             idempotency_key: r.idempotency_key.clone(),
-            body: r.body.clone(),
+            body: logged_body(r),
         }
     }
+}
+
+/// The body as the log keeps it: an operator's sign-in holds the key, which the log replaces
+/// with the key's hash, so the log and the stream never hold the key (the store checks the
+/// hash alike). Whatever else the body said is dropped, so a hash cannot be sent in place of
+/// the key from outside.
+fn logged_body(r: &StoreRequest) -> Option<String> {
+    let path = r.path.split('?').next().unwrap_or_default();
+    if r.method != Method::Post || path != "/api/operator/session" {
+        return r.body.clone();
+    }
+    #[derive(Deserialize)]
+    struct Key {
+        key: String,
+    }
+    let key = r
+        .body
+        .as_deref()
+        .and_then(|body| serde_json::from_str::<Key>(body).ok())
+        .map_or_else(String::new, |given| key_sha256(&given.key));
+    Some(serde_json::json!({ "key_sha256": key }).to_string())
 }
 
 impl Call {
@@ -328,6 +350,34 @@ mod tests {
             view.registration_number.is_some(),
             "registered as the token's shopper"
         );
+    }
+
+    #[test]
+    fn an_operator_sign_in_is_logged_with_the_keys_hash_and_still_signs_in() {
+        let mut replica = Replica::open(&opening(false)).unwrap();
+        let set = format!(r#"{{"key_sha256":"{}"}}"#, key_sha256("the-key"));
+        let answer = replica
+            .apply(Entry::Call {
+                at_ms: T0,
+                call: call(Method::Put, "/api/operator/key", "k", &set),
+            })
+            .unwrap();
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let sign_in = StoreRequest {
+            method: Method::Post,
+            path: "/api/operator/session".into(),
+            bearer: None,
+            idempotency_key: Some("s".into()),
+            body: Some(r#"{"key":"the-key"}"#.into()),
+        };
+        let logged = Entry::Call {
+            at_ms: T0 + 1.0,
+            call: Call::from(&sign_in),
+        };
+        let text = serde_json::to_string(&logged).unwrap();
+        assert!(!text.contains("the-key"), "no key in the log: {text}");
+        let answer = replica.apply(logged).unwrap();
+        assert_eq!(answer.status, 200, "{}", answer.body);
     }
 
     #[test]

@@ -89,6 +89,7 @@ async fn every_node_applies_the_same_stream_and_a_late_node_catches_up() {
         demo: false,
         nats: Some(nats.urls()),
         nats_credentials: Some(nats.credentials().into()),
+        new_operator_key: false,
     })
     .await;
     match refused {
@@ -280,6 +281,7 @@ async fn the_nats_servers_take_only_clients_and_routes_with_the_credentials() {
         demo: true,
         nats: Some(urls.clone()),
         nats_credentials: None,
+        new_operator_key: false,
     })
     .await;
     match refused {
@@ -647,6 +649,47 @@ async fn store_nodes_keep_answering_through_the_loss_of_any_one_server() {
         }
     }
     drop(stores);
+    drop(nats);
+    clean_up(&dist);
+}
+
+/// The first node makes the operator key and sets its hash through the stream; a node
+/// started after it finds a key set, makes none, and signs the operator in with the first's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_node_accepts_the_operator_key_the_first_node_made() {
+    let (dist, data) = dist_and_data("cluster-operator");
+    let base_port = 33_000 + (std::process::id() % 100) as u16 * 20;
+    let nats = NatsCluster::start(&data.join("nats"), base_port).expect("nats-server starts");
+    let urls = Some((nats.urls(), nats.credentials().to_path_buf()));
+    let a = node(&dist, &data.join("a"), false, urls.clone()).await;
+    let b = node(&dist, &data.join("b"), false, urls.clone()).await;
+    let key = a
+        .operator_key
+        .clone()
+        .expect("the first node makes the key");
+    assert_eq!(b.operator_key, None, "the second finds it set");
+    let sign_in = operator::OperatorKey { key };
+    let session: operator::OperatorSession = Shop::at(&b)
+        .call("POST", "/api/operator/session", None, Some(sign_in))
+        .await;
+    // a's replica applies the sign-in a moment after b's answered it.
+    let on_a = Shop::at(&a);
+    let mut answer = on_a
+        .send("GET", "/api/operator/sales", Some(&session.token), None)
+        .await;
+    for _ in 0..200 {
+        if answer.status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        answer = on_a
+            .send("GET", "/api/operator/sales", Some(&session.token), None)
+            .await;
+    }
+    let rows: Vec<operator::DropRow> = answer.json();
+    assert_eq!(rows.len(), 3, "the session made through b works on a");
+    a.stop().await;
+    b.stop().await;
     drop(nats);
     clean_up(&dist);
 }

@@ -140,6 +140,7 @@ async fn open() -> Result<Worker, String> {
         Err(e) => (Saving::Memory(InMemory::default()), None, Some(e)),
     };
     let mut store = Store::open(catalog, saved.as_deref(), real_now(), entropy()?);
+    store.with_demo_operator();
     if let Some(problem) = trouble {
         web_sys::console::warn_1(&format!("store storage: {problem}").into());
         store.notice(
@@ -200,11 +201,11 @@ async fn read(request: &Request) -> Result<StoreRequest, ApiError> {
     })
 }
 
-fn respond(response: &StoreResponse) -> Result<Response, JsValue> {
+fn respond(response: &StoreResponse, content_type: &str) -> Result<Response, JsValue> {
     let init = ResponseInit::new();
     init.set_status(response.status);
     let headers = web_sys::Headers::new()?;
-    headers.set("Content-Type", "application/json")?;
+    headers.set("Content-Type", content_type)?;
     headers.set("Cache-Control", "no-store")?;
     if let Some(seconds) = response.retry_after_header() {
         headers.set("Retry-After", &seconds)?;
@@ -215,11 +216,14 @@ fn respond(response: &StoreResponse) -> Result<Response, JsValue> {
 
 fn error(error: ApiError) -> Result<Response, JsValue> {
     let body = serde_json::to_string(&error).expect("errors serialise");
-    respond(&StoreResponse {
-        status: error.status,
-        retry_after_ms: error.retry_after_ms,
-        body,
-    })
+    respond(
+        &StoreResponse {
+            status: error.status,
+            retry_after_ms: error.retry_after_ms,
+            body,
+        },
+        "application/json",
+    )
 }
 
 pub async fn answer(request: Request) -> Result<Response, JsValue> {
@@ -239,7 +243,7 @@ pub async fn answer(request: Request) -> Result<Response, JsValue> {
         Err(e) => return error(e),
     };
     match worker.answer(&request, real_now, sleep_ms).await {
-        Ok(response) => respond(&response),
+        Ok(response) => respond(&response, response.content_type(&request.path)),
         // The store acted and saved; the connection drops before the answer arrives.
         Err(AnswerLost) => Ok(Response::error()),
     }

@@ -5,13 +5,21 @@
 //!
 //! One concern per file: [`routes`] names the call, [`sign_in`] handles codes and sessions,
 //! [`payments`] the cards and orders, [`world`] one sale with its crowd and the shoppers' log,
-//! [`views`] translates the engine into the contract, [`persistence`] is what is saved and
-//! where, [`network`] the latency and faults, [`Service`] one call's trip through them,
-//! [`random`] every random choice from one secret, `wake` when the store next changes without a
-//! call ([`Store::poll_timeout`]).
+//! [`views`] translates the engine into the contract, [`operator`] keeps the operator's key,
+//! sessions, drops and news (their calls are in `drops` and `live`), [`persistence`] is what is
+//! saved and where, [`network`] the latency and faults, [`Service`] one call's trip through
+//! them, [`random`] every random choice from one secret, `wake` when the store next changes
+//! without a call ([`Store::poll_timeout`]).
+mod answer;
 pub mod catalog;
 pub mod clock;
+mod dev;
+mod drop_config;
+mod drops;
+mod idempotency;
+mod live;
 pub mod network;
+pub mod operator;
 pub mod payments;
 pub mod persistence;
 pub mod random;

@@ -99,6 +99,14 @@ impl Payments {
             .map(|o| &o.view)
     }
 
+    /// Every order in `sale`, oldest first.
+    pub fn orders_in<'a>(&'a self, sale: &'a str) -> impl Iterator<Item = &'a OrderView> + 'a {
+        self.orders
+            .iter()
+            .filter(move |o| o.view.sale_id == sale)
+            .map(|o| &o.view)
+    }
+
     pub fn orders_of(&self, account: u32) -> Vec<&OrderView> {
         self.orders
             .iter()

@@ -8,14 +8,20 @@ use serde::{Deserialize, Serialize};
 use store_contract::demo::DemoSettings;
 
 use crate::clock::StoreClock;
+use crate::operator::OperatorBook;
 use crate::payments::Payments;
 use crate::random::Randomness;
 use crate::sign_in::SignIn;
 use crate::world::LoggedAction;
 use sale_engine::Millis;
 
-/// Bumped whenever the saved shape changes: older documents reset the demo with a notice.
-pub const VERSION: u32 = 3;
+/// Bumped whenever the saved shape changes: older documents reset the demo with a notice,
+/// except those from [`OLDEST_READABLE`] on, which read as today's.
+pub const VERSION: u32 = 4;
+/// Version 3 lacks only the operator's side (version 4 added it): such a document reads as a
+/// store with no operator key, no operator drops and no steering, so a server's older
+/// snapshots still restore and a demo keeps its shoppers.
+pub const OLDEST_READABLE: u32 = 3;
 
 /// Where the store's saved document lives: IndexedDB in the Service Worker, memory in tests,
 /// a file on a server. The caller waits for a save to finish before the answer that caused it
@@ -90,6 +96,10 @@ pub enum ReplyBody {
     Session {
         drawn: u64,
         account: u32,
+    },
+    /// An operator's sign-in, kept as the draw that made its token.
+    OperatorSession {
+        drawn: u64,
     },
 }
 
@@ -191,6 +201,9 @@ pub struct Saved {
     pub log: Vec<LoggedAction>,
     pub replies: Replies,
     pub payments: Payments,
+    /// The operator's key, sessions, drops and news (version 4).
+    #[serde(default)]
+    pub operator: OperatorBook,
 }
 
 impl Saved {
@@ -210,6 +223,7 @@ impl Saved {
             log: vec![],
             replies: Replies::default(),
             payments: Payments::default(),
+            operator: OperatorBook::default(),
         }
     }
 
@@ -220,8 +234,11 @@ impl Saved {
             .ok()
             .and_then(|v| v.get("version")?.as_u64());
         match version {
-            Some(v) if v == u64::from(VERSION) => {
-                serde_json::from_str(raw).map_err(|_| "could not be read")
+            Some(v) if (u64::from(OLDEST_READABLE)..=u64::from(VERSION)).contains(&v) => {
+                let mut saved: Saved =
+                    serde_json::from_str(raw).map_err(|_| "could not be read")?;
+                saved.version = VERSION;
+                Ok(saved)
             }
             Some(_) => Err("came from another version of the store"),
             None => Err("could not be read"),

@@ -54,6 +54,15 @@ impl Randomness {
             .collect()
     }
 
+    /// The n-th operator session token: 128 bits as hex, from a stream of its own so it is
+    /// never a shopper's token.
+    pub fn operator_token(&self, n: u64) -> String {
+        self.bytes("operator-token", n)[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// A number in `[0, 1)` for the n-th call on `route`.
     pub fn unit(&self, route: &str, n: u64) -> f64 {
         (self.word(route, n) >> 11) as f64 / (1u64 << 53) as f64

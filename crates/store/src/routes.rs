@@ -12,6 +12,23 @@ pub enum SaleCall {
     Checkout,
 }
 
+/// Something the operator does (`/api/operator/*`); the sale's id where there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OperatorCall {
+    /// Signs in with the key.
+    Session,
+    /// Sets the key's hash: the store server's own call at its start, refused from outside.
+    Key,
+    Sales,
+    Create,
+    Drop(String),
+    Change(String),
+    Cancel(String),
+    Live(String),
+    Steer(String),
+    Orders(String),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Time,
@@ -34,6 +51,7 @@ pub enum Route {
     DevReset,
     DevSettings,
     DevClock,
+    Operator(OperatorCall),
 }
 
 impl Route {
@@ -67,9 +85,28 @@ impl Route {
             (Post, ["dev", "reset"]) => Route::DevReset,
             (Put, ["dev", "settings"]) => Route::DevSettings,
             (Post, ["dev", "clock"]) => Route::DevClock,
+            (method, ["operator", rest @ ..]) => Route::Operator(operator_call(method, rest)?),
             _ => return None,
         })
     }
+}
+
+fn operator_call(method: Method, parts: &[&str]) -> Option<OperatorCall> {
+    use Method::*;
+    let id = |s: &str| s.to_string();
+    Some(match (method, parts) {
+        (Post, ["session"]) => OperatorCall::Session,
+        (Put, ["key"]) => OperatorCall::Key,
+        (Get, ["sales"]) => OperatorCall::Sales,
+        (Post, ["sales"]) => OperatorCall::Create,
+        (Get, ["sales", sale]) => OperatorCall::Drop(id(sale)),
+        (Put, ["sales", sale]) => OperatorCall::Change(id(sale)),
+        (Delete, ["sales", sale]) => OperatorCall::Cancel(id(sale)),
+        (Get, ["sales", sale, "live"]) => OperatorCall::Live(id(sale)),
+        (Post, ["sales", sale, "steer"]) => OperatorCall::Steer(id(sale)),
+        (Get, ["sales", sale, "orders.csv"]) => OperatorCall::Orders(id(sale)),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

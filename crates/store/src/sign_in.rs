@@ -16,7 +16,7 @@ use store_contract::validation;
 const CODE_VALID_MS: Millis = 5 * 60_000;
 const CODE_RESEND_MS: Millis = 30_000;
 const WRONG_CODES_BEFORE_LOCK: u32 = 5;
-const LOCK_MS: Millis = 10 * 60_000;
+pub const LOCK_MS: Millis = 10 * 60_000;
 const INBOX_SIZE: usize = 20;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -24,9 +24,69 @@ struct CodeState {
     code: String,
     expires_at: Millis,
     resend_at: Millis,
-    wrong: u32,
-    locked_until: Millis,
+    #[serde(flatten)]
+    lock: LockOut,
 }
+
+/// Wrong guesses of a secret (an SMS code, the operator key) and the lock-out they earn:
+/// after `tries` wrong ones, guessing is locked for [`LOCK_MS`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockOut {
+    pub wrong: u32,
+    pub locked_until: Millis,
+}
+
+/// What a lock-out's refusals say: the secret's name and what is locked.
+pub struct Guessed {
+    /// The code of a wrong guess (`wrong_code`, `wrong_key`).
+    pub code: ErrorCode,
+    /// "That code is not right", as the start of the sentence.
+    pub wrong: &'static str,
+    /// "this number", as what is locked.
+    pub locked: &'static str,
+    /// "codes", "keys": what too many of were wrong.
+    pub plural: &'static str,
+}
+
+impl LockOut {
+    /// The refusal while locked at `now`.
+    pub fn check(&self, now: Millis, guessed: &Guessed) -> Result<(), ApiError> {
+        if self.locked_until > now {
+            return Err(locked(self.locked_until - now, guessed));
+        }
+        Ok(())
+    }
+
+    /// Counts a wrong guess at `now` out of `tries`: the refusal says the tries left, or that
+    /// guessing is now locked.
+    pub fn wrong_guess(&mut self, now: Millis, tries: u32, guessed: &Guessed) -> ApiError {
+        self.wrong += 1;
+        if self.wrong >= tries {
+            self.locked_until = now + LOCK_MS;
+            return locked(LOCK_MS, guessed);
+        }
+        let left = tries - self.wrong;
+        let message = format!(
+            "{}. Tries left: {left}; then {} is locked for {}.",
+            guessed.wrong,
+            guessed.locked,
+            minutes(LOCK_MS)
+        );
+        ApiError::new(401, guessed.code.clone(), message).tries_left_then_lock(left, LOCK_MS)
+    }
+
+    /// A right guess: the count starts again.
+    pub fn clear(&mut self) {
+        *self = LockOut::default();
+    }
+}
+
+const SMS_CODE: Guessed = Guessed {
+    code: ErrorCode::WrongCode,
+    wrong: "That code is not right",
+    locked: "this number",
+    plural: "codes",
+};
 
 /// Accounts, codes and sessions, each found by hash: a sign-in costs the same for the
 /// millionth shopper as for the first.
@@ -142,8 +202,8 @@ impl SignIn {
         let phone = validation::phone(&request.phone, Market::International)
             .map_err(|m| ApiError::new(422, ErrorCode::InvalidPhone, m.to_string()))?;
         let wrong = match self.codes.get(&phone) {
-            Some(state) if state.locked_until > now => {
-                return Err(locked(state.locked_until - now))
+            Some(state) if state.lock.locked_until > now => {
+                return Err(locked(state.lock.locked_until - now, &SMS_CODE))
             }
             Some(state) if state.resend_at > now => {
                 let wait = state.resend_at - now;
@@ -154,7 +214,7 @@ impl SignIn {
                 return Err(ApiError::new(429, ErrorCode::TooSoon, message).retry_after(wait));
             }
             // Wrong guesses count across codes until a lock-out has been served.
-            Some(state) if state.locked_until == 0 => state.wrong,
+            Some(state) if state.lock.locked_until == 0 => state.lock.wrong,
             _ => 0,
         };
         self.drawn += 1;
@@ -165,8 +225,10 @@ impl SignIn {
                 code: code.clone(),
                 expires_at: now + CODE_VALID_MS,
                 resend_at: now + CODE_RESEND_MS,
-                wrong,
-                locked_until: 0,
+                lock: LockOut {
+                    wrong,
+                    locked_until: 0,
+                },
             },
         );
         self.inbox.push(Sms {
@@ -206,9 +268,7 @@ impl SignIn {
                 "No code was sent to this number: ask for one first.",
             ));
         };
-        if state.locked_until > now {
-            return Err(locked(state.locked_until - now));
-        }
+        state.lock.check(now, &SMS_CODE)?;
         if state.expires_at <= now {
             return Err(ApiError::new(
                 410,
@@ -217,18 +277,9 @@ impl SignIn {
             ));
         }
         if state.code != code {
-            state.wrong += 1;
-            if state.wrong >= WRONG_CODES_BEFORE_LOCK {
-                state.locked_until = now + LOCK_MS;
-                return Err(locked(LOCK_MS));
-            }
-            let left = WRONG_CODES_BEFORE_LOCK - state.wrong;
-            let message = format!(
-                "That code is not right. Tries left: {left}; then this number is locked for {}.",
-                minutes(LOCK_MS)
-            );
-            return Err(ApiError::new(401, ErrorCode::WrongCode, message)
-                .tries_left_then_lock(left, LOCK_MS));
+            return Err(state
+                .lock
+                .wrong_guess(now, WRONG_CODES_BEFORE_LOCK, &SMS_CODE));
         }
         self.codes.remove(&phone);
         let account = self.accounts.of(&phone);
@@ -276,12 +327,14 @@ impl SignIn {
     }
 }
 
-fn locked(for_ms: Millis) -> ApiError {
+fn locked(for_ms: Millis, guessed: &Guessed) -> ApiError {
     ApiError::new(
         429,
         ErrorCode::Locked,
         format!(
-            "Too many wrong codes: this number is locked for {} more.",
+            "Too many wrong {}: {} is locked for {} more.",
+            guessed.plural,
+            guessed.locked,
             minutes(for_ms)
         ),
     )

@@ -1,75 +1,21 @@
 //! The demo store: answers the contract's calls from its saved document and the sales rebuilt
 //! from it. Sans-I/O: the caller brings the request, the real time, the platform's entropy and
 //! the saved text, and takes away the response and the text to save.
-use serde::{de::DeserializeOwned, Serialize};
-use sha2::{Digest, Sha256};
-use store_contract::demo::{
-    notice_codes, ClockChange, CodesRequest, DemoSettings, DevSale, DevState, IssuedCode,
-    StoreNotice, MAX_CODES_AT_ONCE,
-};
+use store_contract::demo::{notice_codes, DemoSettings, StoreNotice};
 use store_contract::*;
 
-use crate::catalog::Catalog;
+use crate::answer::{body, hash64, json, refused, Answer, Kept};
+use crate::catalog::{Catalog, CatalogSale};
+use crate::drop_config::item_of;
 use crate::network::{Network, Passage, RUSH_WINDOW_MS};
 use crate::payments::{Payment, StoredOrder};
-use crate::persistence::{ReplyBody, ReplyKey, Saved, StoredReply, MAX_KEY_CHARS, REPLY_WINDOW_MS};
+use crate::persistence::Saved;
 use crate::random::Randomness;
 use crate::routes::{Route, SaleCall};
 use crate::sign_in::{token_hash, TokenHash};
 use crate::views;
 use crate::world::{sale_config, Action, SaleWorld};
 use sale_engine::Settlement;
-
-/// What a call's idempotency key decides before the call is answered.
-enum Kept {
-    /// The key's earlier answer, for a retry.
-    Answer(StoreResponse),
-    /// A first use of the key: keep the answer under it, with the request's fingerprint.
-    Keep(ReplyKey, u64),
-    Nothing,
-}
-
-fn refused(error: ApiError) -> StoreResponse {
-    StoreResponse {
-        status: error.status,
-        retry_after_ms: error.retry_after_ms,
-        body: serde_json::to_string(&error).expect("errors serialise"),
-    }
-}
-
-/// The session a sign-in's answer hands out.
-fn session_of(body: &str) -> Option<TokenHash> {
-    let session: Session = serde_json::from_str(body).ok()?;
-    Some(token_hash(&session.token))
-}
-
-/// Where a call's answer is kept: the account (none before sign-in) and the key.
-fn reply_key(account: Option<u32>, key: &str) -> ReplyKey {
-    let mut hasher = Sha256::new();
-    match account {
-        Some(account) => {
-            hasher.update([1]);
-            hasher.update(account.to_be_bytes());
-        }
-        None => hasher.update([0]),
-    }
-    hasher.update(key.as_bytes());
-    hasher.finalize()[..16].try_into().expect("16 bytes")
-}
-
-/// The request a key was first used for: its method, path and body.
-fn fingerprint(request: &StoreRequest) -> u64 {
-    let mut hasher = Sha256::new();
-    for part in [
-        request.method.as_str(),
-        &request.path,
-        request.body.as_deref().unwrap_or_default(),
-    ] {
-        hasher.update((part.len() as u64).to_be_bytes());
-        hasher.update(part.as_bytes());
-    }
-    u64::from_be_bytes(hasher.finalize()[..8].try_into().expect("8 bytes"))
-}
 
 /// One sale's live figures: where its crowd stands and what it has sold, by variant.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,43 +27,20 @@ pub struct SaleFigures {
 }
 
 pub struct Store {
-    catalog: Catalog,
-    saved: Saved,
-    worlds: Vec<SaleWorld>,
-    notices: Vec<StoreNotice>,
+    pub(crate) catalog: Catalog,
+    pub(crate) saved: Saved,
+    pub(crate) worlds: Vec<SaleWorld>,
+    /// What each world sells, as the views show it: the catalog's sales, then the operator's
+    /// drops, in the order of `worlds`.
+    pub(crate) items: Vec<CatalogSale>,
+    pub(crate) notices: Vec<StoreNotice>,
     network: Network,
     /// The platform entropy the store was opened with: never saved, never answered.
     entropy: [u8; 32],
-    unsaved: bool,
-    opened_in_ms: f64,
+    pub(crate) unsaved: bool,
+    pub(crate) opened_in_ms: f64,
     /// Set once the platform refused a save: the shopper has been told.
     pub(crate) storage_refused: bool,
-}
-
-type Answer = Result<String, ApiError>;
-
-fn json<T: Serialize>(value: &T) -> Answer {
-    Ok(serde_json::to_string(value).expect("contract types serialise"))
-}
-
-fn body<T: DeserializeOwned>(request: &StoreRequest) -> Result<T, ApiError> {
-    let text = request.body.as_deref().unwrap_or("null");
-    serde_json::from_str(text).map_err(|e| {
-        ApiError::new(
-            400,
-            ErrorCode::BadRequest,
-            format!("The request could not be read: {e}."),
-        )
-    })
-}
-
-/// The first 64 bits of sha256: the engine's keys are numbers, the contract's are strings.
-fn hash64(text: &str) -> u64 {
-    u64::from_be_bytes(
-        Sha256::digest(text.as_bytes())[..8]
-            .try_into()
-            .expect("8 bytes"),
-    )
 }
 
 fn not_found(path: &str) -> ApiError {
@@ -156,6 +79,7 @@ impl Store {
             catalog,
             saved: doc,
             worlds: vec![],
+            items: vec![],
             notices: vec![],
             network: Network::default(),
             entropy,
@@ -190,17 +114,21 @@ impl Store {
     /// demo afresh from data it cannot use, this fails: a server must not lose what it
     /// acknowledged.
     pub fn restore(catalog: Catalog, snapshot: Saved, entropy: [u8; 32]) -> Result<Store, String> {
-        if snapshot.version != crate::persistence::VERSION {
+        let readable = crate::persistence::OLDEST_READABLE..=crate::persistence::VERSION;
+        if !readable.contains(&snapshot.version) {
             return Err(format!(
                 "the snapshot is of version {} and this store reads version {}",
                 snapshot.version,
                 crate::persistence::VERSION
             ));
         }
+        let mut snapshot = snapshot;
+        snapshot.version = crate::persistence::VERSION;
         let mut store = Store {
             catalog,
             saved: snapshot,
             worlds: vec![],
+            items: vec![],
             notices: vec![],
             network: Network::default(),
             entropy,
@@ -223,6 +151,11 @@ impl Store {
         let random = self.saved.random.successor(&self.entropy, resets);
         let previous = std::mem::replace(&mut self.saved, Saved::fresh(settings, real_now, random));
         self.saved.resets = resets;
+        // A new demo run starts without drops or news, but the operator stays signed in.
+        self.saved.operator = previous.operator.clone();
+        self.saved.operator.drops.clear();
+        self.saved.operator.news.clear();
+        self.saved.operator.refusals.clear();
         if let Err(problem) = self.build_worlds() {
             self.saved = previous;
             self.build_worlds().expect("the previous demo still builds");
@@ -233,7 +166,7 @@ impl Store {
         Ok(())
     }
 
-    fn build_worlds(&mut self) -> Result<(), String> {
+    pub(crate) fn build_worlds(&mut self) -> Result<(), String> {
         let (saved, catalog) = (&self.saved, &self.catalog);
         self.worlds = catalog
             .sales
@@ -251,6 +184,19 @@ impl Store {
                 Ok(world)
             })
             .collect::<Result<_, String>>()?;
+        self.items = catalog.sales.clone();
+        // The operator's drops follow the catalog's, with no simulated crowd.
+        let made = self
+            .saved
+            .operator
+            .drops
+            .iter()
+            .map(|made| Ok((self.made_world(made)?, item_of(&made.current))))
+            .collect::<Result<Vec<_>, String>>()?;
+        for (world, item) in made {
+            self.worlds.push(world);
+            self.items.push(item);
+        }
         Ok(())
     }
 
@@ -350,7 +296,7 @@ impl Store {
                     self.saved.log.push(logged);
                     match settlement {
                         Some(Settlement::Ordered(order)) => {
-                            let item = &self.catalog.sales[w];
+                            let item = &self.items[w];
                             let view = OrderView {
                                 number: format!("KS-{}{:05}", w + 1, order.number),
                                 sale_id: item.id.clone(),
@@ -419,32 +365,7 @@ impl Store {
         };
         if request.method.changes_state() {
             if let Some(key) = reply_key {
-                let body = match route {
-                    Some(Route::Verify) if status == 200 => {
-                        let account = self.account(session_of(&body)).expect("just signed in");
-                        ReplyBody::Session {
-                            drawn: self.saved.sign_in.drawn(),
-                            account,
-                        }
-                    }
-                    Some(Route::Shopper(..)) if status == 200 => {
-                        let view: ShopperView =
-                            serde_json::from_str(&body).expect("the store's own answer");
-                        ReplyBody::View(
-                            postcard::to_allocvec(&view)
-                                .expect("views serialise")
-                                .into(),
-                        )
-                    }
-                    _ => ReplyBody::Text(body.as_str().into()),
-                };
-                let reply = StoredReply {
-                    request: fingerprint,
-                    status,
-                    body,
-                    kept_until_s: StoredReply::seconds(self.reply_window_end(route.as_ref(), now)),
-                };
-                self.saved.replies.remember(key, reply, now);
+                self.keep_reply(key, fingerprint, route.as_ref(), (status, &body), now);
             }
             self.unsaved = true;
         }
@@ -453,73 +374,6 @@ impl Store {
             retry_after_ms,
             body,
         }
-    }
-
-    /// What the idempotency key of `request` says: answer as before, keep this call's answer,
-    /// or (without a key, or on a read) nothing. A key longer than the store keeps, or one
-    /// already used for another request, is refused.
-    fn kept_reply(
-        &self,
-        request: &StoreRequest,
-        session: Option<TokenHash>,
-        now: Millis,
-    ) -> Result<Kept, ApiError> {
-        let Some(key) = request.idempotency_key.as_deref() else {
-            return Ok(Kept::Nothing);
-        };
-        let length = key.chars().count();
-        if length > MAX_KEY_CHARS {
-            return Err(ApiError::new(
-                400,
-                ErrorCode::BadRequest,
-                format!("The Idempotency-Key is {length} characters long; the store takes keys of at most {MAX_KEY_CHARS}."),
-            ));
-        }
-        if !request.method.changes_state() {
-            return Ok(Kept::Nothing);
-        }
-        let account = self.saved.sign_in.account_of(session).ok();
-        let reply_key = reply_key(account, key);
-        let fingerprint = fingerprint(request);
-        match self.saved.replies.get(&reply_key, now) {
-            None => Ok(Kept::Keep(reply_key, fingerprint)),
-            Some(reply) if reply.request != fingerprint => Err(ApiError::new(
-                422,
-                ErrorCode::IdempotencyKeyReused,
-                "This Idempotency-Key was already used for another request: send this one with a new key.",
-            )),
-            Some(reply) => Ok(Kept::Answer(StoreResponse {
-                status: reply.status,
-                retry_after_ms: None,
-                body: match &reply.body {
-                    ReplyBody::Text(text) => text.to_string(),
-                    ReplyBody::View(bytes) => {
-                        let view: ShopperView =
-                            postcard::from_bytes(bytes).expect("a view the store kept");
-                        json(&view).expect("views serialise")
-                    }
-                    ReplyBody::Session { drawn, account } => json(&Session {
-                        token: self.saved.random.token(*drawn),
-                        phone: self.saved.sign_in.phone(*account),
-                    })
-                    .expect("sessions serialise"),
-                },
-            })),
-        }
-    }
-
-    /// Until when an answer is kept: a day past the end of the sale it is about, or a day past
-    /// now for a call outside any sale.
-    fn reply_window_end(&self, route: Option<&Route>, now: Millis) -> Millis {
-        let sale_end = match route {
-            Some(Route::Shopper(id, _)) => self
-                .worlds
-                .iter()
-                .find(|w| w.id() == id)
-                .map(|w| w.sale.config().ends_at),
-            _ => None,
-        };
-        sale_end.unwrap_or(now).max(now) + REPLY_WINDOW_MS
     }
 
     fn answer(
@@ -550,18 +404,24 @@ impl Store {
                 let summaries: Vec<SaleSummary> = (0..self.worlds.len())
                     .map(|w| {
                         self.worlds[w].catch_up(now, &mut || false);
-                        views::summary(&self.catalog.sales[w], &self.worlds[w], now)
+                        views::summary(&self.items[w], &self.worlds[w], now)
                     })
                     .collect();
                 json(&summaries)
             }
             Route::Sale(id) => {
                 let w = self.world(&id, now)?;
-                json(&views::detail(&self.catalog.sales[w], &self.worlds[w], now))
+                let mut detail = views::detail(&self.items[w], &self.worlds[w], now);
+                detail.news = self.news_of(w);
+                json(&detail)
             }
             Route::Report(id) => {
                 let w = self.world(&id, now)?;
-                json(&views::report(self.worlds[w].sale.report(now)))
+                let report = self.worlds[w].sale.report(now);
+                json(&operator::ReportWithActions {
+                    operator_actions: report.operator_actions.clone(),
+                    report: views::report(report),
+                })
             }
             Route::Draw(id) => {
                 let w = self.world(&id, now)?;
@@ -593,7 +453,7 @@ impl Store {
                 };
                 let (_, logged) = self.worlds[w]
                     .act(account, action, now)
-                    .map_err(views::refusal)?;
+                    .map_err(|e| self.count_refusal(w, e))?;
                 self.saved.log.push(logged);
                 json(&self.shopper_view(w, account))
             }
@@ -618,171 +478,17 @@ impl Store {
                     json,
                 )
             }
-            Route::DevInbox => json(&self.saved.sign_in.inbox()),
-            Route::DevCodes => json(&self.issue_codes(body(request)?, now)?),
-            Route::DevState => json(&self.dev_state(now)),
-            Route::DevNotices => json(&self.notices),
-            Route::DevReset => {
-                let settings = body::<Option<DemoSettings>>(request)?
-                    .unwrap_or_else(|| self.saved.settings.clone());
-                self.reset(settings, real_now)
-                    .map_err(|e| ApiError::new(422, ErrorCode::BadSettings, e))?;
-                json(&self.dev_state(self.now(real_now)))
-            }
-            Route::DevSettings => {
-                let settings: DemoSettings = body(request)?;
-                self.change_settings(settings, real_now)
-                    .map_err(|e| ApiError::new(422, ErrorCode::BadSettings, e))?;
-                json(&self.dev_state(self.now(real_now)))
-            }
-            Route::DevClock => {
-                let change: ClockChange = body(request)?;
-                if let Some(speed) = change.speed {
-                    let speed = speed.clamp(1.0, 60.0);
-                    self.saved.clock.set_speed(real_now, speed);
-                    self.saved.settings.speed = speed;
-                }
-                if let Some(to) = change.jump_to_ms {
-                    self.saved.clock.jump_to(real_now, to as f64);
-                }
-                json(&self.dev_state(self.now(real_now)))
-            }
+            Route::Operator(call) => self.operator_answer(call, request, session, now),
+            dev => self.dev_answer(dev, request, now, real_now),
         }
     }
 
-    /// Sends a code to each number as `POST /api/auth/code` would, and answers with the codes
-    /// (the demo's inbox keeps only the last few texts).
-    fn issue_codes(
-        &mut self,
-        request: CodesRequest,
-        now: Millis,
-    ) -> Result<Vec<IssuedCode>, ApiError> {
-        if request.phones.len() > MAX_CODES_AT_ONCE {
-            return Err(ApiError::new(
-                400,
-                ErrorCode::BadRequest,
-                format!(
-                    "{} numbers are more than one call takes: send at most {MAX_CODES_AT_ONCE}.",
-                    request.phones.len()
-                ),
-            ));
-        }
-        let random = self.saved.random;
-        Ok(request
-            .phones
-            .into_iter()
-            .map(|phone| {
-                let asked = CodeRequest {
-                    phone: phone.clone(),
-                    language: None,
-                };
-                match self.saved.sign_in.send_code(asked, now, &random) {
-                    Ok(sent) => IssuedCode {
-                        code: self.saved.sign_in.code_for(&sent.phone),
-                        phone: sent.phone,
-                        error: None,
-                    },
-                    Err(error) => IssuedCode {
-                        phone,
-                        code: None,
-                        error: Some(error),
-                    },
-                }
-            })
-            .collect())
-    }
-
-    /// Every variant of every sale needs a unit: a stock below a sale's number of variants is
-    /// refused with a sentence (the range a URL modifier accepts cannot know the catalog).
-    fn check_stock(&self, settings: &DemoSettings) -> Result<(), String> {
-        let Some(stock) = settings.stock else {
-            return Ok(());
-        };
-        match self
-            .catalog
-            .sales
-            .iter()
-            .find(|s| (stock as usize) < s.variants.len())
-        {
-            Some(sale) => Err(format!(
-                "stock={stock} is too few: {} has {} variants, and each needs at least one unit.",
-                sale.product,
-                sale.variants.len()
-            )),
-            None => Ok(()),
-        }
-    }
-
-    fn change_settings(&mut self, settings: DemoSettings, real_now: f64) -> Result<(), String> {
-        settings.validate()?;
-        self.check_stock(&settings)?;
-        let old = self.saved.settings.clone();
-        if settings.seed != old.seed {
-            return Err(
-                "The seed is chosen when the demo starts: reset the demo to change it.".into(),
-            );
-        }
-        // Turning the store clock back would rewrite the sales' past, which the store never does;
-        // saying so beats saving a skew the clock does not have.
-        if settings.skew_ms < old.skew_ms {
-            return Err(format!(
-                "The store clock only moves forward, so its skew can only grow from {} ms; reset the demo to start with a smaller one.",
-                old.skew_ms
-            ));
-        }
-        if settings.speed != old.speed {
-            self.saved.clock.set_speed(real_now, settings.speed);
-        }
-        if settings.skew_ms != old.skew_ms {
-            let now = self.saved.clock.now(real_now);
-            self.saved
-                .clock
-                .jump_to(real_now, now + (settings.skew_ms - old.skew_ms) as f64);
-        }
-        self.saved.settings = settings;
-        if (
-            self.saved.settings.crowd,
-            self.saved.settings.stock,
-            self.saved.settings.hold_s,
-        ) != (old.crowd, old.stock, old.hold_s)
-        {
-            if let Err(problem) = self
-                .build_worlds()
-                .and_then(|()| self.replays_cleanly(real_now))
-            {
-                self.saved.settings = old;
-                self.build_worlds()
-                    .expect("the previous settings still build");
-                return Err(problem);
-            }
-        }
-        Ok(())
-    }
-
-    /// Replays every sale's log up to now and answers whether each logged action took effect
-    /// again: a settings change must not silently undo holds and checkouts whose orders stay.
-    fn replays_cleanly(&mut self, real_now: f64) -> Result<(), String> {
-        let now = self.now(real_now);
-        let mut undone = 0;
-        for world in &mut self.worlds {
-            world.catch_up(now, &mut || false);
-            undone += world.replay_failures();
-        }
-        match undone {
-            0 => Ok(()),
-            n => Err(format!(
-                "These settings would undo {n} thing{} shoppers already did (a registration, a place in line, a hold or a checkout); reset the demo to start with them.",
-                if n == 1 { "" } else { "s" }
-            )),
-        }
-    }
-
-    fn account(&self, session: Option<TokenHash>) -> Result<u32, ApiError> {
+    pub(crate) fn account(&self, session: Option<TokenHash>) -> Result<u32, ApiError> {
         self.saved.sign_in.account_of(session)
     }
 
     /// The sale's index, caught up to now.
-    fn world(&mut self, id: &str, now: Millis) -> Result<usize, ApiError> {
+    pub(crate) fn world(&mut self, id: &str, now: Millis) -> Result<usize, ApiError> {
         let w = self
             .worlds
             .iter()
@@ -808,14 +514,14 @@ impl Store {
                 problem.to_string(),
             ));
         }
-        if checkout.variant as usize >= self.catalog.sales[w].variants.len() {
+        if checkout.variant as usize >= self.items[w].variants.len() {
             return Err(views::refusal(sale_engine::SaleError::UnknownVariant));
         }
         let key = hash64(request.idempotency_key.as_deref().unwrap_or_default());
         let request_hash = hash64(request.body.as_deref().unwrap_or_default());
         let (_, logged) = self.worlds[w]
             .act(account, Action::BeginCheckout { key, request_hash }, now)
-            .map_err(views::refusal)?;
+            .map_err(|e| self.count_refusal(w, e))?;
         self.saved.log.push(logged);
         let sale = self.worlds[w].id().to_string();
         self.saved
@@ -825,7 +531,7 @@ impl Store {
         json(&self.shopper_view(w, account))
     }
 
-    fn shopper_view(&self, w: usize, account: u32) -> ShopperView {
+    pub(crate) fn shopper_view(&self, w: usize, account: u32) -> ShopperView {
         let world = &self.worlds[w];
         let status = views::status(world.sale.status(world.account(account), world.tick));
         let payment = self.saved.payments.latest(world.id(), account);
@@ -845,7 +551,30 @@ impl Store {
             ticket: world.ticket(account),
             payment,
             order: self.saved.payments.order_in(world.id(), account).cloned(),
-            news: Default::default(),
+            news: self.news_of(w),
+        }
+    }
+
+    /// The engine's refusal as the contract's error, counted for the operator's figures.
+    fn count_refusal(&mut self, w: usize, error: sale_engine::SaleError) -> ApiError {
+        let id = self.worlds[w].id().to_string();
+        *self.saved.operator.refusals.entry(id).or_default() += 1;
+        views::refusal(error)
+    }
+
+    /// Gives the demo its operator, whose key is [`crate::operator::DEMO_KEY`], unless the
+    /// store has a key already. The Service Worker's demo only: a server makes its own key.
+    pub fn with_demo_operator(&mut self) {
+        if !self.saved.operator.has_key() {
+            let set = crate::operator::KeySet {
+                key_sha256: crate::operator::key_sha256(crate::operator::DEMO_KEY),
+                replace: false,
+            };
+            self.saved
+                .operator
+                .set_key(set)
+                .expect("a well-formed hash");
+            self.unsaved = true;
         }
     }
 
@@ -860,26 +589,5 @@ impl Store {
                 variants: views::report(w.sale.report(now)).variants,
             })
             .collect()
-    }
-
-    fn dev_state(&self, now: Millis) -> DevState {
-        DevState {
-            store_now_ms: now,
-            settings: self.saved.settings.clone(),
-            replayable: self.saved.settings.seed.is_some(),
-            opened_in_ms: self.opened_in_ms,
-            sales: self
-                .worlds
-                .iter()
-                .map(|w| DevSale {
-                    id: w.id().to_string(),
-                    phase: views::phase(w.sale.phase(now)),
-                    registration_closes: w.sale.config().registration_closes,
-                    starts_at: w.sale.config().starts_at,
-                    counters: views::counters(w.sale.counters()),
-                    engine_bytes: w.memory_bytes(),
-                })
-                .collect(),
-        }
     }
 }

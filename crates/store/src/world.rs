@@ -8,8 +8,8 @@ use std::collections::{HashMap, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use sale_engine::{
-    AccountId, Crowd, CrowdConfig, Event, Millis, Preference, Progress, Sale, SaleConfig,
-    SaleError, Settlement, Variant,
+    AccountId, Crowd, CrowdConfig, Event, Millis, OperatorAction, Preference, Progress, Sale,
+    SaleConfig, SaleError, Schedule, Settlement, SteerRefusal, Steering, Variant,
 };
 use store_contract::demo::DemoSettings;
 
@@ -27,8 +27,32 @@ pub enum Action {
     Join(Preference),
     Prefer(Preference),
     Extend,
-    BeginCheckout { key: u64, request_hash: u64 },
-    Settle { key: u64, approved: bool },
+    BeginCheckout {
+        key: u64,
+        request_hash: u64,
+    },
+    Settle {
+        key: u64,
+        approved: bool,
+    },
+    /// The operator's, logged and replayed like a shopper's.
+    Operate(Operation),
+}
+
+/// What an operator does to a sale's engine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Operation {
+    Steer(Steering),
+    Restock {
+        variant: u8,
+        stock: u32,
+    },
+    Reschedule(Schedule),
+    /// An action the engine only keeps (an announcement, new texts).
+    Record {
+        action: String,
+        detail: Option<String>,
+    },
 }
 
 /// A shopper's action as the store applied it: the log that persists.
@@ -223,6 +247,40 @@ impl SaleWorld {
         Ok((outcome, logged))
     }
 
+    /// Applies an operator's operation now (after a full catch-up); the entry to log comes
+    /// back when it took effect.
+    pub fn operate(
+        &mut self,
+        operation: Operation,
+        now: Millis,
+    ) -> Result<LoggedAction, SteerRefusal> {
+        self.catch_up(now, &mut || false);
+        self.operation(&operation, self.tick)?;
+        Ok(LoggedAction {
+            sale: self.id().to_string(),
+            tick: self.tick,
+            account: 0,
+            action: Action::Operate(operation),
+        })
+    }
+
+    fn operation(&mut self, operation: &Operation, now: Millis) -> Result<(), SteerRefusal> {
+        let sale = &mut self.sale;
+        match operation {
+            Operation::Steer(steering) => sale.steer(*steering, now),
+            Operation::Restock { variant, stock } => sale.restock(*variant, *stock, now),
+            Operation::Reschedule(schedule) => sale.reschedule(*schedule, now),
+            Operation::Record { action, detail } => {
+                sale.record_action(OperatorAction {
+                    at: now.max(sale.now()),
+                    action: action.clone(),
+                    detail: detail.clone(),
+                });
+                Ok(())
+            }
+        }
+    }
+
     /// How many logged actions failed when replayed so far: none unless the world was rebuilt
     /// under other settings than the ones the actions were taken under.
     pub fn replay_failures(&self) -> u32 {
@@ -265,6 +323,12 @@ impl SaleWorld {
                 .begin_checkout(id, key, request_hash, now)
                 .map(|_| None)?,
             Action::Settle { key, approved } => Some(sale.settle_payment(id, key, approved, now)?),
+            // Only whether a replayed operation failed counts (see `replay_failures`).
+            Action::Operate(ref operation) => {
+                self.operation(operation, now)
+                    .map_err(|_| SaleError::SaleEnded)?;
+                None
+            }
         };
         // Events stay queued in the engine: the crowd reads them on its next run.
         Ok(outcome)

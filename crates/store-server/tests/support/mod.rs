@@ -56,6 +56,7 @@ pub async fn node(
         demo,
         nats,
         nats_credentials,
+        new_operator_key: false,
     })
     .await
     .expect("the server starts")
