@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::{account::Account, order::Order, sale::SalePage};
 use crate::components::on_demand::{fetched, on_demand, ModuleMissing};
+use crate::operator::OperatorConsole;
 use crate::preview::{PreviewGallery, PreviewScreen};
 
 /// A route component `$route` showing the component `$page`, whose code `$load` brings.
@@ -31,6 +32,7 @@ page_on_demand!(AccountRoute, account_page, Account);
 page_on_demand!(OrderRoute, order_page, Order);
 page_on_demand!(PreviewGalleryRoute, preview_gallery_page, PreviewGallery);
 page_on_demand!(PreviewScreenRoute, preview_screen_page, PreviewScreen);
+page_on_demand!(OperatorRoute, operator_page, OperatorConsole);
 
 /// Fetches the sale page's modules in the background, once (the home page asks when its sales
 /// are on screen), so a tap on a sale (every shopper's next step, many of them at the sale

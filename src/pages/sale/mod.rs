@@ -8,9 +8,11 @@ mod variant_picker;
 use leptos::prelude::*;
 use serde::Serialize;
 
+use crate::api::operator::SaleNews;
 use crate::api::{
     DrawRecord, Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus, ShopperView,
 };
+use crate::components::SaleNewsNotice;
 use crate::device;
 use crate::hooks::{use_draft, use_polling, use_store_clock};
 use crate::i18n::{Locale, Words};
@@ -141,6 +143,18 @@ impl SaleData {
     pub fn id(&self) -> String {
         self.detail
             .with_untracked(|d| d.as_ref().map(|d| d.summary.id.clone()).unwrap_or_default())
+    }
+
+    /// The sale's news: from where this shopper stands (polled more often) when it has any,
+    /// otherwise from the sale.
+    pub fn news(&self) -> Signal<SaleNews> {
+        let (me, detail) = (self.me, self.detail);
+        Signal::derive(move || {
+            me.with(|m| m.as_ref().map(|m| m.news.clone()))
+                .filter(|news| !news.is_quiet())
+                .or_else(|| detail.with(|d| d.as_ref().map(|d| d.news.clone())))
+                .unwrap_or_default()
+        })
     }
 
     pub fn status(&self) -> Option<ShopperStatus> {
@@ -499,6 +513,7 @@ pub fn SaleJourney(data: SaleData) -> impl IntoView {
                 </div>
             </div>
             <div class="journey-main">
+                <SaleNewsNotice news=data.news() starts_at=Signal::derive(move || detail().summary.starts_at) now=data.now/>
                 {move || state.get().map(|state| screen(state, data))}
                 <p class="form-error" role="alert" data-testid="action-error">{move || data.error.get()}</p>
             </div>
