@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
+use super::chinese::ZH;
+use super::english::EN;
 use super::words::Words;
 use crate::api::{codes, ApiError, Method, StoreClient};
 use crate::device::real_now;
@@ -72,7 +74,7 @@ impl Console {
 
     /// The console's words in the shop's language (a switch builds the page again).
     pub fn w(&self) -> &'static Words {
-        Words::of(self.locale())
+        words_in(self.locale())
     }
 
     pub fn locale(&self) -> Locale {
@@ -144,6 +146,14 @@ impl Console {
             }
             _ => self.shop.words().store_error(e),
         }
+    }
+}
+
+/// The console's words in `locale`.
+pub fn words_in(locale: Locale) -> &'static Words {
+    match locale {
+        Locale::En => &EN,
+        Locale::ZhCn => &ZH,
     }
 }
 

@@ -37,6 +37,11 @@ impl FormState {
         (!sentences.is_empty()).then(|| sentences.join(" "))
     }
 
+    /// Whether a problem of the field `key` is shown.
+    pub fn problem_shown(self, key: &str) -> bool {
+        self.problem_of(key).is_some()
+    }
+
     fn touch(self, key: &str) {
         if self.touched.with_untracked(|t| !t.contains(key)) {
             self.touched.update(|t| {

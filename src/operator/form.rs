@@ -395,7 +395,8 @@ fn Variants(form: FormState, public: bool) -> impl IntoView {
         }
     };
     view! {
-        <fieldset class="variants" id="f-variants" aria-describedby="f-variants-problem">
+        <fieldset class="variants" id="f-variants" aria-describedby="f-variants-problem"
+            aria-invalid=move || form.problem_shown("variants").to_string()>
             <legend>{w.variants}</legend>
             {move || (0..count.get()).map(&row).collect_view()}
             {problem_line(form, "variants")}

@@ -3,23 +3,28 @@
 //! build it is a module of its own (`pages/on_demand.rs`), so shoppers never download it; its
 //! texts are its own too ([`words`]).
 mod charts;
+mod chinese;
 mod console;
 mod drops;
+mod english;
 mod fields;
 mod form;
 mod live;
 mod sign_in;
 mod steer;
-pub mod words;
+mod words;
 
 use leptos::prelude::*;
 
 pub use charts::Sample;
-pub use console::{use_console, Console, Screen};
+pub use chinese::ZH;
+pub use console::{use_console, words_in, Console, Screen};
 pub use drops::DropTable;
+pub use english::EN;
 pub use form::{DropForm, FormMode};
 pub use live::LiveFigures;
 pub use sign_in::OperatorSignIn;
+pub use steer::Steering;
 pub use words::Words;
 
 /// The console: the sign-in until the operator has a session, then the screen they chose.
