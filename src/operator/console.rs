@@ -161,6 +161,13 @@ pub fn use_console() -> Console {
     expect_context::<Console>()
 }
 
+/// The console's styles: only the console needs them, so they come with its module instead of
+/// the shop's stylesheet, which every shopper downloads first.
+#[component]
+pub fn ConsoleStyle() -> impl IntoView {
+    view! { <style>{include_str!("console.css")}</style> }
+}
+
 /// A link back to the list of drops.
 #[component]
 pub fn BackToDrops() -> impl IntoView {

@@ -18,7 +18,7 @@ use leptos::prelude::*;
 
 pub use charts::Sample;
 pub use chinese::ZH;
-pub use console::{use_console, words_in, Console, Screen};
+pub use console::{use_console, words_in, Console, ConsoleStyle, Screen};
 pub use drops::DropTable;
 pub use english::EN;
 pub use form::{DropForm, FormMode};
@@ -36,6 +36,7 @@ pub fn OperatorConsole() -> impl IntoView {
     crate::attention::use_page_title(move || w.console.to_string());
     let signed_in = Memo::new(move |_| console.token.with(Option::is_some));
     view! {
+        <ConsoleStyle/>
         <div class="page operator" data-testid="operator-console">
             {move || match signed_in.get() {
                 false => view! { <OperatorSignIn/> }.into_any(),

@@ -8,7 +8,7 @@ use crate::api::operator::{
 };
 use crate::api::{Counters, Phase};
 use crate::operator::{
-    words_in, Console, DropForm, DropTable, FormMode, LiveFigures, Sample, Steering,
+    words_in, Console, ConsoleStyle, DropForm, DropTable, FormMode, LiveFigures, Sample, Steering,
 };
 use crate::shop::use_shop;
 
@@ -55,7 +55,8 @@ pub fn render(name: &str) -> Option<AnyView> {
     };
     Some(
         view! {
-            <section class="operator-preview" data-state=name.to_owned()>
+            <ConsoleStyle/>
+        <section class="operator-preview" data-state=name.to_owned()>
                 <h2>{title}</h2>
                 {screen}
             </section>
