@@ -41,7 +41,7 @@ pub struct Console {
 impl Console {
     /// The console with the session this tab keeps, saved again whenever it changes.
     pub fn open() -> Console {
-        let storage = window().session_storage().ok().flatten();
+        let storage = super::js::session_storage();
         let token = storage
             .as_ref()
             .and_then(|s| s.get_item(SESSION_KEY).ok().flatten());
@@ -161,11 +161,25 @@ pub fn use_console() -> Console {
     expect_context::<Console>()
 }
 
-/// The console's styles: only the console needs them, so they come with its module instead of
-/// the shop's stylesheet, which every shopper downloads first.
-#[component]
-pub fn ConsoleStyle() -> impl IntoView {
-    view! { <style>{include_str!("console.css")}</style> }
+/// The `<style>` element that holds the console's styles.
+const STYLE_ID: &str = "operator-console-style";
+
+/// Puts the console's styles in the page's head, once: only the console needs them, so they
+/// come with its module instead of the shop's stylesheet, which every shopper downloads first.
+pub fn add_console_style() {
+    // Only DOM calls the shell already makes (see `super::js`).
+    let document = document();
+    if let Ok(Some(_)) = document.query_selector(&format!("#{STYLE_ID}")) {
+        return;
+    }
+    let Ok(style) = document.create_element("style") else {
+        return;
+    };
+    let _ = style.set_attribute("id", STYLE_ID);
+    let _ = style.append_child(&document.create_text_node(include_str!("console.css")));
+    if let Some(head) = document.head() {
+        let _ = head.append_child(&style);
+    }
 }
 
 /// A link back to the list of drops.

@@ -3,8 +3,9 @@
 use std::collections::HashSet;
 
 use leptos::prelude::*;
-use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen::{closure::Closure, JsValue};
 
+use super::js::{call, construct, get};
 use super::words::Words;
 use crate::api::drop_rules::{DropProblem, SHIPPED_IMAGES};
 use crate::api::operator::Drop;
@@ -152,22 +153,36 @@ pub fn local_input(store_ms: u64, offset: f64) -> String {
     if store_ms == 0 {
         return String::new();
     }
-    let d = js_sys::Date::new(&JsValue::from_f64(store_ms as f64 - offset));
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date(),
-        d.get_hours(),
-        d.get_minutes()
-    )
+    // Sweden's way of writing a date and time is ISO 8601's: "2026-12-05 10:02". Through the
+    // `Intl` calls the shop already makes, rather than five Date getters each of which would
+    // add its glue to every shopper's first load.
+    let options = js_sys::Object::new();
+    for (key, value) in [
+        ("year", "numeric"),
+        ("month", "2-digit"),
+        ("day", "2-digit"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+    ] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&"sv-SE".into()), &options);
+    let at = js_sys::Date::new(&JsValue::from_f64(store_ms as f64 - offset));
+    format
+        .format()
+        .call1(&JsValue::UNDEFINED, &at)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
+        .replace(' ', "T")
 }
 
 /// A `datetime-local` value (the device's time zone) as a store instant; 0 when empty, which
 /// the rules refuse with their sentence.
 pub fn store_instant(text: &str, offset: f64) -> u64 {
     // The ECMAScript date-time form without an offset reads in the device's time zone.
-    let device = js_sys::Date::new(&JsValue::from_str(text)).get_time();
+    let device = js_sys::Date::new(&JsValue::from_str(text)).value_of();
     if text.is_empty() || device.is_nan() {
         return 0;
     }
@@ -177,9 +192,9 @@ pub fn store_instant(text: &str, offset: f64) -> u64 {
 /// The device's time zone, as the schedule's hint names it ("Europe/London").
 pub fn time_zone() -> String {
     let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
-    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
-        .ok()
-        .and_then(|z| z.as_string())
+    super::js::call(&format, "resolvedOptions", &JsValue::UNDEFINED)
+        .and_then(|options| js_sys::Reflect::get(&options, &"timeZone".into()).ok())
+        .and_then(|zone| zone.as_string())
         .unwrap_or_default()
 }
 
@@ -195,21 +210,22 @@ pub fn image_picker(form: FormState) -> impl IntoView {
     };
     let upload = move |ev: leptos::ev::Event| {
         form.touch("image");
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        // `input.files[0]`, read by a FileReader into a `data:` URL.
+        let Some(input) = ev.target() else {
             return;
         };
-        let Ok(reader) = web_sys::FileReader::new() else {
+        let file = get(&input, "files").and_then(|files| get(&files, "0"));
+        let (Some(file), Some(reader)) = (file, construct("FileReader", &[])) else {
             return;
         };
         let read = reader.clone();
         let loaded = Closure::once_into_js(move || {
-            if let Some(url) = read.result().ok().and_then(|r| r.as_string()) {
+            if let Some(url) = get(&read, "result").and_then(|r| r.as_string()) {
                 form.drop.update(|d| d.image = url);
             }
         });
-        reader.set_onload(Some(loaded.unchecked_ref()));
-        let _ = reader.read_as_data_url(&file);
+        let _ = js_sys::Reflect::set(&reader, &"onload".into(), &loaded);
+        call(&reader, "readAsDataURL", &file);
     };
     let shipped = SHIPPED_IMAGES
         .iter()

@@ -1,9 +1,11 @@
 //! A sale watched live: the store's figures every second, the last ten minutes of them kept in
 //! memory for the charts, and the operator's steering beside them.
 use leptos::prelude::*;
+use wasm_bindgen::JsValue;
 
 use super::charts::{AdmissionBars, QueueLine, Sample, StockBar};
 use super::console::{use_console, BackToDrops};
+use super::js::{call, construct, get};
 use super::steer::Steering;
 use crate::api::operator::LiveSale;
 use crate::api::Method;
@@ -219,21 +221,21 @@ fn Actions(live: Signal<LiveSale>) -> impl IntoView {
 /// Saves `text` as a file called `name`, through a Blob URL: the orders need the operator's
 /// token, which a plain link cannot send.
 fn save_as(text: &str, name: &str) {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"type".into(), &"text/csv".into());
     let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+    let blob = construct("Blob", &[&parts, &options]);
+    let urls = get(&js_sys::global(), "URL");
+    let Some((blob, urls)) = blob.zip(urls) else {
         return;
     };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+    let Some(url) = call(&urls, "createObjectURL", &blob).and_then(|u| u.as_string()) else {
         return;
     };
     if let Ok(link) = document().create_element("a") {
         let _ = link.set_attribute("href", &url);
         let _ = link.set_attribute("download", name);
-        if let Some(link) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&link) {
-            link.click();
-        }
+        call(&link, "click", &JsValue::UNDEFINED);
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    call(&urls, "revokeObjectURL", &url.into());
 }

@@ -9,6 +9,7 @@ mod drops;
 mod english;
 mod fields;
 mod form;
+mod js;
 mod live;
 mod sign_in;
 mod steer;
@@ -18,7 +19,7 @@ use leptos::prelude::*;
 
 pub use charts::Sample;
 pub use chinese::ZH;
-pub use console::{use_console, words_in, Console, ConsoleStyle, Screen};
+pub use console::{add_console_style, use_console, words_in, Console, Screen};
 pub use drops::DropTable;
 pub use english::EN;
 pub use form::{DropForm, FormMode};
@@ -32,11 +33,11 @@ pub use words::Words;
 pub fn OperatorConsole() -> impl IntoView {
     let console = Console::open();
     provide_context(console);
+    add_console_style();
     let w = console.w();
     crate::attention::use_page_title(move || w.console.to_string());
     let signed_in = Memo::new(move |_| console.token.with(Option::is_some));
     view! {
-        <ConsoleStyle/>
         <div class="page operator" data-testid="operator-console">
             {move || match signed_in.get() {
                 false => view! { <OperatorSignIn/> }.into_any(),

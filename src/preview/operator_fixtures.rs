@@ -8,7 +8,8 @@ use crate::api::operator::{
 };
 use crate::api::{Counters, Phase};
 use crate::operator::{
-    words_in, Console, ConsoleStyle, DropForm, DropTable, FormMode, LiveFigures, Sample, Steering,
+    add_console_style, words_in, Console, DropForm, DropTable, FormMode, LiveFigures, Sample,
+    Steering,
 };
 use crate::shop::use_shop;
 
@@ -43,6 +44,7 @@ pub fn render(name: &str) -> Option<AnyView> {
     let shop = use_shop();
     // The gallery's console sends nothing: its buttons change no store.
     provide_context(Console::new(shop, Some("preview".into()), true));
+    add_console_style();
     let screen = match name {
         "operator-empty" => view! { <DropTable rows=vec![] changed=RwSignal::new(0)/> }.into_any(),
         "operator-form-problems" => view! {
@@ -55,8 +57,7 @@ pub fn render(name: &str) -> Option<AnyView> {
     };
     Some(
         view! {
-            <ConsoleStyle/>
-        <section class="operator-preview" data-state=name.to_owned()>
+            <section class="operator-preview" data-state=name.to_owned()>
                 <h2>{title}</h2>
                 {screen}
             </section>
