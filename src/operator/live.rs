@@ -94,8 +94,12 @@ pub fn LiveFigures(live: Signal<LiveSale>, samples: Signal<Vec<Sample>>) -> impl
             .map_or_else(|| "–".into(), |n| crate::format::count(n, locale))
     });
     let sell_out = Signal::derive(move || {
-        live.with(|l| l.projected_sell_out)
-            .map_or_else(|| w.no_sell_out.into(), |at| console.when(at))
+        // Relative to the answer's own store time: "today 14:04".
+        live.with(|l| {
+            l.projected_sell_out
+                .map(|at| crate::format::when(at, l.now, locale))
+        })
+        .unwrap_or_else(|| w.no_sell_out.into())
     });
     let rate = Signal::derive(move || {
         fill(

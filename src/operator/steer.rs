@@ -61,7 +61,7 @@ pub fn Steering(id: String, live: RwSignal<Option<LiveSale>>) -> impl IntoView {
     };
     let disabled = move || busy.get() || over();
     view! {
-        <section class="card steering" data-testid="steering">
+        <section class="card form steering" data-testid="steering">
             <h2>{w.steering}</h2>
             <div class="row">
                 {move || match paused() {
