@@ -9,6 +9,7 @@ pub mod format;
 pub mod hooks;
 pub mod i18n;
 pub mod json;
+pub mod operator;
 pub mod pages;
 pub mod preview;
 pub mod router;
@@ -24,7 +25,7 @@ use components::{DevPanel, Footer, Header, Notices};
 use pages::{
     home::Home,
     not_found::NotFound,
-    on_demand::{AccountRoute, OrderRoute, SaleRoute},
+    on_demand::{AccountRoute, OperatorRoute, OrderRoute, SaleRoute},
     preview::{PreviewGalleryRoute, PreviewScreenRoute},
 };
 use router::{Address, Page};
@@ -97,6 +98,7 @@ pub fn Shell() -> impl IntoView {
                         Page::Order => view! { <OrderRoute/> }.into_any(),
                         Page::PreviewGallery => view! { <PreviewGalleryRoute/> }.into_any(),
                         Page::PreviewScreen => view! { <PreviewScreenRoute/> }.into_any(),
+                        Page::Operator => view! { <OperatorRoute/> }.into_any(),
                         Page::NotFound => view! { <NotFound/> }.into_any(),
                     }}
                 </main>

@@ -24,6 +24,8 @@ pub enum Page {
     PreviewGallery,
     /// `/preview/:state`
     PreviewScreen,
+    /// `/operator`: the operator console (its key may come as `#key=…`).
+    Operator,
     NotFound,
 }
 
@@ -45,6 +47,7 @@ impl Page {
             ["orders", id] => (Page::Order, Some(named(id))),
             ["preview"] => (Page::PreviewGallery, None),
             ["preview", state] => (Page::PreviewScreen, Some(named(state))),
+            ["operator"] => (Page::Operator, None),
             _ => (Page::NotFound, None),
         }
     }
@@ -161,6 +164,7 @@ mod tests {
         assert_eq!(Page::at(""), (Page::Home, None));
         assert_eq!(Page::at("/account"), (Page::Account, None));
         assert_eq!(Page::at("/preview"), (Page::PreviewGallery, None));
+        assert_eq!(Page::at("/operator"), (Page::Operator, None));
         assert_eq!(Page::at("/sale/mi-13/extra"), (Page::NotFound, None));
         assert_eq!(Page::at("/sales"), (Page::NotFound, None));
     }

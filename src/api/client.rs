@@ -48,6 +48,20 @@ impl StoreClient {
         }
     }
 
+    /// The same store and clock, calling with another bearer token: the operator console's
+    /// calls carry the operator's session, never the shopper's, and a refusal of it leaves the
+    /// shopper signed in.
+    pub fn with_bearer(&self, token: String) -> Self {
+        Self {
+            session: RwSignal::new(Some(Session {
+                token,
+                phone: String::new(),
+            })),
+            session_refused: RwSignal::new(false),
+            ..self.clone()
+        }
+    }
+
     /// NTP-style: several samples, keep the one with the lowest round trip. The best so far is
     /// published after each sample, so countdowns appear after the first round trip. A sample
     /// that fails (after its retries) is skipped; the sync fails only when every one did.

@@ -166,6 +166,7 @@ fn Panel() -> impl IntoView {
                     send(Method::Post, "/api/dev/reset", crate::json::to_string(&draft.get_untracked()));
                 }>{t.reset_demo}</button>
             </div>
+            <p><a href="/operator#key=demo-operator" data-testid="dev-operator-console">{t.operator_console}</a></p>
         </aside>
     }
 }

@@ -471,6 +471,15 @@ words! {
     store_did_not_start = "The demo store could not start: {0}",
     store_start_timeout = "The demo store did not start in time. Reload the page to try again.",
     language_unavailable = "The texts of that language could not be loaded ({0}); the shop stays in this one.",
+
+    // What the operator did that every shopper of the sale should know (its news).
+    news_paused = "The store paused the line at {0}; your place is kept.",
+    news_announcement = "From the store: {0}",
+    news_rescheduled = "The sale now starts {0} instead of {1}: {2}",
+    news_ended_early = "The store ended the sale early at {0}: {1}",
+    news_cancelled = "The store cancelled this drop: {0}",
+    /// The dev panel's link to the operator console, signed in with the demo's key.
+    operator_console = "Operator console",
 }
 
 /// A sentence with its facts put in: `{0}` is the first fact, `{1}` the second, and so on.

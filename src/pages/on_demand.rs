@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::{account::Account, order::Order, sale::SalePage};
 use crate::components::on_demand::on_demand;
+use crate::operator::OperatorConsole;
 use crate::split::{fetched, ModuleMissing};
 
 /// A route component `$route` showing the component `$page`, whose code `$load` brings. Where
@@ -31,6 +32,7 @@ pub(crate) use page_on_demand;
 page_on_demand!(SaleRoute, sale_page, SalePage);
 page_on_demand!(AccountRoute, account_page, Account);
 page_on_demand!(OrderRoute, order_page, Order);
+page_on_demand!(OperatorRoute, operator_page, OperatorConsole);
 
 /// Fetches the sale page's modules in the background, once (the home page asks when its sales
 /// are on screen), so a tap on a sale (every shopper's next step, many of them at the sale

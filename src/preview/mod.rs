@@ -2,6 +2,7 @@
 //! `/preview/<state>` for one of them at full size. Rendered from fixtures through the very
 //! components the live app uses.
 mod fixtures;
+mod operator_fixtures;
 
 use leptos::prelude::*;
 
@@ -37,6 +38,7 @@ pub fn screen_names() -> Vec<&'static str> {
         .iter()
         .map(|s| s.name())
         .chain(OTHER_SCREENS.iter().map(|(n, _)| *n))
+        .chain(operator_fixtures::SCREENS)
         .collect()
 }
 
@@ -54,6 +56,9 @@ pub fn render_screen(name: &str) -> Option<AnyView> {
         let (detail, me, report, draw, checkout_open) = sale_fixture(state);
         let data = SaleData::fixture(detail, me, report, draw, NOW as f64, checkout_open);
         return Some(view! { <SaleJourney data/> }.into_any());
+    }
+    if let Some(screen) = operator_fixtures::render(name) {
+        return Some(screen);
     }
     let retrying = |status, in_ms, attempt| NetworkNotice::Retrying {
         status,
@@ -77,6 +82,9 @@ pub fn render_screen(name: &str) -> Option<AnyView> {
 }
 
 fn title(name: &str, t: &Words) -> String {
+    if let Some(title) = operator_fixtures::title(name) {
+        return title;
+    }
     OTHER_SCREENS.iter().find(|(n, _)| *n == name).map_or_else(
         || fill(t.sale_screen, &[name]),
         |(_, title)| title(t).to_string(),

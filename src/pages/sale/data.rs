@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use serde::Serialize;
 
+use crate::api::operator::SaleNews;
 use crate::api::{
     DrawRecord, Method, Phase, Preference, SaleDetail, SaleReport, ShopperStatus, ShopperView,
 };
@@ -135,6 +136,18 @@ impl SaleData {
     pub fn id(&self) -> String {
         self.detail
             .with_untracked(|d| d.as_ref().map(|d| d.summary.id.clone()).unwrap_or_default())
+    }
+
+    /// The sale's news: from where this shopper stands (polled more often) when it has any,
+    /// otherwise from the sale.
+    pub fn news(&self) -> Signal<SaleNews> {
+        let (me, detail) = (self.me, self.detail);
+        Signal::derive(move || {
+            me.with(|m| m.as_ref().map(|m| m.news.clone()))
+                .filter(|news| !news.is_quiet())
+                .or_else(|| detail.with(|d| d.as_ref().map(|d| d.news.clone())))
+                .unwrap_or_default()
+        })
     }
 
     pub fn status(&self) -> Option<ShopperStatus> {

@@ -10,6 +10,7 @@ mod variant_picker;
 use leptos::prelude::*;
 
 use crate::api::{Method, ShopperStatus};
+use crate::components::SaleNewsNotice;
 use crate::device;
 use crate::hooks::use_polling;
 use crate::router::{use_address, Page};
@@ -189,6 +190,7 @@ pub fn SaleJourney(data: SaleData) -> impl IntoView {
                 </div>
             </div>
             <div class="journey-main">
+                <SaleNewsNotice news=data.news() starts_at=Signal::derive(move || detail().summary.starts_at) now=data.now/>
                 {move || state.get().map(|state| screen(state, data))}
                 <p class="form-error" role="alert" data-testid="action-error">{move || data.error.get()}</p>
             </div>
