@@ -172,3 +172,56 @@ async fn the_orders_csv_is_served_as_csv() {
     running.stop().await;
     clean_up(&dist);
 }
+
+/// `/metrics` carries the steering an operator's Grafana charts: a pause shows as
+/// `flashsale_paused 1` and a new rate as the admission rate, each for its sale only.
+#[tokio::test]
+async fn metrics_show_a_pause_and_a_new_admission_rate() {
+    let (dist, data) = dist_and_data("operator-metrics");
+    let running = server(&dist, &data, true).await;
+    let key = running.operator_key.clone().expect("a key");
+    let shop = Shop::at(&running);
+    let quiet = DemoSettings {
+        crowd: Some(0),
+        ..DemoSettings::default()
+    };
+    let _: serde_json::Value = shop.call("POST", "/api/dev/reset", None, Some(quiet)).await;
+    let token = operator(&shop, &key).await;
+    let time: StoreTime = shop.call("GET", "/api/time", None, None::<()>).await;
+    let drop = drop_from(time.now_ms);
+    let _: DropRow = shop
+        .call("POST", "/api/operator/sales", Some(&token), Some(&drop))
+        .await;
+    let figure = |text: &str, name: &str| {
+        let prefix = format!("flashsale_{name}{{sale=\"{DROP}\"}} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .map(str::to_string)
+    };
+    let before = shop.send("GET", "/metrics", None, None).await.body;
+    assert_eq!(figure(&before, "paused").as_deref(), Some("0"), "{before}");
+    assert_eq!(
+        figure(&before, "admission_per_second").as_deref(),
+        Some("5"),
+        "{before}"
+    );
+
+    shop.jump_to(drop.registration_opens).await;
+    let steer = format!("/api/operator/sales/{DROP}/steer");
+    let _: LiveSale = shop
+        .call("POST", &steer, Some(&token), Some(Steer::Pause))
+        .await;
+    let rate = Steer::Rate { per_second: 40 };
+    let _: LiveSale = shop.call("POST", &steer, Some(&token), Some(rate)).await;
+    let after = shop.send("GET", "/metrics", None, None).await.body;
+    assert_eq!(figure(&after, "paused").as_deref(), Some("1"), "{after}");
+    assert_eq!(
+        figure(&after, "admission_per_second").as_deref(),
+        Some("40"),
+        "{after}"
+    );
+    let catalog_paused = format!("flashsale_paused{{sale=\"{SALE}\"}} 0");
+    assert!(after.contains(&catalog_paused), "{after}");
+    running.stop().await;
+    clean_up(&dist);
+}
