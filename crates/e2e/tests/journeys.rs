@@ -20,6 +20,12 @@ use std::time::{Duration, Instant};
 use e2e::{bail, ensure, Browser, Driver, Result, StaticServer, StoreServer};
 use serde_json::json;
 
+// The crate's root is this file, so its modules would sit beside it among the test targets.
+#[path = "journeys/operator.rs"]
+mod operator;
+
+use operator::an_operator_runs_a_drop;
+
 const SALE: &str = "/sale/k7-first-drop";
 const WIDTHS: [u32; 2] = [360, 1280];
 const HEIGHT: u32 = 900;
@@ -40,6 +46,8 @@ enum Store {
 struct Ctx {
     base: String,
     store: Store,
+    /// The address that signs the operator in to the console (`/operator#key=…`).
+    operator: String,
     shots: PathBuf,
     /// Screens already saved, so each state is shot once (the first time it is reached).
     shot: Mutex<HashSet<String>>,
@@ -1580,6 +1588,7 @@ fn main() {
         a_stopped_worker_loses_nothing,
         a_replayed_seed_fails_the_same_calls,
         chinese_scenario_after_another_keeps_its_sign_in,
+        an_operator_runs_a_drop,
     ];
     // Journeys that show a known app bug: reported, run only when asked for.
     let known_bugs: Vec<(&str, Journey)> = journeys![];
@@ -1621,12 +1630,14 @@ fn main() {
     let (chosen, not_here): (Vec<_>, Vec<_>) = chosen
         .into_iter()
         .partition(|(n, _)| store == Store::Worker || !worker_only.contains(n));
-    let (_static_server, store_server, base) = match store {
+    let (_static_server, store_server, base, operator) = match store {
         Store::Worker => {
             let server = StaticServer::start(&dist)
                 .unwrap_or_else(|e| panic!("serving {}: {e} (run `make build`)", dist.display()));
             let base = server.base_url();
-            (Some(server), None, base)
+            // The demo store's operator key (`DEMO_KEY` in crates/store/src/operator.rs).
+            let operator = format!("{base}/operator#key=demo-operator");
+            (Some(server), None, base, operator)
         }
         Store::Server => {
             // Relative to the workspace: the test runs in its crate's directory.
@@ -1641,7 +1652,8 @@ fn main() {
                     )
                 });
             let base = server.base_url();
-            (None, Some(server), base)
+            let operator = server.operator_url();
+            (None, Some(server), base, operator)
         }
     };
     let profiles = target.join("e2e-profiles");
@@ -1660,6 +1672,7 @@ fn main() {
     let ctx = Ctx {
         base,
         store,
+        operator,
         shots,
         shot: Mutex::new(HashSet::new()),
     };
