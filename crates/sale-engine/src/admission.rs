@@ -85,31 +85,38 @@ impl Admission {
         self.pace
     }
 
-    /// Stops the allowance growing from `now`; turns already allowed stay allowed.
+    /// Stops admission from `now`. Turns allowed but not taken are dropped: every call takes
+    /// the turns due by its time, so those found no one to take them, and a shopper who joins
+    /// the paused line must not find them waiting. Before the start this holds back the
+    /// start's own allowance too, so a line paused early lets nobody through at the start.
     pub fn pause(&mut self, now: Millis) {
-        self.pace.base = self.pace.allowed(now);
-        self.pace.since = self.pace.since.max(now);
+        self.pace.base = self.admitted;
+        self.pace.since = now;
         self.pace.paused = Some(now);
     }
 
-    /// Lets the allowance grow again from `now`. What was allowed but not used before the
-    /// pause is dropped, so a resumed line goes on at the rate instead of in a burst; before
-    /// the start nothing was used yet and the start's own allowance stays.
+    /// Lets the allowance grow again from `now`, at the rate and without a burst for the time
+    /// paused; before the start the start's own allowance comes back.
     pub fn resume(&mut self, now: Millis, starts_at: Millis) {
         self.pace.paused = None;
-        if now >= starts_at {
-            self.pace.base = self.pace.base.min(self.admitted);
+        if now < starts_at {
+            self.pace.base = u64::from(self.pace.rate);
+            self.pace.since = starts_at;
+        } else {
+            self.pace.base = self.admitted;
             self.pace.since = now;
         }
     }
 
-    /// Admits `rate` a second from `now` on.
+    /// Admits `rate` a second from `now` on (from the resume, if paused).
     pub fn set_rate(&mut self, rate: u32, now: Millis, starts_at: Millis) {
-        if now < starts_at {
-            self.pace.base = u64::from(rate);
-        } else if self.pace.paused.is_none() {
-            self.pace.base = self.pace.allowed(now);
-            self.pace.since = now;
+        if self.pace.paused.is_none() {
+            if now < starts_at {
+                self.pace.base = u64::from(rate);
+            } else {
+                self.pace.base = self.pace.allowed(now);
+                self.pace.since = now;
+            }
         }
         self.pace.rate = rate;
     }
@@ -237,6 +244,7 @@ mod tests {
     fn a_pause_freezes_the_allowance_and_a_resume_goes_on_at_the_rate() {
         let c = config(10);
         let mut admission = Admission::new(&c);
+        admission.admitted = 20;
         admission.pause(11_000);
         assert_eq!(admission.pace.allowed(11_000), 20);
         assert_eq!(
@@ -245,7 +253,6 @@ mod tests {
             "nothing grows while paused"
         );
         assert_eq!(admission.pace.first_allowing(21), None);
-        admission.admitted = 20;
         admission.resume(60_000, c.starts_at);
         assert_eq!(
             admission.pace.allowed(60_000),
@@ -253,6 +260,47 @@ mod tests {
             "no burst after the pause"
         );
         assert_eq!(admission.pace.allowed(61_000), 30);
+    }
+
+    #[test]
+    fn a_pause_drops_the_turns_nobody_took() {
+        let c = config(1);
+        let mut admission = Admission::new(&c);
+        admission.admitted = 1;
+        assert_eq!(
+            admission.pace.allowed(50_000),
+            41,
+            "idle turns carried over"
+        );
+        admission.pause(50_000);
+        assert_eq!(
+            admission.pace.allowed(51_000),
+            1,
+            "a shopper joining the paused line finds no turn left over"
+        );
+    }
+
+    #[test]
+    fn a_line_paused_before_the_start_lets_nobody_through_until_the_resume() {
+        let c = config(10);
+        let mut admission = Admission::new(&c);
+        admission.pause(9_000);
+        admission.set_rate(20, 9_500, c.starts_at);
+        assert_eq!(
+            admission.pace.allowed(12_000),
+            0,
+            "paused through the start"
+        );
+        admission.resume(9_800, c.starts_at);
+        assert_eq!(
+            admission.pace.allowed(c.starts_at),
+            20,
+            "the start's allowance is back"
+        );
+        admission.pause(9_900);
+        admission.resume(15_000, c.starts_at);
+        assert_eq!(admission.pace.allowed(15_000), 0);
+        assert_eq!(admission.pace.allowed(16_000), 20);
     }
 
     #[test]
