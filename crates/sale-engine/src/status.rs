@@ -104,7 +104,8 @@ impl Sale {
                 odds,
             };
         }
-        let estimated_wait_ms = (competing < u64::from(available))
+        // A paused line moves again only when the operator says so: no estimate until then.
+        let estimated_wait_ms = (competing < u64::from(available) && self.paused_since().is_none())
             .then(|| competing * 1000 / u64::from(self.admission_per_second()));
         ShopperStatus::Waiting {
             ticket: s.ticket,

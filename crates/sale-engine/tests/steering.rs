@@ -70,6 +70,31 @@ fn a_paused_line_admits_nobody_and_keeps_its_order() {
 }
 
 #[test]
+fn a_paused_line_gives_no_wait_estimate_until_the_resume() {
+    let mut sale = crowded(30, 30, 10);
+    sale.advance(START);
+    // The last in the drawn line, who is still waiting after the resume.
+    let last = (0..30)
+        .map(AccountId)
+        .max_by_key(|&a| match sale.status(a, START) {
+            ShopperStatus::Waiting { ahead, .. } => ahead,
+            _ => 0,
+        })
+        .unwrap();
+    let wait = |sale: &Sale| match sale.status(last, sale.now()) {
+        ShopperStatus::Waiting {
+            estimated_wait_ms, ..
+        } => estimated_wait_ms,
+        other => panic!("the shopper is not waiting: {other:?}"),
+    };
+    assert!(wait(&sale).is_some(), "a moving line has an estimate");
+    sale.steer(Steering::Pause, START + 10).unwrap();
+    assert_eq!(wait(&sale), None, "nobody knows when a paused line moves");
+    sale.steer(Steering::Resume, START + 5_000).unwrap();
+    assert!(wait(&sale).is_some(), "the resume brings the estimate back");
+}
+
+#[test]
 fn no_wake_up_for_turns_while_paused() {
     let mut sale = crowded(50, 50, 10);
     sale.advance(START);

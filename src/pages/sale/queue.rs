@@ -93,7 +93,7 @@ pub fn live_queue(data: SaleData) -> AnyView {
                             ShopperStatus::Waiting { ticket, .. } => Some(ticket.to_string()), _ => None })/>
                         <Stat label=|t| t.ahead_of_you value=figure(data, |s, l| match s {
                             ShopperStatus::Waiting { ahead, .. } => Some(format::count(*ahead as u64, l)), _ => None })/>
-                        <Stat label=|t| t.estimated_wait value=figure(data, |s, l| match s {
+                        <Stat label=|t| t.estimated_wait testid="estimated-wait" value=figure(data, |s, l| match s {
                             ShopperStatus::Waiting { estimated_wait_ms, .. } => Some(estimated_wait_ms.map_or_else(|| l.words().unknown.into(), |ms| format::duration(ms, l.words()))), _ => None })/>
                         <Stat label=|t| t.chance_of_unit value=figure(data, |s, l| match s {
                             ShopperStatus::Waiting { odds, .. } => Some(format::percent(*odds, l.words())), _ => None })/>

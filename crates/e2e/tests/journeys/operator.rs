@@ -131,6 +131,11 @@ pub(super) async fn an_operator_runs_a_drop(ctx: &Ctx, b: &Browser) -> Result<()
         said.starts_with("The store paused the line at") && said.ends_with("your place is kept."),
         "the paused line's page says {said:?}"
     );
+    let wait = b.testid("estimated-wait").await?;
+    ensure!(
+        wait.as_deref() == Some("unknown"),
+        "the paused line's page estimates the wait as {wait:?}, though nobody knows when it moves"
+    );
     ctx.shoot(b, "live-queue-paused").await?;
     // Three answers of the store later (a second apart for the front of a line), the place
     // is the same and the shopper still waits, though the rate alone would have let them
