@@ -32,8 +32,9 @@ mod wake;
 pub mod world;
 
 pub use catalog::Catalog;
+pub use live::SaleFigures;
 pub use network::{Fault, Passage};
 pub use persistence::{InMemory, Persistence};
 pub use service::{AnswerLost, Service};
-pub use store::{SaleFigures, Store};
+pub use store::Store;
 pub use store_contract::Millis;

@@ -16,7 +16,44 @@ fn steer_refused(message: impl Into<String>) -> ApiError {
     ApiError::new(409, ErrorCode::SteerRefused, message)
 }
 
+/// One sale's live figures, as the operator's console shows them, without the moment they
+/// were read (so two reads of an unchanged sale are equal): for `/metrics`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SaleFigures {
+    pub id: String,
+    pub phase: Phase,
+    pub counters: Counters,
+    pub checked_in: u32,
+    pub admitted: u32,
+    pub turned_away: u32,
+    pub refusals: u32,
+    pub admission_per_second: u32,
+    pub paused: bool,
+    pub variants: Vec<LiveVariant>,
+}
+
 impl Store {
+    /// Every sale's live figures as of `now`, for an operator's charts (`/metrics`).
+    pub fn figures(&self, now: Millis) -> Vec<SaleFigures> {
+        (0..self.worlds.len())
+            .map(|w| {
+                let live = self.live(w, now);
+                SaleFigures {
+                    id: live.id,
+                    phase: live.phase,
+                    counters: live.counters,
+                    checked_in: live.checked_in,
+                    admitted: live.admitted,
+                    turned_away: live.turned_away,
+                    refusals: live.refusals,
+                    admission_per_second: live.admission_per_second,
+                    paused: live.news.paused_since.is_some(),
+                    variants: live.variants,
+                }
+            })
+            .collect()
+    }
+
     /// What every shopper of sale `w` is told: the operator's news and the engine's pause.
     pub(crate) fn news_of(&self, w: usize) -> SaleNews {
         let world = &self.worlds[w];

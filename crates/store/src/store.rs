@@ -17,22 +17,6 @@ use crate::views;
 use crate::world::{sale_config, Action, SaleWorld};
 use sale_engine::Settlement;
 
-/// One sale's live figures, as the operator's console shows them, without the moment they
-/// were read (so two reads of an unchanged sale are equal): for `/metrics`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SaleFigures {
-    pub id: String,
-    pub phase: Phase,
-    pub counters: Counters,
-    pub checked_in: u32,
-    pub admitted: u32,
-    pub turned_away: u32,
-    pub refusals: u32,
-    pub admission_per_second: u32,
-    pub paused: bool,
-    pub variants: Vec<operator::LiveVariant>,
-}
-
 pub struct Store {
     pub(crate) catalog: Catalog,
     pub(crate) saved: Saved,
@@ -583,26 +567,5 @@ impl Store {
                 .expect("a well-formed hash");
             self.unsaved = true;
         }
-    }
-
-    /// Every sale's live figures as of `now`, for an operator's charts (`/metrics`).
-    pub fn figures(&self, now: Millis) -> Vec<SaleFigures> {
-        (0..self.worlds.len())
-            .map(|w| {
-                let live = self.live(w, now);
-                SaleFigures {
-                    id: live.id,
-                    phase: live.phase,
-                    counters: live.counters,
-                    checked_in: live.checked_in,
-                    admitted: live.admitted,
-                    turned_away: live.turned_away,
-                    refusals: live.refusals,
-                    admission_per_second: live.admission_per_second,
-                    paused: live.news.paused_since.is_some(),
-                    variants: live.variants,
-                }
-            })
-            .collect()
     }
 }
