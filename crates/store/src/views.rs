@@ -76,8 +76,9 @@ pub fn poll_after(status: &ShopperStatus, paying: bool, now: Millis, schedule: &
             estimated_wait_ms,
             ..
         } => {
-            // Without an estimate yet (no admissions measured), a place is taken as a
-            // millisecond of wait: the rate of a sale admitting a thousand shoppers a second.
+            // Without an estimate (more ahead than units left, or the line paused), a place
+            // is taken as a millisecond of wait: the rate of a sale admitting a thousand
+            // shoppers a second.
             let wait = estimated_wait_ms.unwrap_or(u64::from(*position));
             spread((wait / 4).clamp(POLL_SOON_MS, POLL_SELDOM_MS), *ticket)
         }

@@ -62,7 +62,8 @@ pub(super) async fn an_operator_runs_a_drop(ctx: &Ctx, b: &Browser) -> Result<()
     let live_path = format!("/api/operator/sales/{DROP}/live");
     b.wait_js(
         &format!(
-            "fetch('{live_path}', {{ headers: {{ Authorization: 'Bearer ' + sessionStorage.getItem('{OPERATOR_SESSION}') }} }}).then(r => r.json()).then(l => l.admitted === 1 && l.counters.held === 1)"
+            "{}.then(r => r.json()).then(l => l.admitted === 1 && l.counters.held === 1)",
+            operator_fetch_js(&live_path)
         ),
         secs(20),
         "the shopper of the waiting room let through at the start",
@@ -441,11 +442,21 @@ async fn sale_moment(b: &Browser, moment: &str) -> Result<u64> {
 async fn operator_fetch(b: &Browser, path: &str) -> Result<(u64, String)> {
     let answer = b
         .js(
-            "return fetch(arguments[0], { headers: { Authorization: 'Bearer ' + sessionStorage.getItem(arguments[1]) } }).then(r => r.text().then(t => [r.status, t]));",
-            vec![json!(path), json!(OPERATOR_SESSION)],
+            &format!(
+                "return {}.then(r => r.text().then(t => [r.status, t]));",
+                operator_fetch_js(path)
+            ),
+            vec![],
         )
         .await?;
     Ok(serde_json::from_value(answer)?)
+}
+
+/// The page's own fetch of `path` with the signed-in operator's token, as a JS expression.
+fn operator_fetch_js(path: &str) -> String {
+    format!(
+        "fetch('{path}', {{ headers: {{ Authorization: 'Bearer ' + sessionStorage.getItem('{OPERATOR_SESSION}') }} }})"
+    )
 }
 
 /// An operator's GET answered 200 with JSON.
